@@ -1,0 +1,115 @@
+"""社区志愿服务: the application factory."""
+from __future__ import annotations
+
+from flask import Flask, request
+
+from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
+
+MODEL_MODULES = (
+    "communities.models",
+    "accounts.models",
+    "teams.models",
+    "activities.models",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → errors → cli."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(load_config())
+    app.config["WTF_I18N_ENABLED"] = False  # messages come from WTForms' own zh catalogue
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import importlib
+
+    from .accounts.models import User
+    from .database import begin_write_transaction, configure_engine
+    from .extensions import csrf, db, login_manager, migrate
+
+    for module in MODEL_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from urllib.parse import urlsplit
+
+        from flask import redirect, url_for
+
+        from .web.htmx import client_redirect, is_htmx
+
+        if is_htmx():
+            # Never swap a login form into a fragment: send the whole window there,
+            # and bring the person back to the page they were on.
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            back = current.path + (f"?{current.query}" if current.query else "")
+            return client_redirect(url_for("accounts.login", next=back or None), status=401)
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def lock_for_writes():
+        if request.method == "POST":
+            begin_write_transaction()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .activities.views import bp as activities_bp
+    from .calendar.views import bp as calendar_bp
+    from .teams.views import bp as teams_bp
+
+    for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .calendar.views import subscribe_links
+    from .timeutil import format_local, to_local
+    from .web.auth import current_actor
+
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["local_time"] = lambda m: f"{to_local(m):%H:%M}" if m else ""
+    app.jinja_env.globals["subscribe_links"] = subscribe_links
+
+    @app.context_processor
+    def inject_actor():
+        return {"actor": current_actor()}
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .web.errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .demo.seed import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)

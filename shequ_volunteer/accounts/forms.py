@@ -1,0 +1,39 @@
+"""Registration and login forms."""
+from __future__ import annotations
+
+from wtforms import BooleanField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from ..web.forms import BaseForm, CleanStringField
+
+MAINLAND_MOBILE = r"^1[3-9]\d{9}$"
+
+
+class RegisterForm(BaseForm):
+    phone = CleanStringField(
+        "手机号",
+        validators=[
+            DataRequired("请填写手机号"),
+            Regexp(MAINLAND_MOBILE, message="请填写11位手机号，例如 13812345678"),
+        ],
+    )
+    name = CleanStringField(
+        "姓名", validators=[DataRequired("请填写姓名"), Length(max=20, message="姓名不能超过20个字")]
+    )
+    password = PasswordField(
+        "密码",
+        validators=[
+            DataRequired("请设置密码"),
+            Length(min=8, max=128, message="密码需要8到128位"),
+        ],
+    )
+    community_id = SelectField("所在社区", coerce=int, validate_choice=True)
+
+
+class LoginForm(BaseForm):
+    phone = CleanStringField(
+        "手机号",
+        validators=[DataRequired("请填写手机号"), Regexp(MAINLAND_MOBILE, message="请填写11位手机号")],
+    )
+    password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
+    remember = BooleanField("在这台手机上保持登录", default=True)

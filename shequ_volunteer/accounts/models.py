@@ -1,0 +1,51 @@
+"""People who sign in, and the failed logins that throttle guessing."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..communities.models import Community
+from ..extensions import db
+from ..timeutil import utcnow
+
+ROLE_RESIDENT = "resident"
+ROLE_STAFF = "staff"
+ROLE_VIEWER = "viewer"
+ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看"}
+
+
+class User(UserMixin, db.Model):
+    """A person with a login. Volunteer and leader are memberships, not roles here."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    phone: Mapped[str] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_RESIDENT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    community: Mapped[Community] = relationship()
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == ROLE_STAFF
+
+    @property
+    def masked_phone(self) -> str:
+        """138****1234: enough to recognise, not enough to call."""
+        return f"{self.phone[:3]}****{self.phone[-4:]}"
+
+
+class LoginFailure(db.Model):
+    """One failed login; counted per phone and per address within a window."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,109 @@
+"""Register, log in, log out, and 我的活动."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from ..activities.queries import my_signups
+from ..communities.models import Community
+from ..extensions import db
+from ..timeutil import utcnow
+from ..web.htmx import render_page
+from . import services
+from .forms import LoginForm, RegisterForm
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow local paths after login, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("activities.index")
+
+
+def _community_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(select(Community).order_by(Community.id))]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """One short form: phone, name, password (and the community where there are several)."""
+    form = RegisterForm()
+    form.community_id.choices = _community_choices()
+    if len(form.community_id.choices) == 1 and not form.community_id.raw_data:
+        form.community_id.data = form.community_id.choices[0][0]
+        form.community_id.raw_data = [str(form.community_id.data)]
+    if form.validate_on_submit():
+        if services.phone_registered(form.phone.data):
+            form.phone.errors.append(services.PHONE_TAKEN)
+        else:
+            user = services.register(
+                form.phone.data, form.name.data, form.password.data, form.community_id.data, utcnow()
+            )
+            db.session.commit()
+            login_user(user, remember=True)
+            flash(f"欢迎您，{user.name}！注册成功。")
+            return redirect(_safe_next(request.args.get("next")), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_page("accounts/register.html", status=status, form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    refusal = None
+    if form.validate_on_submit():
+        limits = {
+            "per_phone": current_app.config["LOGIN_MAX_FAILURES_PER_PHONE"],
+            "per_ip": current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
+            "window_minutes": current_app.config["LOGIN_WINDOW_MINUTES"],
+        }
+        try:
+            user = services.authenticate(
+                form.phone.data, form.password.data, request.remote_addr or "", utcnow(), limits
+            )
+        except services.LoginRefused as refused:
+            db.session.commit()  # keep the failure count
+            refusal = refused.message
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")), code=303)
+    status = 422 if form.is_submitted() else 200
+    if refusal == services.TOO_MANY_ATTEMPTS:
+        status = 429
+    return render_page("accounts/login.html", status=status, form=form, refusal=refusal)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("您已退出登录。")
+    return redirect(url_for("activities.index"), code=303)
+
+
+@bp.get("/me/activities")
+@login_required
+def my_activities():
+    """我的活动: what I signed up for, cancelled activities shown as 已取消."""
+    now = utcnow()
+    signups = my_signups(current_user.id)
+    upcoming = [s for s in signups if s.activity.ends_at > now]
+    past = [s for s in signups if s.activity.ends_at <= now]
+    return render_page("accounts/my_activities.html", upcoming=upcoming[::-1], past=past)
+
+
+@bp.post("/prefs/text-size")
+def text_size():
+    """The larger-text switch (适老化): a cookie, so it works without an account."""
+    big = request.cookies.get("text_size") != "big"
+    referrer = urlsplit(request.referrer or "")
+    back = _safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+    response = redirect(back, code=303)
+    response.set_cookie("text_size", "big" if big else "normal", max_age=3600 * 24 * 365,
+                        httponly=True, samesite="Lax")
+    return response

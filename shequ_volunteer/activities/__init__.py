@@ -1,0 +1,1 @@
+"""Activities (活动) and sign-ups (报名)."""

@@ -1,0 +1,69 @@
+"""The activity form (create and edit) and the list filter."""
+from __future__ import annotations
+
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..teams.models import TEAM_KINDS
+from ..timeutil import from_local
+from ..web.forms import BaseForm, CleanStringField, strip_filter
+from .models import AUDIENCES
+from .queries import WHEN_CHOICES
+from .services import ActivityInput
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ActivityForm(BaseForm):
+    title = CleanStringField(
+        "活动名称", validators=[DataRequired("请填写活动名称"), Length(max=80, message="不能超过80个字")]
+    )
+    description = TextAreaField(
+        "活动介绍", filters=[strip_filter], validators=[Length(max=2000, message="不能超过2000个字")]
+    )
+    starts_at = DateTimeLocalField(
+        "开始时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写开始时间")]
+    )
+    ends_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写结束时间")])
+    place = CleanStringField(
+        "地点", validators=[DataRequired("请填写地点"), Length(max=80, message="不能超过80个字")]
+    )
+    capacity = IntegerField(
+        "名额（不填为不限）",
+        validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],
+    )
+    signup_deadline = DateTimeLocalField("报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional()])
+    audience = SelectField("面向", choices=list(AUDIENCES.items()), default="all")
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError("结束时间要晚于开始时间")
+
+    def validate_signup_deadline(self, field):
+        if self.starts_at.data and field.data and field.data > self.starts_at.data:
+            raise ValidationError("报名截止不能晚于开始时间")
+
+    def to_input(self) -> ActivityInput:
+        """Form values with the Shanghai wall times turned into UTC."""
+        return ActivityInput(
+            title=self.title.data,
+            description=self.description.data or "",
+            starts_at=from_local(self.starts_at.data),
+            ends_at=from_local(self.ends_at.data),
+            place=self.place.data,
+            capacity=self.capacity.data,
+            signup_deadline=from_local(self.signup_deadline.data),
+            audience=self.audience.data,
+        )
+
+
+class FilterForm(BaseForm):
+    """GET filter on the list page; never needs CSRF."""
+
+    class Meta:
+        csrf = False
+        locales = ["zh"]
+
+    kind = SelectField("队伍", choices=[("", "全部队伍"), *TEAM_KINDS.items()], default="")
+    when = SelectField("时间", choices=list(WHEN_CHOICES.items()), default="upcoming")
+    on_date = DateField("日期", validators=[Optional()])

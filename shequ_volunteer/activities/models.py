@@ -1,0 +1,95 @@
+"""Activities and sign-ups. `seats_taken` is guarded by a CHECK and a conditional UPDATE."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..teams.models import Team
+from ..timeutil import utcnow
+
+STATUS_SCHEDULED = "scheduled"
+STATUS_CANCELLED = "cancelled"
+
+SIGNUP_CONFIRMED = "confirmed"
+SIGNUP_WITHDRAWN = "withdrawn"
+
+AUDIENCES = {
+    "all": "全体居民",
+    "elderly": "60岁以上老人",
+    "children": "儿童青少年（需监护人陪同）",
+    "women": "妇女",
+    "families": "家庭",
+    "members": "仅本队队员",
+}
+
+
+class Activity(db.Model):
+    """One activity of one team. Cancelling keeps the row (status cancelled)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("seats_taken >= 0", name="seats_not_negative"),
+        CheckConstraint("capacity IS NULL OR seats_taken <= capacity", name="seats_within_capacity"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_activities_starts_at", "starts_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(80))
+    capacity: Mapped[int | None]
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    signup_deadline: Mapped[datetime | None]
+    audience: Mapped[str] = mapped_column(String(20), default="all")
+    status: Mapped[str] = mapped_column(String(12), default=STATUS_SCHEDULED)
+    cancelled_at: Mapped[datetime | None]
+    # Bumped whenever time, place or status change, for calendar apps (RFC 5545 SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == STATUS_CANCELLED
+
+    @property
+    def places_left(self) -> int | None:
+        """None means unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def audience_label(self) -> str:
+        return AUDIENCES.get(self.audience, self.audience)
+
+
+class Signup(db.Model):
+    """One person's sign-up; a withdrawal keeps the row so history survives."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id"),
+        CheckConstraint("seats >= 1", name="seats_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seats: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(12), default=SIGNUP_CONFIRMED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    user: Mapped[User] = relationship()

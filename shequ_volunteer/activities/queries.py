@@ -1,0 +1,119 @@
+"""Read helpers for activity pages. Each page costs a fixed number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from ..accounts.models import User
+from ..extensions import db
+from ..teams.models import Team
+from ..timeutil import from_local, to_local
+from .models import SIGNUP_CONFIRMED, Activity, Signup
+
+PAGE_SIZE = 30
+WHEN_CHOICES = {"upcoming": "近期全部", "today": "今天", "week": "7天内", "month": "30天内"}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the resident chose on the list page."""
+
+    kind: str = ""
+    when: str = "upcoming"
+    on_date: date | None = None
+    page: int = 1
+
+
+def _window(flt: ListFilter, now: datetime) -> tuple[datetime, datetime | None]:
+    """UTC [from, to) for the chosen period, in Shanghai calendar days."""
+    today = to_local(now).date()
+    if flt.on_date is not None:
+        start = from_local(datetime.combine(flt.on_date, time()))
+        return start, start + timedelta(days=1)
+    if flt.when == "today":
+        return now, from_local(datetime.combine(today + timedelta(days=1), time()))
+    days = {"week": 7, "month": 30}.get(flt.when)
+    if days:
+        return now, from_local(datetime.combine(today + timedelta(days=days + 1), time()))
+    return now, None
+
+
+def list_activities(community_id: int | None, flt: ListFilter, now: datetime) -> tuple[list[Activity], bool]:
+    """Activities not yet over in the window, soonest first; and whether more pages follow."""
+    start, end = _window(flt, now)
+    query = (
+        select(Activity)
+        .join(Activity.team)
+        .options(contains_eager(Activity.team))
+        .where(Activity.ends_at > start)
+        .order_by(Activity.starts_at, Activity.id)
+    )
+    if end is not None:
+        query = query.where(Activity.starts_at < end)
+    if community_id is not None:
+        query = query.where(Team.community_id == community_id)
+    if flt.kind:
+        query = query.where(Team.kind == flt.kind)
+    offset = (max(flt.page, 1) - 1) * PAGE_SIZE
+    rows = list(db.session.scalars(query.offset(offset).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def signed_up_ids(user_id: int | None, activity_ids: list[int]) -> set[int]:
+    """Which of these activities the user holds a confirmed sign-up for (one query)."""
+    if user_id is None or not activity_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Signup.activity_id).where(
+                Signup.user_id == user_id,
+                Signup.status == SIGNUP_CONFIRMED,
+                Signup.activity_id.in_(activity_ids),
+            )
+        )
+    )
+
+
+def signup_of(user_id: int | None, activity_id: int) -> Signup | None:
+    if user_id is None:
+        return None
+    return db.session.scalar(
+        select(Signup).where(Signup.user_id == user_id, Signup.activity_id == activity_id)
+    )
+
+
+def my_signups(user_id: int) -> list[Signup]:
+    """Everything the person signed up for, upcoming first then the past, cancelled included."""
+    query = (
+        select(Signup)
+        .join(Signup.activity)
+        .join(Activity.team)
+        .options(contains_eager(Signup.activity).contains_eager(Activity.team))
+        .where(Signup.user_id == user_id, Signup.status == SIGNUP_CONFIRMED)
+        .order_by(Activity.starts_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def participants(activity_id: int) -> list[tuple[Signup, User]]:
+    """Confirmed sign-ups with names, for the organiser's roster."""
+    query = (
+        select(Signup, User)
+        .join(User, User.id == Signup.user_id)
+        .where(Signup.activity_id == activity_id, Signup.status == SIGNUP_CONFIRMED)
+        .order_by(Signup.created_at)
+    )
+    return [(s, u) for s, u in db.session.execute(query)]
+
+
+def confirmed_seat_count(activity_id: int) -> int:
+    """Seats counted from the rows themselves (used to cross-check the counter)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Signup.seats), 0)).where(
+            Signup.activity_id == activity_id, Signup.status == SIGNUP_CONFIRMED
+        )
+    )
+

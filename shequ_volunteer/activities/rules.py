@@ -1,0 +1,60 @@
+"""Pure sign-up decisions: no Flask, no database."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+# Reasons a sign-up is refused, worded for the person reading them.
+FULL = "已满"
+CANCELLED = "活动已取消"
+STARTED = "活动已开始，不能再报名"
+DEADLINE_PASSED = "报名已截止"
+MEMBERS_ONLY = "仅本队队员可以报名"
+ALREADY = "您已报名"
+NOT_SIGNED_UP = "您没有报名这个活动"
+TOO_LATE_TO_WITHDRAW = "活动已开始，不能取消报名"
+
+
+@dataclass(frozen=True)
+class SignupContext:
+    """What the rule needs to know about an activity."""
+
+    status: str
+    starts_at: datetime
+    signup_deadline: datetime | None
+    audience: str
+    capacity: int | None
+    seats_taken: int
+
+
+def signup_refusal(activity: SignupContext, *, is_member: bool, now: datetime) -> str | None:
+    """Why this person may not sign up now, or None if they may.
+
+    The capacity answer here is only a hint for the page; the database decides.
+    """
+    if activity.status == "cancelled":
+        return CANCELLED
+    if now >= activity.starts_at:
+        return STARTED
+    if activity.signup_deadline is not None and now > activity.signup_deadline:
+        return DEADLINE_PASSED
+    if activity.audience == "members" and not is_member:
+        return MEMBERS_ONLY
+    if activity.capacity is not None and activity.seats_taken >= activity.capacity:
+        return FULL
+    return None
+
+
+def withdrawal_refusal(activity: SignupContext, *, now: datetime) -> str | None:
+    """Why a confirmed sign-up may not be withdrawn now, or None."""
+    if activity.status == "cancelled":
+        return CANCELLED
+    if now >= activity.starts_at:
+        return TOO_LATE_TO_WITHDRAW
+    return None
+
+
+def schedule_changed(old: dict, new: dict) -> bool:
+    """Did anything a calendar app must re-show change (time, place or status)?"""
+    keys = ("starts_at", "ends_at", "place", "status")
+    return any(old.get(k) != new.get(k) for k in keys)

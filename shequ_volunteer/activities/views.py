@@ -1,0 +1,154 @@
+"""Activity pages: list, detail with the sign-up panel, and the organiser's forms."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Blueprint, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..teams.models import Team
+from ..timeutil import to_local, utcnow
+from ..web.auth import current_actor, require
+from ..web.htmx import after_post, render_page
+from . import queries, services
+from .forms import ActivityForm, FilterForm
+from .models import Activity
+
+bp = Blueprint("activities", __name__)
+
+
+@bp.get("/")
+def index():
+    """Upcoming activities; htmx swaps only the list when a filter changes."""
+    form = FilterForm(request.args)
+    valid = form.validate()
+    flt = queries.ListFilter(
+        kind=form.kind.data if valid else "",
+        when=form.when.data if valid else "upcoming",
+        on_date=form.on_date.data if valid else None,
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+    actor = current_actor()
+    activities, has_more = queries.list_activities(actor.community_id, flt, utcnow())
+    mine = queries.signed_up_ids(actor.user_id, [a.id for a in activities])
+    return render_page(
+        "activities/list.html", "activity_list",
+        form=form, activities=activities, mine=mine, flt=flt, has_more=has_more,
+    )
+
+
+def _detail_context(activity: Activity) -> dict:
+    """Everything the detail page and its sign-up panel show."""
+    actor = current_actor()
+    can_manage = actor.can_manage_team(activity.team)
+    return {
+        "activity": activity,
+        "signup": queries.signup_of(actor.user_id, activity.id),
+        "can_manage": can_manage,
+        "participants": queries.participants(activity.id) if can_manage else [],
+    }
+
+
+@bp.get("/activities/<int:activity_id>")
+def detail(activity_id: int):
+    """Activity page; htmx refreshes only the sign-up panel."""
+    activity = db.get_or_404(Activity, activity_id)
+    return render_page("activities/detail.html", "signup_panel", **_detail_context(activity))
+
+
+def _signup_action(activity_id: int, action, success: str):
+    activity = db.get_or_404(Activity, activity_id)
+    try:
+        action(current_actor(), activity, utcnow())
+    except services.SignupRefused as refused:
+        db.session.rollback()
+        activity = db.get_or_404(Activity, activity_id)
+        return render_page(
+            "activities/detail.html", "signup_panel", status=409,
+            message=refused.message, message_error=True, **_detail_context(activity),
+        )
+    db.session.commit()
+    return after_post(
+        url_for(".detail", activity_id=activity_id), "activities/detail.html", "signup_panel",
+        success, **_detail_context(activity),
+    )
+
+
+@bp.post("/activities/<int:activity_id>/signup")
+@login_required
+def signup(activity_id: int):
+    return _signup_action(activity_id, services.sign_up, "报名成功")
+
+
+@bp.post("/activities/<int:activity_id>/withdraw")
+@login_required
+def withdraw(activity_id: int):
+    return _signup_action(activity_id, services.withdraw, "已取消报名")
+
+
+@bp.route("/teams/<int:team_id>/activities/new", methods=["GET", "POST"])
+@login_required
+def create(team_id: int):
+    team = db.get_or_404(Team, team_id)
+    require(current_actor().can_manage_team(team))
+    form = ActivityForm()
+    if form.validate_on_submit() and _not_in_past(form):
+        activity = services.create_activity(current_actor(), team.id, form.to_input(), utcnow())
+        db.session.commit()
+        return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
+                          "content", "活动已发布", **_detail_context(activity))
+    return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
+                       form=form, team=team, activity=None)
+
+
+def _not_in_past(form: ActivityForm) -> bool:
+    if form.to_input().starts_at <= utcnow():
+        form.starts_at.errors.append("开始时间已经过去了")
+        return False
+    return True
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int):
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    form = ActivityForm(obj=_local_view(activity))
+    if form.validate_on_submit():
+        problem = services.capacity_problem(activity, form.capacity.data)
+        if problem:
+            form.capacity.errors.append(problem)
+        else:
+            services.update_activity(current_actor(), activity, form.to_input(), utcnow())
+            db.session.commit()
+            return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
+                              "content", "活动已修改", **_detail_context(activity))
+    return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
+                       form=form, team=activity.team, activity=activity)
+
+
+@bp.post("/activities/<int:activity_id>/cancel")
+@login_required
+def cancel(activity_id: int):
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    services.cancel_activity(current_actor(), activity, utcnow())
+    db.session.commit()
+    return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
+                      "content", "活动已取消，报名的居民会看到“已取消”", **_detail_context(activity))
+
+
+def _local_view(activity: Activity):
+    """The activity with its times in Shanghai wall time, for pre-filling the form."""
+
+    def wall(moment):
+        return to_local(moment).replace(tzinfo=None) if moment else None
+
+    return SimpleNamespace(
+        title=activity.title, description=activity.description, place=activity.place,
+        capacity=activity.capacity, audience=activity.audience,
+        starts_at=wall(activity.starts_at), ends_at=wall(activity.ends_at),
+        signup_deadline=wall(activity.signup_deadline),
+    )
+

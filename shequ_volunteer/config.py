@@ -1,0 +1,68 @@
+"""Configuration. This module is the only reader of environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SHEQU_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at psycopg 3, the only PostgreSQL driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _persistent_dev_secret() -> str:
+    """A secret key kept in instance/ so every worker process and restart shares it."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; elderly users leave forms open for long
+    # Login throttling: failures counted in the database so every worker sees them.
+    LOGIN_MAX_FAILURES_PER_PHONE = int(os.environ.get("LOGIN_MAX_FAILURES_PER_PHONE", 5))
+    LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", 30))
+    LOGIN_WINDOW_MINUTES = 15
+    ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "shequ-volunteer.cn")
+    # Only the deliberately naive sign-up route used by the race test reads this.
+    ENABLE_NAIVE_SIGNUP_FOR_TESTS = os.environ.get("SHEQU_NAIVE_SIGNUP") == "1"
+    COMMUNITY_HOTLINE = os.environ.get("COMMUNITY_HOTLINE", "")
+
+    def __init__(self) -> None:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'shequ.db'}")
+        )
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_dev_secret()
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        super().__init__()
+
+
+def load_config() -> Config:
+    """Pick the configuration class from SHEQU_ENV (development by default)."""
+    if os.environ.get("SHEQU_ENV") == "production":
+        return ProductionConfig()
+    return Config()

@@ -1,0 +1,47 @@
+"""Engine set-up: SQLite pragmas and write transactions that take the lock up front."""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+WRITE_OPTION = "shequ_write"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Apply the SQLite defaults; PostgreSQL needs nothing here."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # A deferred transaction that later writes can fail with SQLITE_BUSY
+        # instead of waiting; write transactions therefore lock at BEGIN.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def begin_write_transaction() -> None:
+    """Start the session's transaction as a write (BEGIN IMMEDIATE on SQLite).
+
+    Called before anything else touches the session in a state-changing request.
+    If a transaction is already open (tests, CLI) it is kept as it is.
+    """
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={WRITE_OPTION: True})

@@ -1,0 +1,1 @@
+"""Volunteer teams (志愿者队伍) and their members."""

@@ -1,0 +1,104 @@
+"""Team use cases: apply, approve or decline, leaders, create and edit teams."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..web.auth import Actor
+from .models import (
+    MEMBER_APPROVED,
+    MEMBER_DECLINED,
+    MEMBER_LEFT,
+    MEMBER_PENDING,
+    ROLE_LEADER,
+    ROLE_MEMBER,
+    Membership,
+    Team,
+)
+
+
+class TeamActionRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _membership(team_id: int, user_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id)
+    )
+
+
+def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
+    """Ask to join; a declined or former member may ask again."""
+    membership = _membership(team.id, actor.user_id)
+    if membership is not None and membership.status == MEMBER_APPROVED:
+        raise TeamActionRefused("您已经是这支队伍的队员")
+    if membership is not None and membership.status == MEMBER_PENDING:
+        raise TeamActionRefused("已提交申请，请等待队长审核")
+    if membership is None:
+        membership = Membership(team_id=team.id, user_id=actor.user_id, created_at=now)
+        db.session.add(membership)
+    membership.status = MEMBER_PENDING
+    membership.role = ROLE_MEMBER
+    membership.created_at = now
+    membership.decided_at = None
+    membership.decided_by_id = None
+    db.session.flush()
+    return membership
+
+
+def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -> Membership:
+    """Leader or staff approves or declines a pending application."""
+    if membership.status != MEMBER_PENDING:
+        raise TeamActionRefused("这条申请已经处理过了")
+    membership.status = MEMBER_APPROVED if approve else MEMBER_DECLINED
+    membership.decided_at = now
+    membership.decided_by_id = actor.user_id
+    db.session.flush()
+    return membership
+
+
+def leave(actor: Actor, team: Team, now: datetime) -> None:
+    membership = _membership(team.id, actor.user_id)
+    if membership is None or membership.status not in (MEMBER_APPROVED, MEMBER_PENDING):
+        raise TeamActionRefused("您不是这支队伍的队员")
+    membership.status = MEMBER_LEFT
+    membership.role = ROLE_MEMBER
+    membership.decided_at = now
+    db.session.flush()
+
+
+def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: datetime) -> Membership:
+    """Staff appoint or remove a leader by phone; a new leader becomes a member too."""
+    user = db.session.scalar(
+        select(User).where(User.phone == phone, User.community_id == team.community_id)
+    )
+    if user is None:
+        raise TeamActionRefused("本社区没有用这个手机号注册的居民")
+    membership = _membership(team.id, user.id)
+    if membership is None:
+        if not make_leader:
+            raise TeamActionRefused("这位居民不是队长")
+        membership = Membership(team_id=team.id, user_id=user.id, created_at=now)
+        db.session.add(membership)
+    membership.status = MEMBER_APPROVED
+    membership.role = ROLE_LEADER if make_leader else ROLE_MEMBER
+    membership.decided_at = now
+    membership.decided_by_id = actor.user_id
+    db.session.flush()
+    return membership
+
+
+def save_team(actor: Actor, team: Team | None, name: str, kind: str, description: str) -> Team:
+    """Create a team in the actor's community, or edit one."""
+    if team is None:
+        team = Team(community_id=actor.community_id)
+        db.session.add(team)
+    team.name, team.kind, team.description = name, kind, description
+    db.session.flush()
+    return team
+

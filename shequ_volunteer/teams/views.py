@@ -1,0 +1,135 @@
+"""Team pages: list, detail with roster and applications, staff management."""
+from __future__ import annotations
+
+from flask import Blueprint, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..timeutil import utcnow
+from ..web.auth import current_actor, forget_actor, require
+from ..web.htmx import after_post, render_page
+from . import queries, services
+from .forms import LeaderForm, TeamForm
+from .models import Membership, Team
+
+bp = Blueprint("teams", __name__, url_prefix="/teams")
+
+
+@bp.get("")
+def index():
+    return render_page("teams/list.html", teams=queries.teams_with_counts(current_actor().community_id))
+
+
+def _team_context(team: Team, leader_form=None) -> dict:
+    actor = current_actor()
+    can_manage = actor.can_manage_team(team)
+    return {
+        "team": team,
+        "can_manage": can_manage,
+        "can_manage_leaders": actor.can_manage_community(team.community_id),
+        "roster": queries.roster(team.id) if actor.can_see_roster(team) else None,
+        "applications": queries.pending_applications(team.id) if can_manage else [],
+        "leaders": queries.leaders(team.id),
+        "activities": queries.upcoming_activities(team.id, utcnow()),
+        "is_member": team.id in actor.member_team_ids,
+        "is_pending": team.id in actor.pending_team_ids,
+        "leader_form": leader_form or LeaderForm(),
+    }
+
+
+@bp.get("/<int:team_id>")
+def detail(team_id: int):
+    team = db.get_or_404(Team, team_id)
+    return render_page("teams/detail.html", "membership_panel", **_team_context(team))
+
+
+@bp.post("/<int:team_id>/apply")
+@login_required
+def apply(team_id: int):
+    return _member_action(team_id, services.apply_to_join, "已提交申请，请等待队长审核")
+
+
+@bp.post("/<int:team_id>/leave")
+@login_required
+def leave(team_id: int):
+    return _member_action(team_id, services.leave, "您已退出这支队伍")
+
+
+def _member_action(team_id: int, action, success: str):
+    team = db.get_or_404(Team, team_id)
+    try:
+        action(current_actor(), team, utcnow())
+    except services.TeamActionRefused as refused:
+        db.session.rollback()
+        return render_page("teams/detail.html", "membership_panel", status=409,
+                           message=refused.message, message_error=True, **_team_context(team))
+    db.session.commit()
+    forget_actor()  # memberships changed: rebuild for the response
+    return after_post(url_for(".detail", team_id=team_id), "teams/detail.html", "membership_panel",
+                      success, **_team_context(team))
+
+
+@bp.post("/memberships/<int:membership_id>/<any(approve, decline):decision>")
+@login_required
+def decide(membership_id: int, decision: str):
+    """Leader approves or declines inline; htmx swaps the applications block."""
+    membership = db.get_or_404(Membership, membership_id)
+    require(current_actor().can_manage_team(membership.team))
+    message = "已同意入队" if decision == "approve" else "已婉拒申请"
+    try:
+        services.decide(current_actor(), membership, decision == "approve", utcnow())
+    except services.TeamActionRefused as refused:
+        db.session.rollback()
+        message = refused.message
+    else:
+        db.session.commit()
+    return after_post(url_for(".detail", team_id=membership.team_id), "teams/detail.html",
+                      "applications_panel", message, **_team_context(membership.team))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(current_actor().is_staff)
+    return _team_form(None)
+
+
+@bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(team_id: int):
+    team = db.get_or_404(Team, team_id)
+    require(current_actor().can_manage_community(team.community_id))
+    return _team_form(team)
+
+
+def _team_form(team: Team | None):
+    form = TeamForm(obj=team)
+    if form.validate_on_submit():
+        team = services.save_team(current_actor(), team, form.name.data, form.kind.data,
+                                  form.description.data or "")
+        db.session.commit()
+        return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "content",
+                          "队伍已保存", **_team_context(team))
+    return render_page("teams/form.html", status=422 if form.is_submitted() else 200, form=form, team=team)
+
+
+@bp.post("/<int:team_id>/leaders/<any(add, remove):change>")
+@login_required
+def leaders(team_id: int, change: str):
+    """Staff appoint or remove a team leader by phone number."""
+    team = db.get_or_404(Team, team_id)
+    require(current_actor().can_manage_community(team.community_id))
+    form = LeaderForm()
+    if form.validate_on_submit():
+        try:
+            services.set_leader(current_actor(), team, form.phone.data, change == "add", utcnow())
+        except services.TeamActionRefused as refused:
+            db.session.rollback()
+            form.phone.errors.append(refused.message)
+        else:
+            db.session.commit()
+            forget_actor()
+            return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "content",
+                              "队长已设置" if change == "add" else "已取消队长", **_team_context(team))
+    return render_page("teams/detail.html", "leaders_panel", status=422,
+                       **_team_context(team, leader_form=form))
