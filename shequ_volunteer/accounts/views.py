@@ -11,6 +11,7 @@ from ..activities.queries import my_signups
 from ..communities.models import Community
 from ..extensions import db
 from ..timeutil import utcnow
+from ..web.forms import choices
 from ..web.htmx import render_page
 from . import services
 from .forms import LoginForm, RegisterForm
@@ -25,8 +26,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("activities.index")
 
 
-def _community_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.session.scalars(select(Community).order_by(Community.id))]
+def _community_choices() -> list:
+    return choices((c.id, c.name) for c in db.session.scalars(select(Community).order_by(Community.id)))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -35,7 +36,7 @@ def register():
     form = RegisterForm()
     form.community_id.choices = _community_choices()
     if len(form.community_id.choices) == 1 and not form.community_id.raw_data:
-        form.community_id.data = form.community_id.choices[0][0]
+        form.community_id.data = form.community_id.choices[0].value
         form.community_id.raw_data = [str(form.community_id.data)]
     if form.validate_on_submit():
         if services.phone_registered(form.phone.data):

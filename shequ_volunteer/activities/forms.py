@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local
-from ..web.forms import BaseForm, CleanStringField, strip_filter
+from ..web.forms import BaseForm, CleanStringField, choices, strip_filter
 from .models import AUDIENCES
 from .queries import WHEN_CHOICES
 from .services import ActivityInput
@@ -33,7 +33,7 @@ class ActivityForm(BaseForm):
         validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],
     )
     signup_deadline = DateTimeLocalField("报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional()])
-    audience = SelectField("面向", choices=list(AUDIENCES.items()), default="all")
+    audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
@@ -64,6 +64,6 @@ class FilterForm(BaseForm):
         csrf = False
         locales = ["zh"]
 
-    kind = SelectField("队伍", choices=[("", "全部队伍"), *TEAM_KINDS.items()], default="")
-    when = SelectField("时间", choices=list(WHEN_CHOICES.items()), default="upcoming")
+    kind = SelectField("队伍", choices=choices([("", "全部队伍"), *TEAM_KINDS.items()]), default="")
+    when = SelectField("时间", choices=choices(WHEN_CHOICES), default="upcoming")
     on_date = DateField("日期", validators=[Optional()])

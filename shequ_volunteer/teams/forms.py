@@ -5,7 +5,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..accounts.forms import MAINLAND_MOBILE
-from ..web.forms import BaseForm, CleanStringField, strip_filter
+from ..web.forms import BaseForm, CleanStringField, choices, strip_filter
 from .models import TEAM_KINDS
 
 
@@ -13,7 +13,7 @@ class TeamForm(BaseForm):
     name = CleanStringField(
         "队伍名称", validators=[DataRequired("请填写队伍名称"), Length(max=60, message="不能超过60个字")]
     )
-    kind = SelectField("类型", choices=list(TEAM_KINDS.items()))
+    kind = SelectField("类型", choices=choices(TEAM_KINDS))
     description = TextAreaField(
         "介绍", filters=[strip_filter], validators=[Length(max=2000, message="不能超过2000个字")]
     )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 
@@ -28,3 +28,9 @@ class CleanStringField(StringField):
     def pre_validate(self, form):
         if self.data and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in self.data):
             raise ValidationError("含有无法识别的字符")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField options from (value, label) pairs or a {value: label} mapping."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]

@@ -1,0 +1,134 @@
+"""Fixtures shared by the whole suite.
+
+The database is real: a throwaway SQLite file by default, or a throwaway
+PostgreSQL database with `--db=postgresql` (created here, dropped afterwards).
+The schema always comes from the Alembic migrations, never from create_all().
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+# Before the package is imported: keep the test run's secret key and files out of instance/.
+_TMP = Path(tempfile.mkdtemp(prefix="shequ-tests-"))
+os.environ["SHEQU_INSTANCE_DIR"] = str(_TMP / "instance")
+os.environ.pop("DATABASE_URL", None)
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from shequ_volunteer import create_app  # noqa: E402
+from shequ_volunteer.extensions import db  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db", default=os.environ.get("TEST_DB", "sqlite"), choices=("sqlite", "postgresql"),
+        help="database the suite runs against",
+    )
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def db_kind(pytestconfig) -> str:
+    return pytestconfig.getoption("--db")
+
+
+def _create_pg_database() -> tuple[str, callable]:
+    import psycopg
+
+    name = f"shequ_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind, tmp_path_factory):
+    """A fresh, empty database for this test session."""
+    if db_kind == "postgresql":
+        url, drop = _create_pg_database()
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **overrides):
+    """An app bound to the test database (CSRF off unless asked for)."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "shequ.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url):
+    """Run the migrations once per session on the empty database."""
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def wipe(app) -> None:
+    """Empty every table, children first, so each test starts clean."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(text(f'DELETE FROM "{table.name}"'))
+
+
+@pytest.fixture
+def app(_migrated):
+    app = make_app(_migrated)
+    wipe(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def live_server(_migrated):
+    """The real app under gunicorn (4 processes × 4 threads) on the test database.
+
+    Use together with the `app` fixture, which empties the tables before each test.
+    """
+    from tests.support.server import start_server
+
+    server = start_server(_migrated)
+    yield server
+    server.stop()

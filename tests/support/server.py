@@ -1,0 +1,64 @@
+"""Start the real application under gunicorn (several worker processes) for tests."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: int = 4,
+                 threads: int = 4, extra_env: dict | None = None) -> LiveServer:
+    """gunicorn with `workers` processes of `threads` threads each, bound to loopback."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "live-server-test-secret",
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        "--timeout", "60", app_module,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            if requests.get(server.base_url + "/login", timeout=2).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    server.stop()
+    raise RuntimeError("gunicorn did not start within 30 s")
