@@ -95,6 +95,12 @@ def _migrated(database_url):
 
 def wipe(app) -> None:
     """Empty every table, children first, so each test starts clean."""
+    from flask import has_app_context
+
+    if has_app_context():
+        # An open read transaction would keep an old SQLite snapshot and then
+        # be refused the write lock; end it before deleting underneath it.
+        db.session.remove()
     with app.app_context():
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):

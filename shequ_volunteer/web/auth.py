@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, g
+from flask import abort, has_request_context, request
 from flask_login import current_user
 
 from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, Membership
@@ -60,16 +60,21 @@ def actor_for(user) -> Actor:
     )
 
 
+ACTOR_KEY = "shequ.actor"
+
+
 def current_actor() -> Actor:
-    """The Actor of this request, computed on first use."""
-    if "actor" not in g:
-        g.actor = actor_for(current_user)
-    return g.actor
+    """The Actor of this request, computed on first use and kept on the request."""
+    if not has_request_context():
+        return ANONYMOUS
+    if ACTOR_KEY not in request.environ:
+        request.environ[ACTOR_KEY] = actor_for(current_user)
+    return request.environ[ACTOR_KEY]
 
 
 def forget_actor() -> None:
     """Drop the cached Actor after a change to the user's memberships."""
-    g.pop("actor", None)
+    request.environ.pop(ACTOR_KEY, None)
 
 
 def require(allowed: bool, status: int = 403) -> None:

@@ -47,7 +47,10 @@ def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: in
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-        "--timeout", "60", app_module,
+        "--timeout", "60",
+        # Longer than any pause in a test, so a kept-alive connection is never
+        # closed by the server at the instant a client reuses it.
+        "--keep-alive", "120", app_module,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     server = LiveServer(f"http://127.0.0.1:{port}", process)
@@ -56,9 +59,9 @@ def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: in
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            if requests.get(server.base_url + "/login", timeout=2).status_code == 200:
+            if requests.get(server.base_url + "/login", timeout=5).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     server.stop()
     raise RuntimeError("gunicorn did not start within 30 s")

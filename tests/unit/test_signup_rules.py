@@ -1,0 +1,50 @@
+"""Pure sign-up rules, table-driven."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from shequ_volunteer.activities import rules
+from shequ_volunteer.activities.rules import SignupContext, schedule_changed, signup_refusal, withdrawal_refusal
+
+NOW = datetime(2026, 11, 22, 2, 0)
+START = NOW + timedelta(days=1)
+
+
+def ctx(**overrides) -> SignupContext:
+    values = dict(status="scheduled", starts_at=START, signup_deadline=None, audience="all",
+                  capacity=10, seats_taken=0)
+    values.update(overrides)
+    return SignupContext(**values)
+
+
+@pytest.mark.parametrize("context, is_member, expected", [
+    (ctx(), False, None),
+    (ctx(capacity=None, seats_taken=500), False, None),
+    (ctx(status="cancelled"), False, rules.CANCELLED),
+    (ctx(starts_at=NOW), False, rules.STARTED),
+    (ctx(starts_at=NOW - timedelta(minutes=1)), True, rules.STARTED),
+    (ctx(signup_deadline=NOW - timedelta(seconds=1)), False, rules.DEADLINE_PASSED),
+    (ctx(signup_deadline=NOW), False, None),
+    (ctx(audience="members"), False, rules.MEMBERS_ONLY),
+    (ctx(audience="members"), True, None),
+    (ctx(seats_taken=10), False, rules.FULL),
+    (ctx(seats_taken=9), False, None),
+])
+def test_signup_refusal(context, is_member, expected):
+    assert signup_refusal(context, is_member=is_member, now=NOW) == expected
+
+
+@pytest.mark.parametrize("context, expected", [
+    (ctx(), None),
+    (ctx(status="cancelled"), rules.CANCELLED),
+    (ctx(starts_at=NOW), rules.TOO_LATE_TO_WITHDRAW),
+])
+def test_withdrawal_refusal(context, expected):
+    assert withdrawal_refusal(context, now=NOW) == expected
+
+
+def test_schedule_changed_only_for_time_place_status():
+    base = {"starts_at": START, "ends_at": START, "place": "活动室", "status": "scheduled"}
+    assert not schedule_changed(base, dict(base))
+    for key, value in [("starts_at", NOW), ("ends_at", NOW), ("place", "广场"), ("status", "cancelled")]:
+        assert schedule_changed(base, {**base, key: value})
