@@ -84,7 +84,9 @@ def register_blueprints(app: Flask) -> None:
     from .activities.views import bp as activities_bp
     from .calendar.views import bp as calendar_bp
     from .teams.views import bp as teams_bp
+    from .web.routing import IdConverter
 
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp):
         app.register_blueprint(blueprint)
 

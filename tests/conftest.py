@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,7 @@ _TMP = Path(tempfile.mkdtemp(prefix="shequ-tests-"))
 os.environ["SHEQU_INSTANCE_DIR"] = str(_TMP / "instance")
 os.environ.pop("DATABASE_URL", None)
 
+from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
@@ -80,7 +82,22 @@ def make_app(database_url: str, **overrides):
         "SERVER_NAME": "shequ.test",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    The `app` fixture keeps an app context pushed for the whole test; without
+    this, Flask would reuse it for requests, and `g` and the database session
+    would outlive a request, which never happens under gunicorn.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -107,14 +124,21 @@ def wipe(app) -> None:
                 conn.execute(text(f'DELETE FROM "{table.name}"'))
 
 
-@pytest.fixture
-def app(_migrated):
-    app = make_app(_migrated)
+@contextmanager
+def running_app(database_url: str, **overrides):
+    """An app on empty tables with its app context pushed, cleaned up afterwards."""
+    app = make_app(database_url, **overrides)
     wipe(app)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_migrated):
+    with running_app(_migrated) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from ..web.forms import BaseForm, CleanStringField
 
-MAINLAND_MOBILE = r"^1[3-9]\d{9}$"
+MAINLAND_MOBILE = r"^1[3-9][0-9]{9}$"  # not \d, which also matches full-width and Arabic-Indic digits
 
 
 class RegisterForm(BaseForm):

@@ -20,8 +20,9 @@ bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow local paths after login, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only follow local paths after login, never another site (nor a header-breaking line feed)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):
         return target
     return url_for("activities.index")
 

@@ -1,12 +1,12 @@
 """The activity form (create and edit) and the list filter."""
 from __future__ import annotations
 
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local
-from ..web.forms import BaseForm, CleanStringField, choices, strip_filter
+from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices, sensible_date
 from .models import AUDIENCES
 from .queries import WHEN_CHOICES
 from .services import ActivityInput
@@ -18,13 +18,15 @@ class ActivityForm(BaseForm):
     title = CleanStringField(
         "活动名称", validators=[DataRequired("请填写活动名称"), Length(max=80, message="不能超过80个字")]
     )
-    description = TextAreaField(
-        "活动介绍", filters=[strip_filter], validators=[Length(max=2000, message="不能超过2000个字")]
+    description = CleanTextAreaField(
+        "活动介绍", validators=[Length(max=2000, message="不能超过2000个字")]
     )
     starts_at = DateTimeLocalField(
-        "开始时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写开始时间")]
+        "开始时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写开始时间"), sensible_date]
     )
-    ends_at = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写结束时间")])
+    ends_at = DateTimeLocalField(
+        "结束时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写结束时间"), sensible_date]
+    )
     place = CleanStringField(
         "地点", validators=[DataRequired("请填写地点"), Length(max=80, message="不能超过80个字")]
     )
@@ -32,7 +34,9 @@ class ActivityForm(BaseForm):
         "名额（不填为不限）",
         validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],
     )
-    signup_deadline = DateTimeLocalField("报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional()])
+    signup_deadline = DateTimeLocalField(
+        "报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional(), sensible_date]
+    )
     audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
 
     def validate_ends_at(self, field):
@@ -66,4 +70,4 @@ class FilterForm(BaseForm):
 
     kind = SelectField("队伍", choices=choices([("", "全部队伍"), *TEAM_KINDS.items()]), default="")
     when = SelectField("时间", choices=choices(WHEN_CHOICES), default="upcoming")
-    on_date = DateField("日期", validators=[Optional()])
+    on_date = DateField("日期", validators=[Optional(), sensible_date])

@@ -17,6 +17,8 @@ from .models import Activity
 
 bp = Blueprint("activities", __name__)
 
+MAX_PAGE = 1000  # far beyond any community's list; keeps OFFSET within the database's integers
+
 
 @bp.get("/")
 def index():
@@ -27,7 +29,7 @@ def index():
         kind=form.kind.data if valid else "",
         when=form.when.data if valid else "upcoming",
         on_date=form.on_date.data if valid else None,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
     )
     actor = current_actor()
     activities, has_more = queries.list_activities(actor.community_id, flt, utcnow())

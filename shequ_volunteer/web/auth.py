@@ -24,6 +24,17 @@ class Actor:
     def is_authenticated(self) -> bool:
         return self.user_id is not None
 
+    @property
+    def role_label(self) -> str:
+        """What the person is on this site, in the words the community uses."""
+        if self.is_staff:
+            return "社区工作人员"
+        if self.leader_team_ids:
+            return "队长"
+        if self.member_team_ids:
+            return "志愿者"
+        return "居民"
+
     def can_manage_team(self, team) -> bool:
         """Leader of that team, or staff of its community."""
         if self.is_staff and team.community_id == self.community_id:

@@ -1,12 +1,13 @@
 """Error pages in plain Chinese; htmx requests get a short fragment instead of a page."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
-from .htmx import wants_fragment
+from ..extensions import db, login_manager
+from .htmx import is_htmx, mark_refresh, wants_fragment
 
 MESSAGES = {
     400: "请求有误，请返回上一页重试。",
@@ -29,7 +30,17 @@ def _render(status: int, message: str):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(400, "页面已过期，请刷新页面后再试一次。")
+        if is_htmx() and not current_user.is_authenticated:
+            # The session is gone (expired, cookies cleared), so its CSRF token is too.
+            # A 400 would not be swapped and the tap would seem to do nothing: send
+            # the whole window to the login page, as for any protected htmx action.
+            return login_manager.unauthorized()
+        response = make_response(*_render(400, "页面已过期，请刷新页面后再试一次。"))
+        if is_htmx():
+            # A stale page (e.g. a tab restored after the session changed): reload it
+            # so the next tap carries a fresh token, instead of silently doing nothing.
+            mark_refresh(response)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

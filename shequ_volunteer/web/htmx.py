@@ -42,3 +42,9 @@ def client_redirect(url: str, status: int = 200) -> Response:
     response = make_response("", status)
     response.headers["HX-Redirect"] = url
     return response
+
+
+def mark_refresh(response: Response) -> Response:
+    """Ask htmx to reload the whole page."""
+    response.headers["HX-Refresh"] = "true"
+    return response

@@ -91,6 +91,7 @@ def test_real_signup_never_exceeds_places(app, live_server):
     answers = race(live_server.base_url, f"/activities/{activity_id}/signup", activity_id, phones)
 
     statuses = Counter(a.status_code for a in answers)
+    print(f"real route: {confirmed_rows(activity_id)} sign-ups for {PLACES} places; statuses {dict(statuses)}")
     assert statuses == {303: PLACES, 409: RACERS - PLACES}, statuses
     losers = [a for a in answers if a.status_code == 409]
     assert all("已满" in a.text for a in losers)
@@ -102,6 +103,9 @@ def test_same_race_catches_naive_check_then_insert(app, naive_server):
     activity_id, phones = _setup()
     answers = race(naive_server.base_url, f"/naive/activities/{activity_id}/signup", activity_id, phones)
 
-    assert not [a for a in answers if a.status_code >= 500]
-    # The naive route overbooks: the row count is what exposes it.
-    assert confirmed_rows(activity_id) > PLACES
+    # The naive route overbooks: the row count is what exposes it. (Its status
+    # codes prove nothing: every winner, too many of them, got a 303.)
+    rows = confirmed_rows(activity_id)
+    print(f"naive route: {rows} sign-ups for {PLACES} places; statuses "
+          f"{dict(Counter(a.status_code for a in answers))}")
+    assert rows > PLACES

@@ -54,14 +54,14 @@ def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: in
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     server = LiveServer(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            if requests.get(server.base_url + "/login", timeout=5).status_code == 200:
+            if requests.get(server.base_url + "/login", timeout=10).status_code == 200:
                 return server
         except requests.RequestException:
             time.sleep(0.2)
     server.stop()
-    raise RuntimeError("gunicorn did not start within 30 s")
+    raise RuntimeError("gunicorn did not start within 60 s")

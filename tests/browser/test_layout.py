@@ -1,0 +1,66 @@
+"""At 360 px wide (a small Android phone): no sideways scrolling, large text, large tap targets."""
+import pytest
+from playwright.sync_api import expect
+
+from shequ_volunteer.extensions import db
+from tests import factories as f
+from tests.browser.helpers import log_in
+
+pytestmark = pytest.mark.browser
+
+SMALL_PHONE = {"viewport": {"width": 360, "height": 740}}
+LONG_TITLE = "社区义诊暨健康知识讲座——高血压、糖尿病慢病管理与合理用药科普宣传（第二期）"
+LONG_PLACE = "幸福里社区党群服务中心二楼多功能厅Room-A-2024-health-lecture-hall"
+
+# Everything a finger taps: buttons, things styled as buttons, menu links, the calendar toggle.
+TAP_TARGETS = """
+() => [...document.querySelectorAll('button, .button, nav a, input[type=submit], summary')]
+  .filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && el.checkVisibility({visibilityProperty: true});
+  })
+  .map(el => ({text: el.textContent.trim(), height: el.getBoundingClientRect().height}))
+"""
+
+
+def check_layout(page, what: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{what}: the page scrolls sideways ({width} px wide)"
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert font_size >= 18, f"{what}: body text is {font_size}px"
+    targets = page.evaluate(TAP_TARGETS)
+    assert targets, f"{what}: found nothing to tap"
+    small = [t for t in targets if t["height"] < 44]
+    assert not small, f"{what}: tap targets under 44 px high: {small}"
+
+
+def test_small_phone_layout(app, new_context):
+    home = f.community()
+    team = f.team(home, name="巾帼志愿服务队", kind="women")
+    leader = f.user(home, name="欧阳建国")
+    f.member(team, leader, leader=True)
+    activity = f.activity(team, title=LONG_TITLE, capacity=20)
+    activity.place = LONG_PLACE
+    db.session.commit()
+    f.activity(team, title="周末清洁家园", capacity=None)
+    page = new_context(**SMALL_PHONE).new_page()
+
+    # Anonymous, then signed in (the menu and the footer change).
+    page.goto("/")
+    expect(page.locator("#activity-list")).to_contain_text("周末清洁家园")
+    check_layout(page, "home page, signed out")
+
+    log_in(page, leader)
+    page.goto("/")
+    expect(page.get_by_role("link", name="我的活动")).to_be_visible()
+    check_layout(page, "home page, signed in")
+    page.get_by_text("订阅社区活动日历").click()  # the long feed address unfolds
+    expect(page.get_by_role("link", name="一键订阅（webcal）")).to_be_visible()
+    check_layout(page, "home page, calendar links open")
+
+    # The activity page, seen by its organiser: sign-up panel and the organiser's buttons.
+    page.goto(f"/activities/{activity.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(LONG_TITLE)
+    expect(page.get_by_role("button", name="我要报名")).to_be_visible()
+    expect(page.get_by_role("button", name="取消这个活动")).to_be_visible()
+    check_layout(page, "activity page")

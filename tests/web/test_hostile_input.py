@@ -1,0 +1,460 @@
+"""Malformed and hostile input on every form and id-bearing route.
+
+Refused input: 4xx (422 for forms, 404 for ids), never 500, a Chinese message
+by the field, what was typed still in the form, and not one row changed.
+Accepted input that merely looks hostile (markup, SQL, emoji) is stored
+verbatim and always rendered as text.
+"""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import quote, urlsplit
+
+import pytest
+from icalendar import Calendar
+from markupsafe import escape
+from sqlalchemy import select
+
+from shequ_volunteer.accounts.models import User
+from shequ_volunteer.activities.models import Activity
+from shequ_volunteer.extensions import db
+from shequ_volunteer.teams.models import Membership, Team
+from shequ_volunteer.timeutil import to_local, utcnow
+from tests import factories as f
+
+from .helpers import HX, client_for, db_state, has_chinese, read_form, text
+
+SCRIPT = "<script>alert(1)</script>"
+SQL = "' OR 1=1 --"
+QUOTES = "\"'><img src=x onerror=alert(1)>"
+EMOJI = "志愿者😀👨‍👩‍👧"
+LONG = "长" * 10_000
+LONG_DIGITS = "1" * 10_000
+HUGE = str(10**20)
+CONTROL = {  # every kind of control character a form field could smuggle in
+    "nul": "张\x00三", "esc": "张\x1b[2J三", "bell": "张\x07三", "del": "张\x7f三", "c1": "张\x9b三",
+}
+BAD_DATES = ["2026-13-45T99:99", "abc", "2026-02-30T10:00", "10000-01-01T10:00", SCRIPT, SQL, LONG]
+# Far-off years a datetime can hold but a calendar cannot sensibly (year 1 cannot even be moved to UTC).
+ABSURD_DATES = ["0001-01-01T00:00", "0001-01-01T08:00", "1900-01-01T10:00", "9999-12-31T23:59"]
+BAD_PHONES = ["", "abc", LONG_DIGITS, HUGE, "-13812345678", SCRIPT, SQL, EMOJI, "138\x001234567",
+              "13８１２３４５６７８", "13٠١٢٣٤٥٦٧٨", "1381234567", "23812345678"]
+
+
+def local_input(moment) -> str:
+    return f"{to_local(moment):%Y-%m-%dT%H:%M}"
+
+
+@pytest.fixture
+def world(app):
+    home = f.community("幸福里社区")
+    f.community("光明社区")  # two communities: the register form shows the select
+    staff = f.staff(home)
+    team = f.team(home, name="青年志愿服务队")
+    activity = f.activity(team, title="周末清洁家园", capacity=10)
+    return SimpleNamespace(home=home, staff=staff, team=team, activity=activity,
+                           resident=f.user(home, name="李阿姨"))
+
+
+@pytest.fixture
+def staff_client(app, world):
+    client = client_for(app)
+    f.login(client, world.staff)
+    return client
+
+
+def assert_refused(response, field: str, typed: str, *, echo: bool = True, status: int = 422) -> None:
+    body = text(response)
+    assert response.status_code == status, body[:600]
+    assert has_chinese(body)
+    form = read_form(body)
+    assert has_chinese(form.messages.get(field, "")), f"no message by {field}: {form.messages}"
+    assert form.invalid[field] == "true"
+    if echo and len(typed) < 1000:
+        assert form.values[field] == typed.strip(), (form.values[field], typed)
+    assert SCRIPT not in body and "<img src=x" not in body
+
+
+def refused_everywhere(post, field: str, values: list[str], *, echo: bool = True) -> None:
+    """POST each value into `field` (everything else valid): refused, echoed, nothing saved."""
+    before = db_state()
+    for value in values:
+        try:
+            assert_refused(post(value), field, value, echo=echo)
+        except AssertionError as error:
+            raise AssertionError(f"{field}={value[:40]!r}: {error}") from error
+    assert db_state() == before
+
+
+# --- register -----------------------------------------------------------------------------------
+
+def register_form(world, **changes) -> dict:
+    return {"phone": "13812345678", "name": "李阿姨", "password": "good-pass-123",
+            "community_id": str(world.home.id), **changes}
+
+
+REGISTER_REFUSED = {
+    "phone": BAD_PHONES,
+    "name": ["", "   ", LONG, SCRIPT, "长" * 21, *CONTROL.values()],
+    "password": ["", "short", LONG],
+    "community_id": ["", "abc", "-1", "0", HUGE, "999999", SCRIPT, SQL],
+}
+
+
+@pytest.mark.parametrize("field", REGISTER_REFUSED)
+def test_register_refuses(app, world, field):
+    client = client_for(app)
+    refused_everywhere(
+        lambda value: client.post("/register", data=register_form(world, **{field: value})),
+        field, REGISTER_REFUSED[field],
+        # Passwords are never sent back; a select can only show the options it has.
+        echo=field in ("phone", "name"),
+    )
+    assert client.get("/me/activities").status_code == 302
+
+
+@pytest.mark.parametrize("name", [SQL, EMOJI, "O'Neil \"老王\"", "%FF%FE"])
+def test_register_stores_odd_but_valid_names_verbatim(app, world, name):
+    response = client_for(app).post("/register", data=register_form(world, name=name))
+    assert response.status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(select(User.name).where(User.phone == "13812345678")) == name
+
+
+def test_register_with_a_taken_phone_keeps_the_input(app, world):
+    before = db_state()
+    response = client_for(app).post("/register", data=register_form(world, phone=world.resident.phone))
+    assert_refused(response, "phone", world.resident.phone)
+    assert "已经注册过了" in text(response)
+    assert db_state() == before
+
+
+# --- login --------------------------------------------------------------------------------------
+
+def test_login_refuses_malformed_phones_without_counting_them(app, world):
+    client = client_for(app)
+    refused_everywhere(lambda phone: client.post("/login", data={"phone": phone, "password": f.PASSWORD}),
+                       "phone", BAD_PHONES)
+    assert client.get("/me/activities").status_code == 302
+
+
+def test_login_refuses_empty_or_huge_passwords_before_hashing(app, world):
+    # Not even a failure row: the form stops them before any hashing.
+    client = client_for(app)
+    refused_everywhere(
+        lambda password: client.post("/login", data={"phone": world.resident.phone, "password": password}),
+        "password", ["", LONG], echo=False,
+    )
+
+
+def test_login_with_hostile_passwords_is_just_a_wrong_password(app, world):
+    passwords = [SCRIPT, SQL, EMOJI, *CONTROL.values(), f"{f.PASSWORD}' --"]
+    phones = [f.user(world.home).phone for _ in passwords]  # one each: stay under the per-phone limit
+    client = client_for(app)
+    for phone, password in zip(phones, passwords):
+        response = client.post("/login", data={"phone": phone, "password": password})
+        assert response.status_code == 422, password
+        assert "手机号或密码不对" in text(response)
+        assert read_form(text(response)).values["phone"] == phone
+        assert client.get("/me/activities").status_code == 302
+
+
+NEXT_TARGETS = ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)",
+                "/%0d%0aSet-Cookie:%20owned=1", "/%00", "/teams%0a", " /teams"]
+
+
+def test_login_never_follows_a_hostile_next(app, world):
+    for target in NEXT_TARGETS:
+        response = client_for(app).post(f"/login?next={quote(target, safe='%/:')}",
+                                        data={"phone": world.resident.phone, "password": f.PASSWORD})
+        assert response.status_code == 303, target
+        location = response.headers["Location"]
+        assert "\r" not in location and "\n" not in location
+        assert urlsplit(location).netloc in ("", "shequ.test"), target
+        assert urlsplit(location).path == "/", target
+
+
+def test_register_never_follows_a_hostile_next(app, world):
+    response = client_for(app).post("/register?next=/%0d%0aSet-Cookie:%20owned=1", data=register_form(world))
+    assert response.status_code == 303
+    assert urlsplit(response.headers["Location"]).path == "/"
+
+
+# --- activity create / edit ---------------------------------------------------------------------
+
+def activity_form(**changes) -> dict:
+    start = utcnow() + timedelta(days=7)
+    return {
+        "title": "重阳节敬老活动", "place": "社区活动室", "capacity": "20", "audience": "all",
+        "description": "陪老人聊天", "starts_at": local_input(start),
+        "ends_at": local_input(start + timedelta(hours=2)), "signup_deadline": "", **changes,
+    }
+
+
+ACTIVITY_REFUSED = {
+    "title": ["", "   ", LONG, "长" * 81, *CONTROL.values()],
+    "place": ["", LONG, "长" * 81, *CONTROL.values()],
+    "description": [LONG, *CONTROL.values()],
+    "starts_at": ["", *BAD_DATES, *ABSURD_DATES],
+    "ends_at": ["", *BAD_DATES, *ABSURD_DATES],
+    "signup_deadline": [*BAD_DATES, *ABSURD_DATES, "2099-01-01T10:00"],
+    "capacity": ["abc", "-5", "0", "1.5", "1e3", HUGE, str(-(10**20)), LONG_DIGITS, SCRIPT, SQL, "100001"],
+    "audience": ["", "nobody", SCRIPT, SQL, LONG],
+}
+
+
+def activity_urls(world) -> dict[str, str]:
+    return {"create": f"/teams/{world.team.id}/activities/new",
+            "edit": f"/activities/{world.activity.id}/edit"}
+
+
+@pytest.mark.parametrize("route", ["create", "edit"])
+@pytest.mark.parametrize("field", ACTIVITY_REFUSED)
+def test_activity_form_refuses(app, world, staff_client, route, field):
+    url = activity_urls(world)[route]
+    refused_everywhere(lambda value: staff_client.post(url, data=activity_form(**{field: value})),
+                       field, ACTIVITY_REFUSED[field], echo=field != "audience")
+
+
+def test_a_new_activity_cannot_start_in_the_past(app, world, staff_client):
+    url = activity_urls(world)["create"]
+    refused_everywhere(lambda value: staff_client.post(url, data=activity_form(starts_at=value)),
+                       "starts_at", ["2020-01-01T10:00", local_input(utcnow() - timedelta(minutes=5))])
+
+
+@pytest.mark.parametrize("route", ["create", "edit"])
+def test_activity_form_echoes_hostile_text_safely(app, world, staff_client, route):
+    """Markup and SQL are legal text; with another field wrong they come back escaped, unsaved."""
+    before = db_state()
+    for value in [SCRIPT, SQL, QUOTES, EMOJI]:
+        typed = activity_form(title=value, place=value, description=value, capacity="abc")
+        response = staff_client.post(activity_urls(world)[route], data=typed)
+        assert_refused(response, "capacity", "abc")
+        form = read_form(text(response))
+        assert form.values["title"] == form.values["place"] == form.values["description"] == value
+        assert str(escape(value)) in text(response)
+    assert db_state() == before
+
+
+def test_activity_stores_hostile_text_verbatim(app, world, staff_client):
+    for value in [SCRIPT, SQL, QUOTES, EMOJI, "%FF%FE", "第一行\r\n第二行"]:
+        response = staff_client.post(activity_urls(world)["create"],
+                                     data=activity_form(title=value, place=value, description=value))
+        assert response.status_code == 303, value
+        db.session.rollback()
+        saved = db.session.scalars(select(Activity).order_by(Activity.id.desc())).first()
+        assert (saved.title, saved.place, saved.description) == (value, value, value)
+        page = text(staff_client.get(response.headers["Location"]))
+        assert str(escape(value)) in page
+        assert SCRIPT not in page and "<img src=x" not in page
+
+
+def test_bytes_that_are_not_utf8(app, world, staff_client):
+    url = activity_urls(world)["create"]
+    before = db_state()
+    # Raw bytes that do not decode: the body is not read at all, so the form is empty.
+    response = staff_client.post(url, data=b"title=\xff\xfe&place=\xc3\x28",
+                                 content_type="application/x-www-form-urlencoded")
+    assert_refused(response, "title", "")
+    # Percent-escapes that do not decode are kept as the literal text.
+    body = "&".join(f"{k}={quote(v)}" for k, v in activity_form(title="x", capacity="abc").items())
+    response = staff_client.post(url, data=body.replace("title=x", "title=%FF%FE%C3%28"),
+                                 content_type="application/x-www-form-urlencoded")
+    assert_refused(response, "capacity", "abc")
+    assert read_form(text(response)).values["title"] == "%FF%FE%C3("
+    assert db_state() == before
+
+
+JSON_BODIES = [
+    {"title": {"a": 1}}, {"title": 5}, {"title": True}, {"title": None}, {"title": ["a", "b"]},
+    {"capacity": [1, 2]}, {"capacity": 5.5}, {"starts_at": 12345}, {"audience": 1}, {"description": {"x": 1}},
+]
+
+
+def test_json_bodies_are_not_read_as_forms(app, world, staff_client):
+    """The forms take browser form fields only: JSON values of any type never reach a field."""
+    before = db_state()
+    url = activity_urls(world)["create"]
+    for change in JSON_BODIES:
+        response = staff_client.post(url, json=activity_form(**change))
+        assert_refused(response, "title", "")
+    for body in ([1, 2], "x", 5, None):
+        response = client_for(app).post("/login", json=body)
+        assert_refused(response, "phone", "")
+    response = client_for(app).post("/login", data="{not json", content_type="application/json")
+    assert_refused(response, "phone", "")
+    assert db_state() == before
+
+
+def test_uploaded_files_are_not_read_as_form_fields(app, world, staff_client):
+    before = db_state()
+    data = {**activity_form(), "title": (io.BytesIO(b"<script>alert(1)</script>"), "title.txt")}
+    response = staff_client.post(activity_urls(world)["create"], data=data, content_type="multipart/form-data")
+    assert_refused(response, "title", "")
+    # The text fields of a multipart form still count.
+    assert read_form(text(response)).values["place"] == "社区活动室"
+    assert db_state() == before
+
+
+# --- team create / edit -------------------------------------------------------------------------
+
+TEAM_REFUSED = {
+    "name": ["", "   ", LONG, "长" * 61, *CONTROL.values()],
+    "kind": ["", "nobody", SCRIPT, SQL, LONG],
+    "description": [LONG, *CONTROL.values()],
+}
+
+
+def team_urls(world) -> dict[str, str]:
+    return {"create": "/teams/new", "edit": f"/teams/{world.team.id}/edit"}
+
+
+@pytest.mark.parametrize("route", ["create", "edit"])
+@pytest.mark.parametrize("field", TEAM_REFUSED)
+def test_team_form_refuses(app, world, staff_client, route, field):
+    url = team_urls(world)[route]
+    refused_everywhere(
+        lambda value: staff_client.post(url, data={
+            "name": "环保志愿队", "kind": "environment", "description": "垃圾分类", field: value}),
+        field, TEAM_REFUSED[field], echo=field != "kind",
+    )
+
+
+def test_team_stores_hostile_text_verbatim(app, world, staff_client):
+    for value in [SCRIPT, SQL, QUOTES, EMOJI]:
+        response = staff_client.post("/teams/new", data={"name": value, "kind": "other", "description": value})
+        assert response.status_code == 303, value
+        db.session.rollback()
+        saved = db.session.scalars(select(Team).order_by(Team.id.desc())).first()
+        assert (saved.name, saved.description) == (value, value)
+        page = text(staff_client.get(response.headers["Location"]))
+        assert str(escape(value)) in page and SCRIPT not in page
+
+
+# --- leaders ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("change", ["add", "remove"])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_leader_form_refuses(app, world, staff_client, change, headers):
+    def post(phone):
+        response = staff_client.post(f"/teams/{world.team.id}/leaders/{change}", data={"phone": phone},
+                                     headers=headers)
+        assert ("<html" in text(response)) is not bool(headers)
+        return response
+
+    # The last one is well formed but nobody in this community registered it.
+    refused_everywhere(post, "phone", [*BAD_PHONES, "13800000000"])
+
+
+def test_removing_someone_who_is_not_a_leader_is_refused(app, world, staff_client):
+    before = db_state()
+    response = staff_client.post(f"/teams/{world.team.id}/leaders/remove",
+                                 data={"phone": world.resident.phone})
+    assert_refused(response, "phone", world.resident.phone)
+    assert "不是队长" in text(response)
+    assert db_state() == before
+
+
+# --- ids in URLs --------------------------------------------------------------------------------
+
+BAD_IDS = ["abc", "-1", "0", "1.5", "1e3", "%00", "%FF", "%3Cscript%3E", "99999999999999999999",
+           "2147483648", "9223372036854775807", "9223372036854775808", "1" * 400]
+ID_ROUTES = [
+    ("POST", "/activities/{}/signup"), ("POST", "/activities/{}/withdraw"),
+    ("POST", "/activities/{}/cancel"), ("POST", "/activities/{}/edit"), ("GET", "/activities/{}/edit"),
+    ("GET", "/activities/{}"), ("POST", "/teams/{}/apply"), ("POST", "/teams/{}/leave"),
+    ("POST", "/teams/memberships/{}/approve"), ("POST", "/teams/memberships/{}/decline"),
+    ("POST", "/teams/{}/edit"), ("POST", "/teams/{}/leaders/add"), ("POST", "/teams/{}/activities/new"),
+    ("GET", "/teams/{}"), ("GET", "/calendar/teams/{}.ics"), ("GET", "/calendar/community/{}.ics"),
+]
+
+
+@pytest.mark.parametrize(("method", "pattern"), ID_ROUTES, ids=[f"{m}{p}" for m, p in ID_ROUTES])
+def test_bad_ids_are_not_found(app, world, staff_client, method, pattern):
+    before = db_state()
+    for bad_id in BAD_IDS:
+        url = pattern.format(bad_id)
+        response = staff_client.open(url, method=method, data=activity_form(phone=world.resident.phone))
+        assert response.status_code == 404, (url, response.status_code)
+        assert "找不到这个页面" in text(response)
+        response = staff_client.open(url, method=method, headers=HX)
+        assert response.status_code == 404, (url, response.status_code)
+        assert "找不到这个页面" in text(response) and "<html" not in text(response)
+    assert db_state() == before
+
+
+def test_the_decision_in_the_url_must_be_approve_or_decline(app, world, staff_client):
+    application = Membership(team_id=world.team.id, user_id=world.resident.id)
+    db.session.add(application)
+    db.session.commit()
+    before = db_state()
+    for decision in ("APPROVE", "approve%00", "delete", SQL, "approve/"):
+        response = staff_client.post(f"/teams/memberships/{application.id}/{quote(decision)}")
+        assert response.status_code in (404, 308), decision
+    assert db_state() == before
+
+
+# --- the list filter (GET form) -----------------------------------------------------------------
+
+LIST_QUERIES = ["on_date=2026-13-45", "on_date=0001-01-01", "on_date=9999-12-31", f"on_date={quote(SCRIPT)}",
+                f"kind={quote(SCRIPT)}", f"kind={quote(SQL)}", "when=yesterday", f"when={'x' * 10_000}",
+                "page=abc", "page=-5", "page=0", f"page={HUGE}", "page=9223372036854775807",
+                f"on_date=%00&kind=%FF&when={quote(EMOJI)}"]
+
+
+def test_list_filter_survives_hostile_queries(app, world):
+    client = client_for(app)
+    for query in LIST_QUERIES:
+        for headers in ({}, HX):
+            response = client.get(f"/?{query}", headers=headers)
+            assert response.status_code == 200, (query, response.status_code)
+            body = text(response)
+            assert has_chinese(body)
+            assert SCRIPT not in body
+
+
+def test_impossible_filter_dates_fall_back_with_a_note(app, world):
+    for day in ("2026-13-45", "0001-01-01", "9999-12-31"):
+        body = text(client_for(app).get(f"/?on_date={day}", headers=HX))
+        assert "日期格式不对，已显示全部近期活动" in body, day
+        assert "周末清洁家园" in body
+
+
+# --- markup stored in the database is shown as text everywhere --------------------------------
+
+def test_markup_in_titles_is_escaped_on_every_page_and_plain_text_in_calendars(app, world):
+    team = f.team(world.home, name=f"{SCRIPT}队")
+    activity = f.activity(team, title=SCRIPT, description=QUOTES)
+    activity.place = SQL
+    db.session.commit()
+    client = client_for(app)
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for url in ("/", f"/activities/{activity.id}", f"/teams/{team.id}", "/teams"):
+        body = text(client.get(url))
+        assert escaped in body, url
+        assert SCRIPT not in body, url
+        assert "<img src=x" not in body, url
+    assert str(escape(QUOTES)) in text(client.get(f"/activities/{activity.id}"))
+
+    for url in (f"/calendar/teams/{team.id}.ics", f"/calendar/community/{world.home.id}.ics"):
+        response = client.get(url)
+        assert response.mimetype == "text/calendar"
+        assert escaped not in text(response)  # iCalendar is not HTML: no entities
+        events = {str(e["UID"]): e for e in Calendar.from_ical(response.data).walk("VEVENT")}
+        event = events[f"activity-{activity.id}@{app.config['ICAL_UID_DOMAIN']}"]
+        assert str(event["SUMMARY"]) == f"{SCRIPT}（{SCRIPT}队）"
+        assert str(event["DESCRIPTION"]) == QUOTES
+        assert str(event["LOCATION"]) == SQL
+
+
+def test_line_breaks_in_a_title_cannot_forge_calendar_events(app, world):
+    forged = "正常活动\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:forged@evil\r\nSUMMARY:假活动;,\\"
+    activity = f.activity(world.team, title=forged[:80])
+    response = client_for(app).get(f"/calendar/teams/{world.team.id}.ics")
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in events) == sorted(
+        f"activity-{a}@{app.config['ICAL_UID_DOMAIN']}" for a in (world.activity.id, activity.id))
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert f"{forged[:80]}（青年志愿服务队）".replace("\r\n", "\n") in summaries

@@ -1,0 +1,234 @@
+"""Who may do what: a matrix of roles × management routes, and who sees the roster's phones.
+
+Allowed: the action happens. Refused: 403 (a short fragment for htmx) and not a
+single row changes. Anonymous: sent to the login page (htmx: 401 + HX-Redirect).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from shequ_volunteer.activities.models import Activity
+from shequ_volunteer.extensions import db
+from shequ_volunteer.teams.models import Membership, Team
+from shequ_volunteer.timeutil import to_local, utcnow
+from tests import factories as f
+
+from .helpers import HX, client_for, db_state, text
+
+ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere"]
+MANAGE_TEAM_A = {"leader_a", "staff"}
+STAFF_ANYWHERE = {"staff", "staff_elsewhere"}
+STAFF_OF_A = {"staff"}
+
+
+def local_input(moment) -> str:
+    return f"{to_local(moment):%Y-%m-%dT%H:%M}"
+
+
+@pytest.fixture
+def world(app):
+    home = f.community("幸福里社区")
+    elsewhere = f.community("光明社区")
+    team_a = f.team(home, name="青年志愿服务队")
+    team_b = f.team(home, name="巡逻队", kind="patrol")
+    people = SimpleNamespace(
+        resident=f.user(home, name="居民甲"),
+        member_a=f.user(home, name="队员乙"),
+        leader_a=f.user(home, name="队长丙"),
+        leader_b=f.user(home, name="队长丁"),
+        staff=f.staff(home, name="社工戊"),
+        staff_elsewhere=f.staff(elsewhere, name="外社工己"),
+        applicant=f.user(home, name="申请人庚"),
+    )
+    f.member(team_a, people.member_a)
+    f.member(team_a, people.leader_a, leader=True)
+    f.member(team_b, people.leader_b, leader=True)
+    application = Membership(team_id=team_a.id, user_id=people.applicant.id)
+    db.session.add(application)
+    db.session.commit()
+    activity = f.activity(team_a, title="周末清洁家园")
+    return SimpleNamespace(
+        home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
+        application_id=application.id, activity_id=activity.id,
+    )
+
+
+def client_as(app, world, role: str):
+    client = client_for(app)
+    if role != "anonymous":
+        f.login(client, getattr(world.people, role))
+    return client
+
+
+def activity_form(title: str = "改过的活动") -> dict:
+    start = utcnow() + timedelta(days=7)
+    return {
+        "title": title, "place": "文化广场", "capacity": "20", "audience": "all", "description": "",
+        "starts_at": local_input(start), "ends_at": local_input(start + timedelta(hours=2)),
+    }
+
+
+def membership(world) -> Membership:
+    return db.session.get(Membership, world.application_id)
+
+
+def role_in_team_a(world, person) -> tuple[str, str] | None:
+    row = db.session.scalar(select(Membership).where(
+        Membership.team_id == world.team_a.id, Membership.user_id == person.id))
+    return (row.status, row.role) if row else None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route: how to call it, who may, and how to tell that it acted."""
+
+    name: str
+    method: str
+    url: Callable
+    allowed: frozenset
+    data: Callable = lambda world: {}
+    acted: Callable = lambda world, actor, response: b'<form method="post" class="form"' in response.data
+
+
+CASES = [
+    Case("activity-create-get", "GET", lambda w: f"/teams/{w.team_a.id}/activities/new", MANAGE_TEAM_A),
+    Case("activity-create-post", "POST", lambda w: f"/teams/{w.team_a.id}/activities/new", MANAGE_TEAM_A,
+         data=lambda w: activity_form("新发布的活动"),
+         acted=lambda w, actor, r: db.session.scalar(
+             select(Activity.team_id).where(Activity.title == "新发布的活动")) == w.team_a.id),
+    Case("activity-edit-get", "GET", lambda w: f"/activities/{w.activity_id}/edit", MANAGE_TEAM_A),
+    Case("activity-edit-post", "POST", lambda w: f"/activities/{w.activity_id}/edit", MANAGE_TEAM_A,
+         data=lambda w: activity_form("改过的活动"),
+         acted=lambda w, actor, r: db.session.get(Activity, w.activity_id).title == "改过的活动"),
+    Case("activity-cancel", "POST", lambda w: f"/activities/{w.activity_id}/cancel", MANAGE_TEAM_A,
+         acted=lambda w, actor, r: db.session.get(Activity, w.activity_id).is_cancelled),
+    Case("membership-approve", "POST", lambda w: f"/teams/memberships/{w.application_id}/approve",
+         MANAGE_TEAM_A, acted=lambda w, actor, r: membership(w).status == "approved"
+         and membership(w).decided_by_id == actor.id),
+    Case("membership-decline", "POST", lambda w: f"/teams/memberships/{w.application_id}/decline",
+         MANAGE_TEAM_A, acted=lambda w, actor, r: membership(w).status == "declined"),
+    Case("team-create-get", "GET", lambda w: "/teams/new", STAFF_ANYWHERE),
+    Case("team-create-post", "POST", lambda w: "/teams/new", STAFF_ANYWHERE,
+         data=lambda w: {"name": "新的环保队", "kind": "environment", "description": "垃圾分类"},
+         # Always in the creator's own community.
+         acted=lambda w, actor, r: db.session.scalar(
+             select(Team.community_id).where(Team.name == "新的环保队")) == actor.community_id),
+    Case("team-edit-get", "GET", lambda w: f"/teams/{w.team_a.id}/edit", STAFF_OF_A),
+    Case("team-edit-post", "POST", lambda w: f"/teams/{w.team_a.id}/edit", STAFF_OF_A,
+         data=lambda w: {"name": "改名的青年队", "kind": "youth", "description": ""},
+         acted=lambda w, actor, r: db.session.get(Team, w.team_a.id).name == "改名的青年队"),
+    Case("leader-add", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/add", STAFF_OF_A,
+         data=lambda w: {"phone": w.people.resident.phone},
+         acted=lambda w, actor, r: role_in_team_a(w, w.people.resident) == ("approved", "leader")),
+    Case("leader-remove", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/remove", STAFF_OF_A,
+         data=lambda w: {"phone": w.people.leader_a.phone},
+         acted=lambda w, actor, r: role_in_team_a(w, w.people.leader_a) == ("approved", "member")),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app, world, role, case):
+    client = client_as(app, world, role)
+    url, data = case.url(world), case.data(world)
+    before = db_state()
+
+    if role == "anonymous":
+        response = client.open(url, method=case.method, data=data)
+        assert response.status_code == 302
+        location = urlsplit(response.headers["Location"])
+        assert location.path == "/login"
+        assert parse_qs(location.query)["next"] == [url]
+
+        response = client.open(url, method=case.method, data=data, headers=HX)
+        assert response.status_code == 401
+        assert urlsplit(response.headers["HX-Redirect"]).path == "/login"
+        assert "<form" not in text(response) and "密码" not in text(response)
+        assert db_state() == before
+        return
+
+    if role in case.allowed:
+        response = client.open(url, method=case.method, data=data)
+        expected = 200 if case.method == "GET" else 303
+        assert response.status_code == expected, text(response)[:800]
+        db.session.rollback()
+        assert case.acted(world, getattr(world.people, role), response)
+        return
+
+    response = client.open(url, method=case.method, data=data)
+    assert response.status_code == 403
+    assert "您没有权限" in text(response)
+    assert "<form" not in text(response).split("<main", 1)[1].split("</main>", 1)[0]
+    response = client.open(url, method=case.method, data=data, headers=HX)
+    assert response.status_code == 403
+    assert "您没有权限" in text(response) and "<html" not in text(response)
+    assert db_state() == before
+
+
+def test_htmx_login_redirect_brings_the_person_back(app, world):
+    client = client_for(app)
+    page = f"/teams/{world.team_a.id}?tab=activities"
+    response = client.post(f"/teams/{world.team_a.id}/apply",
+                           headers={**HX, "HX-Current-URL": f"http://shequ.test{page}"})
+    assert response.status_code == 401
+    target = urlsplit(response.headers["HX-Redirect"])
+    assert target.path == "/login"
+    assert parse_qs(target.query)["next"] == [page]
+    assert response.data == b""
+
+
+# --- who sees the team roster, and whose phone numbers --------------------------------------
+
+ROSTER_HIDDEN = ["anonymous", "resident", "leader_b", "staff_elsewhere"]
+
+
+def member_phones(world) -> list[str]:
+    p = world.people
+    return [p.member_a.phone, p.leader_a.phone, p.applicant.phone]
+
+
+@pytest.mark.parametrize("role", ROSTER_HIDDEN)
+def test_outsiders_do_not_see_the_roster(app, world, role):
+    body = text(client_as(app, world, role).get(f"/teams/{world.team_a.id}"))
+    assert "队员名单" not in body
+    assert "队员乙" not in body  # the plain member's name appears nowhere
+    assert "队长丙" in body  # leaders are public: residents need to know whom to ask
+    for phone in member_phones(world):
+        assert phone not in body
+
+
+def test_members_see_names_but_not_phone_numbers(app, world):
+    body = text(client_as(app, world, "member_a").get(f"/teams/{world.team_a.id}"))
+    assert "队员名单（2 人）" in body
+    assert "队员乙" in body and "队长丙" in body
+    for phone in member_phones(world):
+        assert phone not in body
+    assert "申请人庚" not in body  # applications are for the leader and staff
+
+
+@pytest.mark.parametrize("role", ["leader_a", "staff"])
+def test_leader_and_staff_see_phone_numbers(app, world, role):
+    body = text(client_as(app, world, role).get(f"/teams/{world.team_a.id}"))
+    assert "队员名单（2 人）" in body
+    for phone in member_phones(world):  # the applicant's too, beside the approve buttons
+        assert phone in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_activity_participants_only_for_organisers(app, world, role):
+    volunteer = world.people.member_a
+    signer = client_for(app)
+    f.login(signer, volunteer)
+    assert signer.post(f"/activities/{world.activity_id}/signup").status_code == 303
+    body = text(client_as(app, world, role).get(f"/activities/{world.activity_id}"))
+    if role in MANAGE_TEAM_A:
+        assert "报名名单（1 人）" in body and volunteer.phone in body
+    else:
+        assert "报名名单" not in body and volunteer.phone not in body
