@@ -1,22 +1,43 @@
 """Registration and login forms."""
 from __future__ import annotations
 
+import re
+
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..web.forms import BaseForm, CleanStringField
 
 MAINLAND_MOBILE = r"^1[3-9][0-9]{9}$"  # not \d, which also matches full-width and Arabic-Indic digits
+DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])-(?=[0-9])")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def normalise_phone(value):
+    """What Chinese keyboards type: full-width digits, spaces or dashes between groups.
+
+    Anything that does not become a mobile number is kept as typed, so the form can
+    show it back with its error.
+    """
+    if not isinstance(value, str):
+        return value
+    digits = DASH_BETWEEN_DIGITS.sub("", "".join(value.translate(FULL_WIDTH_DIGITS).split()))
+    return digits if re.fullmatch(MAINLAND_MOBILE, digits) else value.strip()
+
+
+class PhoneField(CleanStringField):
+    """An 11-digit mainland mobile number, typed however the phone's keyboard types it."""
+
+    def __init__(self, label: str, message: str = "请填写11位手机号", **kwargs):
+        kwargs.setdefault("filters", [normalise_phone])
+        kwargs.setdefault(
+            "validators", [DataRequired("请填写手机号"), Regexp(MAINLAND_MOBILE, message=message)]
+        )
+        super().__init__(label, **kwargs)
 
 
 class RegisterForm(BaseForm):
-    phone = CleanStringField(
-        "手机号",
-        validators=[
-            DataRequired("请填写手机号"),
-            Regexp(MAINLAND_MOBILE, message="请填写11位手机号，例如 13812345678"),
-        ],
-    )
+    phone = PhoneField("手机号", message="请填写11位手机号，例如 13812345678")
     name = CleanStringField(
         "姓名", validators=[DataRequired("请填写姓名"), Length(max=20, message="姓名不能超过20个字")]
     )
@@ -31,9 +52,6 @@ class RegisterForm(BaseForm):
 
 
 class LoginForm(BaseForm):
-    phone = CleanStringField(
-        "手机号",
-        validators=[DataRequired("请填写手机号"), Regexp(MAINLAND_MOBILE, message="请填写11位手机号")],
-    )
+    phone = PhoneField("手机号")
     password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
     remember = BooleanField("在这台手机上保持登录", default=True)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from wtforms import SelectField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length
 
-from ..accounts.forms import MAINLAND_MOBILE
+from ..accounts.forms import PhoneField
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices
 from .models import TEAM_KINDS
 
@@ -18,7 +18,4 @@ class TeamForm(BaseForm):
 
 
 class LeaderForm(BaseForm):
-    phone = CleanStringField(
-        "队长手机号",
-        validators=[DataRequired("请填写手机号"), Regexp(MAINLAND_MOBILE, message="请填写11位手机号")],
-    )
+    phone = PhoneField("队长手机号")

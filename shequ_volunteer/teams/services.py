@@ -34,6 +34,9 @@ def _membership(team_id: int, user_id: int) -> Membership | None:
 
 def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
     """Ask to join; a declined or former member may ask again."""
+    if team.community_id != actor.community_id:
+        # Leaders see applicants' phone numbers: keep them within the community.
+        raise TeamActionRefused("只能申请加入本社区的队伍")
     membership = _membership(team.id, actor.user_id)
     if membership is not None and membership.status == MEMBER_APPROVED:
         raise TeamActionRefused("您已经是这支队伍的队员")
