@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest

@@ -131,7 +131,7 @@ def test_a_token_from_another_session_is_refused(csrf_app, world):
 
 def test_with_the_token_every_unsafe_route_gets_past_csrf(csrf_app, world):
     """The control experiment: the 400s above come from the missing token, nothing else."""
-    for method, url, endpoint in unsafe_routes(csrf_app, world.ids):
+    for method, url, _endpoint in unsafe_routes(csrf_app, world.ids):
         client = client_for(csrf_app)
         session_login(client, world.staff, f.PASSWORD)
         token = csrf_from_body_headers(text(client.get("/")))

@@ -153,7 +153,7 @@ def test_login_with_hostile_passwords_is_just_a_wrong_password(app, world):
     passwords = [SCRIPT, SQL, EMOJI, *CONTROL.values(), f"{f.PASSWORD}' --"]
     phones = [f.user(world.home).phone for _ in passwords]  # one each: stay under the per-phone limit
     client = client_for(app)
-    for phone, password in zip(phones, passwords):
+    for phone, password in zip(phones, passwords, strict=True):
         response = client.post("/login", data={"phone": phone, "password": password})
         assert response.status_code == 422, password
         assert "手机号或密码不对" in text(response)
