@@ -1,0 +1,769 @@
+"""Load benchmark of the site against a minimal Flask "hello" app, on a LARGE community.
+
+    .venv/bin/python bench/run.py [--db sqlite|postgresql] [--quick]
+
+1. Creates a throwaway database (SQLite file in a temp dir, or a new PostgreSQL
+   database shequ_bench_<random> that is dropped at the end), builds the schema
+   with the Alembic migrations and seeds >= 20,000 residents, >= 5,000 activities
+   and >= 100,000 sign-ups with shequ_volunteer.demo.seed.seed_community.
+2. Serves the site (wsgi:app) and bench/hello_app.py with the same gunicorn
+   settings (2 workers, gthread, 4 threads each) on free loopback ports.
+3. Drives each endpoint with a fixed number of client threads (8) for a fixed
+   time, over keep-alive http.client connections, and prints requests, req/s,
+   p50/p95/p99 latency, server CPU per request and how many times slower than
+   hello each endpoint is (hello req/s / endpoint req/s, same run).
+4. Writes everything to bench/results/<timestamp>-<db>.json.
+
+The load generator runs on the same machine as the servers, so absolute numbers
+include its CPU use; the ratios to hello are the figures to compare across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
+USER_AGENT = "shequ-bench/1.0"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+# Full-size community. signups_per_activity is capped by each activity's random
+# capacity (None, 10 … 50) inside seed_community; (20, 40) gives ~115,000 rows.
+SIZES = dict(residents=20_000, activities=5_000, signups_per_activity=(20, 40), days_back=30, days_ahead=150)
+MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000}
+
+
+# --------------------------------------------------------------------------- settings
+
+@dataclass
+class Settings:
+    db: str
+    quick: bool
+    concurrency: int
+    duration: float
+    warmup: float
+    workers: int
+    threads: int
+    residents_logged_in: int
+    targets_per_resident: int
+    seed: int
+    keep_alive: bool
+
+    @classmethod
+    def from_args(cls, argv=None) -> "Settings":
+        parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+        parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+        parser.add_argument("--quick", action="store_true",
+                            help="same data, 2 s per endpoint and fewer logged-in residents (~30 s)")
+        parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+        parser.add_argument("--duration", type=float, help="seconds measured per endpoint (10, quick 2)")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both apps")
+        parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+        parser.add_argument("--keep-alive", action="store_true",
+                            help="reuse client connections (uneven worker load, see Connection)")
+        parser.add_argument("--seed", type=int, default=2026)
+        args = parser.parse_args(argv)
+        return cls(
+            db=args.db, quick=args.quick, concurrency=args.concurrency,
+            duration=args.duration or (2.0 if args.quick else 10.0),
+            warmup=0.5 if args.quick else 2.0,
+            workers=args.workers, threads=args.threads,
+            residents_logged_in=48 if args.quick else 160,
+            targets_per_resident=60, seed=args.seed, keep_alive=args.keep_alive,
+        )
+
+
+# --------------------------------------------------------------------------- database
+
+class Database:
+    """A throwaway database; `drop()` removes it again."""
+
+    def __init__(self, kind: str, tmp: Path):
+        self.kind = kind
+        if kind == "sqlite":
+            self.name = str(tmp / "bench.db")
+            self.url = f"sqlite:///{self.name}"
+        else:
+            import psycopg
+
+            self.name = f"shequ_bench_{secrets.token_hex(4)}"
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+            self.url = PG_DB_URL.format(name=self.name)
+
+    def backend_cpu(self) -> dict[int, float]:
+        """PostgreSQL only: CPU seconds of each server process connected to this database."""
+        if self.kind != "postgresql":
+            return {}
+        import psycopg
+
+        if getattr(self, "_admin", None) is None:
+            self._admin = psycopg.connect(PG_ADMIN_URL, autocommit=True)
+        pids = [row[0] for row in self._admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,))]
+        return {pid: process_cpu(pid) for pid in pids}
+
+    def drop(self) -> None:
+        if getattr(self, "_admin", None) is not None:
+            self._admin.close()
+            self._admin = None
+        if self.kind != "postgresql":
+            return  # the file goes with the temp dir
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@dataclass
+class Workload:
+    """What the load generator needs to know about the seeded data."""
+
+    counts: dict
+    seed_seconds: float
+    activity_ids: list[int]
+    team_ids: list[int]
+    residents: list[dict]  # phone + the activity ids this resident may still sign up for
+    eligible_activities: int
+
+
+def seed_and_plan(settings: Settings, db_url: str) -> Workload:
+    """Migrate, seed the large community and choose what the clients will ask for."""
+    import flask_migrate
+    from sqlalchemy import func, select, text
+
+    from shequ_volunteer import create_app
+    from shequ_volunteer.accounts.models import ROLE_RESIDENT, User
+    from shequ_volunteer.activities.models import STATUS_SCHEDULED, Activity, Signup
+    from shequ_volunteer.config import normalise_database_url
+    from shequ_volunteer.demo.seed import SeedSizes, seed_community
+    from shequ_volunteer.extensions import db
+    from shequ_volunteer.teams.models import Team
+    from shequ_volunteer.timeutil import utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(db_url), "SECRET_KEY": "bench-seed"})
+    rng = random.Random(settings.seed)
+    with app.app_context():
+        started = time.perf_counter()
+        flask_migrate.upgrade()
+        migrated = time.perf_counter()
+        seed_community(SeedSizes(**SIZES), seed=settings.seed)
+        seeded = time.perf_counter()
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum would do shortly after a bulk load; keeps plans stable for the run.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE"))
+        analysed = time.perf_counter()
+
+        now = utcnow()
+        counts = {
+            table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
+            for table in ("communities", "teams", "users", "memberships", "activities", "signups")
+        }
+        counts["future_activities"] = db.session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.starts_at > now))
+        counts["confirmed_signups_future"] = db.session.scalar(
+            select(func.count()).select_from(Signup).join(Activity).where(Activity.starts_at > now))
+
+        activity_ids = list(db.session.scalars(select(Activity.id).order_by(Activity.id)))
+        team_ids = list(db.session.scalars(select(Team.id).order_by(Team.id)))
+        # Sign-up targets: unlimited places, scheduled, open well past the end of the run.
+        margin = now + timedelta(hours=2)
+        eligible = list(db.session.scalars(
+            select(Activity.id).where(
+                Activity.capacity.is_(None), Activity.status == STATUS_SCHEDULED,
+                Activity.audience != "members", Activity.starts_at > margin,
+                (Activity.signup_deadline.is_(None)) | (Activity.signup_deadline > margin),
+            ).order_by(Activity.id)
+        ))
+        people = list(db.session.execute(
+            select(User.id, User.phone).where(User.role == ROLE_RESIDENT).order_by(User.id)
+        ))
+        chosen = rng.sample(people, settings.residents_logged_in)
+        taken: dict[int, set[int]] = {}
+        for user_id, activity_id in db.session.execute(
+            select(Signup.user_id, Signup.activity_id).where(Signup.user_id.in_([p.id for p in chosen]))
+        ):
+            taken.setdefault(user_id, set()).add(activity_id)
+        residents = []
+        for person in chosen:
+            free = [a for a in eligible if a not in taken.get(person.id, ())]
+            targets = rng.sample(free, min(settings.targets_per_resident, len(free)))
+            residents.append({"user_id": person.id, "phone": person.phone, "targets": targets})
+        db.session.remove()
+        db.engine.dispose()
+
+    missing = {t: n for t, n in MIN_ROWS.items() if counts[t] < n}
+    if missing:
+        raise SystemExit(f"seed too small: {missing} (need {MIN_ROWS})")
+    timings = {"migrate": migrated - started, "seed": seeded - migrated, "analyze": analysed - seeded}
+    print(f"schema (migrations) {timings['migrate']:.1f} s, seed_community {timings['seed']:.1f} s"
+          + (f", ANALYZE {timings['analyze']:.1f} s" if settings.db == "postgresql" else ""))
+    print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"sign-up targets: {len(eligible)} future activities with unlimited places; "
+          f"{settings.residents_logged_in} residents × ≤{settings.targets_per_resident} each")
+    return Workload(counts, timings["seed"], activity_ids, team_ids, residents, len(eligible))
+
+
+def count_rows(db_url: str, table: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    from shequ_volunteer.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(db_url))
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text(f"SELECT count(*) FROM {table}"))
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- servers
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent not idle."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICK
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers so far."""
+        return sum(process_cpu(pid) for pid in [self.process.pid, *self.worker_pids()])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(name: str, app_module: str, cwd: Path, settings: Settings, env: dict) -> Server:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(settings.workers), "--worker-class", "gthread",
+        "--threads", str(settings.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        "--timeout", "60", "--keep-alive", "5", app_module,
+    ]
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env})
+    server = Server(name, port, process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name}: gunicorn exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200:
+                conn.close()
+                # Every worker imports the app before serving; wait until all are up.
+                if len(server.worker_pids()) >= settings.workers:
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{name}: gunicorn did not start within 30 s")
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+class Connection:
+    """The client side of one simulated browser tab.
+
+    By default every request opens a new TCP connection and asks the server to close it
+    (Connection: close), like nginx's default proxy_pass (HTTP/1.0 to the upstream).
+    With keep-alive, each of the 8 client connections stays on whichever gunicorn worker
+    accepted it, and an uneven split (say 6 + 2) leaves one worker's core idle: results then
+    swing by 2x between runs. --keep-alive turns persistent connections back on.
+    The latency measured includes the connect (loopback, tens of microseconds).
+    """
+
+    keep_alive = False
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.reconnects = 0
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        if not self.keep_alive:
+            headers["Connection"] = "close"
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                elapsed = time.perf_counter() - started
+            except (http.client.RemoteDisconnected, http.client.CannotSendRequest,
+                    BrokenPipeError, ConnectionResetError):
+                self.close()
+                if attempt == 2 or not self.keep_alive:
+                    raise  # a fresh connection failing is a real error, not an idle keep-alive
+                self.reconnects += 1
+                continue
+            if response.will_close:
+                self.close()
+            return response, data, elapsed
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class Resident:
+    """A logged-in browser: cookies, a CSRF token, and activities still to sign up for."""
+
+    phone: str
+    targets: list[int]
+    cookies: dict = field(default_factory=dict)
+    csrf: str = ""
+
+    def headers(self, extra: dict | None = None) -> dict:
+        headers = {"User-Agent": USER_AGENT}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {**headers, **(extra or {})}
+
+    def remember(self, response) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+
+ANONYMOUS_HEADERS = {"User-Agent": USER_AGENT}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# --------------------------------------------------------------------------- load phases
+
+@dataclass
+class Sample:
+    seconds: float
+    status: int | str
+    size: int
+
+
+@dataclass
+class Endpoint:
+    """One measured endpoint: `make(thread, n, conn)` sends a request and returns a Sample
+    (or None when the thread has nothing left to send)."""
+
+    name: str
+    server: str
+    expected: int
+    make: callable
+    duration_bound: bool = True  # False: each thread runs until make() returns None
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    rank = (len(sorted_values) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
+
+
+def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings: Settings,
+              duration: float) -> dict:
+    """Run `endpoint` with settings.concurrency threads; return its statistics."""
+    samples: list[list[Sample]] = [[] for _ in range(settings.concurrency)]
+    errors: list[list[str]] = [[] for _ in range(settings.concurrency)]
+    reconnects = [0] * settings.concurrency
+    barrier = threading.Barrier(settings.concurrency + 1)
+    stop_at = [0.0]
+    finished_at = [0.0] * settings.concurrency
+
+    def worker(thread: int) -> None:
+        conn = Connection(server.port)
+        barrier.wait()
+        n = 0
+        while not endpoint.duration_bound or time.perf_counter() < stop_at[0]:
+            try:
+                sample = endpoint.make(thread, n, conn)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                sample = Sample(0.0, f"ERR {type(error).__name__}", 0)
+                errors[thread].append(repr(error))
+                conn.close()
+            if sample is None:
+                break
+            samples[thread].append(sample)
+            n += 1
+        finished_at[thread] = time.perf_counter()
+        reconnects[thread] = conn.reconnects
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(t,), daemon=True) for t in range(settings.concurrency)]
+    for thread in threads:
+        thread.start()
+    server_cpu_before = server.cpu_seconds()
+    client_cpu_before = time.process_time()
+    db_cpu_before = database.backend_cpu()
+    machine_before = machine_busy()
+    started = time.perf_counter()
+    stop_at[0] = started + duration
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    wall = max(finished_at) - started
+    machine = machine_busy() - machine_before
+    server_cpu = server.cpu_seconds() - server_cpu_before
+    client_cpu = time.process_time() - client_cpu_before
+    db_cpu_after = database.backend_cpu()
+    # Backends that appeared during the phase started from zero.
+    db_cpu = sum(cpu - db_cpu_before.get(pid, 0.0) for pid, cpu in db_cpu_after.items())
+    other_cpu = max(machine - server_cpu - client_cpu - db_cpu, 0.0)
+
+    flat = [s for per_thread in samples for s in per_thread]
+    ok = [s for s in flat if s.status == endpoint.expected]
+    latencies = sorted(s.seconds * 1000 for s in flat if isinstance(s.status, int))
+    statuses = Counter(str(s.status) for s in flat)
+    return {
+        "endpoint": endpoint.name,
+        "expected_status": endpoint.expected,
+        "requests": len(flat),
+        "ok": len(ok),
+        "statuses": dict(sorted(statuses.items())),
+        "wall_seconds": round(wall, 3),
+        "rps": len(flat) / wall if wall > 0 else 0.0,
+        "ok_rps": len(ok) / wall if wall > 0 else 0.0,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": latencies[-1] if latencies else float("nan"),
+        "mean_bytes": sum(s.size for s in flat) / len(flat) if flat else 0,
+        "server_cpu_ms_per_req": 1000 * server_cpu / len(flat) if flat else float("nan"),
+        "server_cpu_cores": server_cpu / wall if wall > 0 else 0.0,
+        "db_cpu_ms_per_req": 1000 * db_cpu / len(flat) if flat and database.kind == "postgresql" else None,
+        "db_cpu_cores": db_cpu / wall if wall > 0 else 0.0,
+        "client_cpu_cores": client_cpu / wall if wall > 0 else 0.0,
+        # Everything else the machine did meanwhile (other programs, kernel, idle servers):
+        # if this is high the run was disturbed and its numbers are not comparable.
+        "other_cpu_cores": other_cpu / wall if wall > 0 else 0.0,
+        "reconnects": sum(reconnects),
+        "errors_sample": [e for per_thread in errors for e in per_thread][:5],
+    }
+
+
+def build_endpoints(work: Workload, residents: list[Resident], settings: Settings) -> list[Endpoint]:
+    """The measured endpoints, in the order they run."""
+    rng_lock = threading.Lock()
+    rng = random.Random(settings.seed + 1)
+    mine = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
+
+    def pick(values):
+        with rng_lock:
+            return rng.choice(values)
+
+    def get(path: str, headers: dict, conn: Connection, resident: Resident | None = None) -> Sample:
+        response, data, elapsed = conn.request("GET", path, headers=headers)
+        if resident is not None:
+            resident.remember(response)
+        return Sample(elapsed, response.status, len(data))
+
+    def hello(thread, n, conn):
+        return get("/", ANONYMOUS_HEADERS, conn)
+
+    def list_anonymous(thread, n, conn):
+        return get("/", ANONYMOUS_HEADERS, conn)
+
+    def list_resident(thread, n, conn):
+        resident = mine[thread][n % len(mine[thread])]
+        return get("/", resident.headers(), conn, resident)
+
+    def detail_anonymous(thread, n, conn):
+        return get(f"/activities/{pick(work.activity_ids)}", ANONYMOUS_HEADERS, conn)
+
+    def detail_resident(thread, n, conn):
+        resident = mine[thread][n % len(mine[thread])]
+        return get(f"/activities/{pick(work.activity_ids)}", resident.headers(), conn, resident)
+
+    def signup(thread, n, conn):
+        own = mine[thread]
+        for offset in range(len(own)):
+            resident = own[(n + offset) % len(own)]
+            if resident.targets:
+                break
+        else:
+            return None  # every resident of this thread has signed up for all their targets
+        activity_id = resident.targets.pop()
+        body = urlencode({"csrf_token": resident.csrf}).encode()
+        response, data, elapsed = conn.request(
+            "POST", f"/activities/{activity_id}/signup", body=body, headers=resident.headers(FORM))
+        # The 303 only adds the "报名成功" flash to the session cookie; a browser would show it on
+        # the next page. Not keeping it stops the cookie from growing with every sign-up.
+        return Sample(elapsed, response.status, len(data))
+
+    def team_feed(thread, n, conn):
+        return get(f"/calendar/teams/{pick(work.team_ids)}.ics", ANONYMOUS_HEADERS, conn)
+
+    return [
+        Endpoint("hello (baseline)", "hello", 200, hello),
+        Endpoint("GET / anonymous", "app", 200, list_anonymous),
+        Endpoint("GET / resident", "app", 200, list_resident),
+        Endpoint("GET /activities/<id> anon", "app", 200, detail_anonymous),
+        Endpoint("GET /activities/<id> resident", "app", 200, detail_resident),
+        Endpoint("POST /activities/<id>/signup", "app", 303, signup),
+        Endpoint("GET /calendar/teams/<id>.ics", "app", 200, team_feed),
+        Endpoint("hello (again, drift check)", "hello", 200, hello),
+    ]
+
+
+def log_in_everyone(work: Workload, server: Server, database: Database,
+                    settings: Settings) -> tuple[list[Resident], dict]:
+    """Log residents in through the real /login form, concurrently; the POSTs are measured too.
+
+    Each resident: GET /login (CSRF token), POST /login, then GET an activity page and keep
+    the csrf_token of its sign-up form for the sign-up POSTs.
+    """
+    from shequ_volunteer.demo.seed import DEMO_PASSWORD
+
+    residents = [Resident(r["phone"], list(r["targets"])) for r in work.residents]
+    queues = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
+
+    def login(thread, n, conn):
+        if n >= len(queues[thread]):
+            return None
+        resident = queues[thread][n]
+        response, data, _ = conn.request("GET", "/login", headers=resident.headers())
+        resident.remember(response)
+        token = CSRF_RE.search(data.decode()).group(1)
+        body = urlencode({"csrf_token": token, "phone": resident.phone, "password": DEMO_PASSWORD,
+                          "remember": "y"}).encode()
+        response, data, elapsed = conn.request("POST", "/login", body=body, headers=resident.headers(FORM))
+        resident.remember(response)
+        if response.status == 303:
+            target = resident.targets[-1] if resident.targets else work.activity_ids[0]
+            page, html, _ = conn.request("GET", f"/activities/{target}", headers=resident.headers())
+            resident.remember(page)
+            match = CSRF_RE.search(html.decode())
+            resident.csrf = match.group(1) if match else ""
+        return Sample(elapsed, response.status, len(data))
+
+    # Timed: the POST only. Its "app CPU" also covers the two GETs around it (login form, activity page).
+    endpoint = Endpoint("POST /login (argon2)", "app", 303, login, duration_bound=False)
+    result = run_phase(endpoint, server, database, settings, 0)
+    ready = [r for r in residents if r.csrf and "remember_token" in r.cookies]
+    if len(ready) != len(residents):
+        raise SystemExit(f"only {len(ready)} of {len(residents)} residents logged in: {result['statuses']}")
+    return residents, result
+
+
+# --------------------------------------------------------------------------- report
+
+def fmt_ms(value, width: int = 8) -> str:
+    if value is None or value != value:
+        return f"{'n/a':>{width}}"
+    return f"{value:{width}.1f}"
+
+
+def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
+    print()
+    print("x slower than hello = hello req/s ÷ endpoint req/s, both measured in this run (1.0 = as fast as hello).")
+    print("app CPU = CPU ms per request of the gunicorn processes (with SQLite this includes the database);")
+    print("db CPU = CPU ms per request of the PostgreSQL backends serving the benchmark database.")
+    print("CPU x hello = (app + db CPU per request) ÷ hello's; unlike req/s it hardly moves when other")
+    print("programs share the machine.")
+    header = (f"{'endpoint':<32} {'requests':>8} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'p99 ms':>8} {'app CPU':>8} {'db CPU':>7} {'KB':>6}  {'x slower than hello':>19}"
+              f" {'CPU x hello':>11}")
+    print(header)
+    print("-" * len(header))
+    hello_cost = results[0]["server_cpu_ms_per_req"]
+    for r in results:
+        slower = hello_rps / r["rps"] if r["rps"] else float("inf")
+        cost = r["server_cpu_ms_per_req"] + (r["db_cpu_ms_per_req"] or 0.0)
+        r["cpu_x_hello"] = cost / hello_cost if hello_cost else None
+        print(f"{r['endpoint']:<32} {r['requests']:>8} {r['ok']:>7} {r['rps']:>8.1f} {fmt_ms(r['p50_ms'])} "
+              f"{fmt_ms(r['p95_ms'])} {fmt_ms(r['p99_ms'])} {fmt_ms(r['server_cpu_ms_per_req'])} "
+              f"{fmt_ms(r['db_cpu_ms_per_req'], 7)} {r['mean_bytes'] / 1024:>6.1f}  {slower:>18.1f}x"
+              f" {r['cpu_x_hello'] or 0:>10.1f}x")
+    print()
+    disturbed = []
+    for r in results:
+        extra = f"  reconnects {r['reconnects']}" if r["reconnects"] else ""
+        print(f"  {r['endpoint']:<32} status {r['statuses']} (success = {r['expected_status']});"
+              f" CPU cores: app {r['server_cpu_cores']:.2f}, db {r['db_cpu_cores']:.2f},"
+              f" client {r['client_cpu_cores']:.2f}, other {r['other_cpu_cores']:.2f}{extra}")
+        for error in r["errors_sample"]:
+            print(f"      e.g. {error}")
+        if r["other_cpu_cores"] > 0.25:
+            disturbed.append(r["endpoint"])
+    if disturbed:
+        print(f"\nWARNING: other programs used > 0.25 of a core during: {', '.join(disturbed)}. "
+              "Those rows are not comparable; rerun on a quiet machine.")
+
+
+def main(argv=None) -> int:
+    settings = Settings.from_args(argv)
+    Connection.keep_alive = settings.keep_alive
+    os.environ.pop("SHEQU_ENV", None)  # development config: plain-http cookies on 127.0.0.1
+    load_at_start = os.getloadavg()
+    busy_before = machine_busy()
+    time.sleep(2)
+    busy_at_start = (machine_busy() - busy_before) / 2
+    total_started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="shequ-bench-"))
+    # config.py reads SHEQU_INSTANCE_DIR at import time: set it before importing the app.
+    os.environ["SHEQU_INSTANCE_DIR"] = str(tmp / "instance")
+    servers: list[Server] = []
+    database = None
+    try:
+        print(f"== shequ_volunteer benchmark: {settings.db}{' (quick)' if settings.quick else ''}, "
+              f"{os.cpu_count()} CPUs, concurrency {settings.concurrency}, {settings.duration:g} s per endpoint "
+              f"(+{settings.warmup:g} s warm-up), gunicorn {settings.workers} workers × gthread "
+              f"{settings.threads} threads for both apps, "
+              f"{'keep-alive' if settings.keep_alive else 'one connection per request'}")
+        print(f"CPU busy before the start: {busy_at_start:.2f} cores"
+              + ("  WARNING: something else is running, numbers will be noisy" if busy_at_start > 0.25 else ""))
+        database = Database(settings.db, tmp)
+        print(f"database: {database.url if settings.db == 'postgresql' else database.name}")
+        work = seed_and_plan(settings, database.url)
+
+        env = {"DATABASE_URL": database.url, "SECRET_KEY": secrets.token_hex(32),
+               "SHEQU_INSTANCE_DIR": str(tmp / "instance")}
+        servers.append(start_server("hello", "hello_app:app", BENCH_DIR, settings, {}))
+        servers.append(start_server("app", "wsgi:app", ROOT, settings, env))
+        by_name = {s.name: s for s in servers}
+        print(f"servers: hello on :{by_name['hello'].port}, site on :{by_name['app'].port}")
+
+        residents, login_result = log_in_everyone(work, by_name["app"], database, settings)
+        print(f"logged in {len(residents)} residents through /login "
+              f"({login_result['rps']:.1f} logins/s, p50 {login_result['p50_ms']:.0f} ms)")
+
+        results = []
+        signups_posted = 0
+        for endpoint in build_endpoints(work, residents, settings):
+            server = by_name[endpoint.server]
+            warmup = run_phase(endpoint, server, database, settings, settings.warmup)  # discarded
+            result = run_phase(endpoint, server, database, settings, settings.duration)
+            if "signup" in endpoint.name:
+                signups_posted = warmup["ok"] + result["ok"]
+            results.append(result)
+            print(f"  {endpoint.name:<32} {result['requests']:>7} requests {result['rps']:>8.1f} req/s  "
+                  f"p50 {result['p50_ms']:.1f} ms  statuses {result['statuses']}", flush=True)
+        results.append(login_result)
+
+        signups_now = count_rows(database.url, "signups")
+        print(f"sign-up rows: {work.counts['signups']:,} → {signups_now:,} "
+              f"(+{signups_now - work.counts['signups']:,}; POSTs answered 303 incl. warm-up: {signups_posted:,})")
+        hello_rps = results[0]["rps"]
+        print_table(results, hello_rps, settings.db)
+        drift = results[-2]["rps"] / hello_rps - 1 if hello_rps else 0.0
+        if abs(drift) > 0.15:
+            print(f"WARNING: hello changed by {drift:+.0%} between the start and the end of the run.")
+        for r in results:
+            r["x_slower_than_hello"] = hello_rps / r["rps"] if r["rps"] else None
+
+        RESULTS_DIR.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = RESULTS_DIR / f"{stamp}-{settings.db}.json"
+        out.write_text(json.dumps({
+            "when": datetime.now().isoformat(timespec="seconds"),
+            "db": settings.db,
+            "settings": settings.__dict__,
+            "seed_sizes": SIZES,
+            "rows": work.counts,
+            "seed_seconds": round(work.seed_seconds, 2),
+            "signup_target_activities": work.eligible_activities,
+            "signup_rows_after": signups_now,
+            "signup_posts_303_incl_warmup": signups_posted,
+            "ratio_definition": "x_slower_than_hello = hello req/s / endpoint req/s (same run)",
+            "results": results,
+            "hello_drift": round(drift, 3),
+            "loadavg_start": load_at_start,
+            "cpu_busy_cores_before_start": round(busy_at_start, 2),
+            "loadavg_end": os.getloadavg(),
+            "python": sys.version.split()[0],
+            "total_seconds": round(time.perf_counter() - total_started, 1),
+        }, ensure_ascii=False, indent=2, default=str))
+        print(f"\nresults written to {out.relative_to(ROOT)}; whole run {time.perf_counter() - total_started:.0f} s")
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+        if database is not None:
+            try:
+                database.drop()
+            except Exception as error:  # noqa: BLE001 - report, keep cleaning up
+                print(f"could not drop {database.name}: {error}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
