@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     import importlib
 
     from .accounts.models import User
-    from .database import begin_write_transaction, configure_engine
+    from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
 
     for module in MODEL_MODULES:
@@ -73,10 +73,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
 
-    @app.before_request
-    def lock_for_writes():
-        if request.method == "POST":
-            begin_write_transaction()
+    lock_for_writes(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -45,3 +45,25 @@ def begin_write_transaction() -> None:
     """
     if not db.session().in_transaction():
         db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def takes_write_lock_itself(view):
+    """Mark a POST view that must not start with the write lock.
+
+    Every other POST begins with BEGIN IMMEDIATE (see lock_for_writes); a view
+    marked here does slow read-only work first and calls begin_write_transaction()
+    itself when it is ready to write, or never writes at all.
+    """
+    view.takes_write_lock_itself = True
+    return view
+
+
+def lock_for_writes(app) -> None:
+    """State-changing requests lock at BEGIN, unless the view says otherwise."""
+    from flask import request
+
+    @app.before_request
+    def _lock_for_writes():
+        view = app.view_functions.get(request.endpoint)
+        if request.method == "POST" and not getattr(view, "takes_write_lock_itself", False):
+            begin_write_transaction()

@@ -1,6 +1,7 @@
 """Registration, login with database-backed throttling."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -12,12 +13,6 @@ from .passwords import hash_password, needs_rehash, verify_password
 TOO_MANY_ATTEMPTS = "尝试次数太多，请15分钟后再试，或请社区工作人员帮忙"
 WRONG_CREDENTIALS = "手机号或密码不对"
 PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
-
-
-class LoginRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def phone_registered(phone: str) -> bool:
@@ -45,29 +40,56 @@ def _recent_failures(key: str, since: datetime) -> int:
     )
 
 
-def authenticate(phone: str, password: str, remote_addr: str, now: datetime, limits: dict) -> User:
-    """The user for these credentials, or LoginRefused.
+@dataclass(frozen=True)
+class LoginCheck:
+    """The outcome of checking credentials, before anything is written."""
 
-    Failures are rows in the database, so the limit holds across every worker
-    process and host sharing it. The failure row must be committed by the caller
-    even when this raises.
+    phone: str
+    remote_addr: str
+    user_id: int | None
+    refusal: str | None
+    new_hash: str | None = None
+
+
+def check_login(phone: str, password: str, remote_addr: str, now: datetime, limits: dict) -> LoginCheck:
+    """Read-only: is this login allowed and are the credentials right?
+
+    Runs outside the write lock, because the password check is deliberately slow
+    (argon2) and on SQLite holding the lock would stall every other writer.
+    Concurrent guesses may each pass the count before any is recorded, so the
+    limit can be overshot by the number of requests in flight at once.
     """
     since = now - timedelta(minutes=limits["window_minutes"])
-    phone_key, ip_key = f"phone:{phone}", f"ip:{remote_addr}"
     if (
-        _recent_failures(phone_key, since) >= limits["per_phone"]
-        or _recent_failures(ip_key, since) >= limits["per_ip"]
+        _recent_failures(f"phone:{phone}", since) >= limits["per_phone"]
+        or _recent_failures(f"ip:{remote_addr}", since) >= limits["per_ip"]
     ):
-        raise LoginRefused(TOO_MANY_ATTEMPTS)
+        return LoginCheck(phone, remote_addr, None, TOO_MANY_ATTEMPTS)
     user = db.session.scalar(select(User).where(User.phone == phone))
     if not verify_password(user.password_hash if user else None, password):
+        return LoginCheck(phone, remote_addr, None, WRONG_CREDENTIALS)
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    return LoginCheck(phone, remote_addr, user.id, None, new_hash)
+
+
+def record_login(check: LoginCheck, now: datetime, limits: dict) -> User | None:
+    """Write what the check decided: a failure to count, or a success that clears the count.
+
+    Failures are rows in the database, so the limit holds across every worker
+    process and host sharing it.
+    """
+    phone_key, ip_key = f"phone:{check.phone}", f"ip:{check.remote_addr}"
+    if check.refusal == WRONG_CREDENTIALS:
         db.session.add_all([LoginFailure(key=phone_key, at=now), LoginFailure(key=ip_key, at=now)])
+    if check.user_id is None:
         db.session.flush()
-        raise LoginRefused(WRONG_CREDENTIALS)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        return None
+    user = db.session.get(User, check.user_id)
+    if check.new_hash:
+        user.password_hash = check.new_hash
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == phone_key))
     # Old rows are useless; trimming here keeps the table small without a cron job.
+    since = now - timedelta(minutes=limits["window_minutes"])
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
     db.session.flush()
     return user

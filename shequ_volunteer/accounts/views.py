@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..activities.queries import my_signups
 from ..communities.models import Community
+from ..database import begin_write_transaction, takes_write_lock_itself
 from ..extensions import db
 from ..timeutil import utcnow
 from ..web.forms import choices
@@ -55,6 +56,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@takes_write_lock_itself
 def login():
     form = LoginForm()
     refusal = None
@@ -64,17 +66,16 @@ def login():
             "per_ip": current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
             "window_minutes": current_app.config["LOGIN_WINDOW_MINUTES"],
         }
-        try:
-            user = services.authenticate(
-                form.phone.data, form.password.data, request.remote_addr or "", utcnow(), limits
-            )
-        except services.LoginRefused as refused:
-            db.session.commit()  # keep the failure count
-            refusal = refused.message
-        else:
-            db.session.commit()
+        now = utcnow()
+        check = services.check_login(form.phone.data, form.password.data, request.remote_addr or "", now, limits)
+        db.session.rollback()  # end the read; the slow password check held no lock
+        begin_write_transaction()
+        user = services.record_login(check, now, limits)
+        db.session.commit()
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")), code=303)
+        refusal = check.refusal
     status = 422 if form.is_submitted() else 200
     if refusal == services.TOO_MANY_ATTEMPTS:
         status = 429
@@ -82,6 +83,7 @@ def login():
 
 
 @bp.post("/logout")
+@takes_write_lock_itself  # writes nothing to the database
 def logout():
     logout_user()
     flash("您已退出登录。")
@@ -100,6 +102,7 @@ def my_activities():
 
 
 @bp.post("/prefs/text-size")
+@takes_write_lock_itself  # writes nothing to the database
 def text_size():
     """The larger-text switch (适老化): a cookie, so it works without an account."""
     big = request.cookies.get("text_size") != "big"

@@ -5,10 +5,11 @@ from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..teams.models import TEAM_KINDS
-from ..timeutil import from_local
+from ..timeutil import from_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices, sensible_date
 from .models import AUDIENCES
 from .queries import WHEN_CHOICES
+from .rules import MAX_DURATION, TOO_LONG
 from .services import ActivityInput
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -39,9 +40,20 @@ class ActivityForm(BaseForm):
     )
     audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
 
+    # Set for new activities; an edit may correct the record of one already held.
+    require_future_start = False
+
+    def validate_starts_at(self, field):
+        if field.errors:  # e.g. year 1, which cannot even be converted to UTC
+            return
+        if self.require_future_start and field.data and from_local(field.data) <= utcnow():
+            raise ValidationError("开始时间已经过去了")
+
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError("结束时间要晚于开始时间")
+        if self.starts_at.data and field.data and field.data - self.starts_at.data > MAX_DURATION:
+            raise ValidationError(TOO_LONG)
 
     def validate_signup_deadline(self, field):
         if self.starts_at.data and field.data and field.data > self.starts_at.data:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import from_local, to_local
 from .models import SIGNUP_CONFIRMED, Activity, Signup
+from .rules import MAX_DURATION
 
 PAGE_SIZE = 30
 WHEN_CHOICES = {"upcoming": "近期全部", "today": "今天", "week": "7天内", "month": "30天内"}
@@ -48,7 +49,7 @@ def list_activities(community_id: int | None, flt: ListFilter, now: datetime) ->
         select(Activity)
         .join(Activity.team)
         .options(contains_eager(Activity.team))
-        .where(Activity.ends_at > start)
+        .where(Activity.ends_at > start, Activity.starts_at > start - MAX_DURATION)
         .order_by(Activity.starts_at, Activity.id)
     )
     if end is not None:

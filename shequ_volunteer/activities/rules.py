@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+# Longer undertakings are programmes, not activities. The bound also lets the
+# list find "not over yet" activities with a range scan on starts_at.
+MAX_DURATION = timedelta(days=31)
+TOO_LONG = "活动最长31天，更长的请分成几次活动"
 
 # Reasons a sign-up is refused, worded for the person reading them.
 FULL = "已满"

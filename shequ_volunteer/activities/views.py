@@ -95,20 +95,14 @@ def create(team_id: int):
     team = db.get_or_404(Team, team_id)
     require(current_actor().can_manage_team(team))
     form = ActivityForm()
-    if form.validate_on_submit() and _not_in_past(form):
+    form.require_future_start = True
+    if form.validate_on_submit():
         activity = services.create_activity(current_actor(), team.id, form.to_input(), utcnow())
         db.session.commit()
         return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
                           "content", "活动已发布", **_detail_context(activity))
     return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
                        form=form, team=team, activity=None)
-
-
-def _not_in_past(form: ActivityForm) -> bool:
-    if form.to_input().starts_at <= utcnow():
-        form.starts_at.errors.append("开始时间已经过去了")
-        return False
-    return True
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from ..activities.models import Activity
+from ..activities.rules import MAX_DURATION
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import to_local
@@ -40,7 +41,7 @@ def feed_activities(now: datetime, community_id: int | None = None, team_id: int
         select(Activity)
         .join(Activity.team)
         .options(contains_eager(Activity.team))
-        .where(Activity.ends_at >= since)
+        .where(Activity.ends_at >= since, Activity.starts_at >= since - MAX_DURATION)
         .order_by(Activity.starts_at, Activity.id)
     )
     if community_id is not None:

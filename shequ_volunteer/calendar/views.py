@@ -1,7 +1,7 @@
 """Public .ics feeds for the community and for each team."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from ..communities.models import Community
 from ..extensions import db
@@ -13,11 +13,13 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 def _serve(name: str, activities) -> Response:
+    # One adapter for the whole feed: url_for per event was a fifth of the render time.
+    adapter = current_app.create_url_adapter(request)
     body = render_feed(
         name,
         activities,
         current_app.config["ICAL_UID_DOMAIN"],
-        lambda activity_id: url_for("activities.detail", activity_id=activity_id, _external=True),
+        lambda activity_id: adapter.build("activities.detail", {"activity_id": activity_id}, force_external=True),
     )
     response = Response(body, mimetype="text/calendar")
     response.charset = "utf-8"

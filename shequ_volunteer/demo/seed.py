@@ -72,8 +72,10 @@ def _name(rng: random.Random) -> str:
 
 
 def _batched_insert(model, rows: list[dict], batch: int = 5000) -> None:
+    # render_nulls: keep rows with None values in one executemany batch.
+    statement = insert(model).execution_options(render_nulls=True)
     for start in range(0, len(rows), batch):
-        db.session.execute(insert(model), rows[start:start + batch])
+        db.session.execute(statement, rows[start:start + batch])
 
 
 def seed_community(sizes: SeedSizes, now: datetime | None = None, seed: int = 2026,
