@@ -1,7 +1,9 @@
 """Start the real application under gunicorn (several worker processes) for tests."""
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +14,15 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if the test process dies, so none is left behind."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def free_port() -> int:
@@ -52,7 +63,7 @@ def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: in
         # closed by the server at the instant a client reuses it.
         "--keep-alive", "120", app_module,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
