@@ -1,13 +1,13 @@
 """The activity form (create and edit) and the list filter."""
 from __future__ import annotations
 
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices, sensible_date
-from .models import AUDIENCES
+from .models import AUDIENCES, MAX_SEATS_LIMIT
 from .queries import WHEN_CHOICES
 from .rules import MAX_DURATION, TOO_LONG
 from .services import ActivityInput
@@ -39,6 +39,12 @@ class ActivityForm(BaseForm):
         "报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional(), sensible_date]
     )
     audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
+    max_seats_per_signup = IntegerField(
+        "每份报名最多几人（含本人，可带家人）", default=1,
+        validators=[Optional(),
+                    NumberRange(min=1, max=MAX_SEATS_LIMIT, message=f"需要在1到{MAX_SEATS_LIMIT}之间")],
+    )
+    waitlist_enabled = BooleanField("满员后可以候补", default=True)
 
     # Set for new activities; an edit may correct the record of one already held.
     require_future_start = False
@@ -70,6 +76,8 @@ class ActivityForm(BaseForm):
             capacity=self.capacity.data,
             signup_deadline=from_local(self.signup_deadline.data),
             audience=self.audience.data,
+            max_seats_per_signup=self.max_seats_per_signup.data or 1,
+            waitlist_enabled=self.waitlist_enabled.data,
         )
 
 

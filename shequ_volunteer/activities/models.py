@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -15,7 +15,9 @@ STATUS_SCHEDULED = "scheduled"
 STATUS_CANCELLED = "cancelled"
 
 SIGNUP_CONFIRMED = "confirmed"
+SIGNUP_WAITING = "waiting"  # 候补: holds no seats until promoted
 SIGNUP_WITHDRAWN = "withdrawn"
+MAX_SEATS_LIMIT = 10
 
 AUDIENCES = {
     "all": "全体居民",
@@ -36,6 +38,7 @@ class Activity(db.Model):
         CheckConstraint("seats_taken >= 0", name="seats_not_negative"),
         CheckConstraint("capacity IS NULL OR seats_taken <= capacity", name="seats_within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(f"max_seats_per_signup BETWEEN 1 AND {MAX_SEATS_LIMIT}", name="max_seats_range"),
         Index("ix_activities_starts_at", "starts_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +51,9 @@ class Activity(db.Model):
     capacity: Mapped[int | None]
     seats_taken: Mapped[int] = mapped_column(default=0)
     signup_deadline: Mapped[datetime | None]
+    # Household seats: one sign-up may bring companions ("我和老伴" = 2), never split.
+    max_seats_per_signup: Mapped[int] = mapped_column(default=1, server_default="1")
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     audience: Mapped[str] = mapped_column(String(20), default="all")
     status: Mapped[str] = mapped_column(String(12), default=STATUS_SCHEDULED)
     cancelled_at: Mapped[datetime | None]
@@ -82,12 +88,16 @@ class Signup(db.Model):
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
         CheckConstraint("seats >= 1", name="seats_positive"),
+        # The waiting list of an activity, in the order people joined it.
+        Index("ix_signups_queue", "activity_id", "status", "queued_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     seats: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(12), default=SIGNUP_CONFIRMED)
+    queued_at: Mapped[datetime | None]  # when it joined the waiting list
+    promoted_at: Mapped[datetime | None]  # when it moved from the waiting list to confirmed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import from_local, to_local
-from .models import SIGNUP_CONFIRMED, Activity, Signup
+from .models import SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from .rules import MAX_DURATION
 
 PAGE_SIZE = 30
@@ -97,19 +97,19 @@ def my_signups(user_id: int) -> list[Signup]:
         .join(Signup.activity)
         .join(Activity.team)
         .options(contains_eager(Signup.activity).contains_eager(Activity.team))
-        .where(Signup.user_id == user_id, Signup.status == SIGNUP_CONFIRMED)
+        .where(Signup.user_id == user_id, Signup.status.in_([SIGNUP_CONFIRMED, SIGNUP_WAITING]))
         .order_by(Activity.starts_at.desc())
     )
     return list(db.session.scalars(query))
 
 
-def participants(activity_id: int) -> list[tuple[Signup, User]]:
-    """Confirmed sign-ups with names, for the organiser's roster."""
+def participants(activity_id: int, status: str = SIGNUP_CONFIRMED) -> list[tuple[Signup, User]]:
+    """Sign-ups with names for the organiser: confirmed ones, or the waiting list in its order."""
     query = (
         select(Signup, User)
         .join(User, User.id == Signup.user_id)
-        .where(Signup.activity_id == activity_id, Signup.status == SIGNUP_CONFIRMED)
-        .order_by(Signup.created_at)
+        .where(Signup.activity_id == activity_id, Signup.status == status)
+        .order_by(Signup.queued_at, Signup.created_at, Signup.id)
     )
     return [(s, u) for s, u in db.session.execute(query)]
 
@@ -122,3 +122,18 @@ def confirmed_seat_count(activity_id: int) -> int:
         )
     )
 
+
+
+def waiting_position(signup: Signup) -> int | None:
+    """1 for the first in the waiting list; None when not waiting."""
+    if signup.status != SIGNUP_WAITING:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).select_from(Signup).where(
+            Signup.activity_id == signup.activity_id,
+            Signup.status == SIGNUP_WAITING,
+            (Signup.queued_at < signup.queued_at)
+            | ((Signup.queued_at == signup.queued_at) & (Signup.id < signup.id)),
+        )
+    )
+    return ahead + 1

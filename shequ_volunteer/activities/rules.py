@@ -16,6 +16,7 @@ STARTED = "活动已开始，不能再报名"
 DEADLINE_PASSED = "报名已截止"
 MEMBERS_ONLY = "仅本队队员可以报名"
 ALREADY = "您已报名"
+ALREADY_WAITING = "您已在候补名单中"
 NOT_SIGNED_UP = "您没有报名这个活动"
 TOO_LATE_TO_WITHDRAW = "活动已开始，不能取消报名"
 
@@ -63,3 +64,30 @@ def schedule_changed(old: dict, new: dict) -> bool:
     """Did anything a calendar app must re-show change (time, place or status)?"""
     keys = ("starts_at", "ends_at", "place", "status")
     return any(old.get(k) != new.get(k) for k in keys)
+
+
+def seats_refusal(seats: int, max_seats: int, capacity: int | None) -> str | None:
+    """Is this a sensible number of seats for one sign-up (the person plus companions)?"""
+    if seats < 1:
+        return "报名人数至少1人"
+    if seats > max_seats:
+        return f"这个活动每份报名最多{max_seats}人" if max_seats > 1 else "这个活动每人只能报名自己"
+    if capacity is not None and seats > capacity:
+        return f"这个活动一共只有{capacity}个名额"
+    return None
+
+
+def promotions(free_seats: int | None, queue: list[tuple[int, int]]) -> list[int]:
+    """Which waiting sign-ups move up: first-fit in queue order, repeatedly.
+
+    `queue` holds (signup id, seats) in the order people joined; a household is
+    never split, so one that does not fit is passed over for a smaller one behind
+    it. `free_seats` None means unlimited.
+    """
+    chosen = []
+    for signup_id, seats in queue:
+        if free_seats is None or seats <= free_seats:
+            chosen.append(signup_id)
+            if free_seats is not None:
+                free_seats -= seats
+    return chosen

@@ -12,6 +12,7 @@ from ..web.auth import Actor
 from . import rules
 from .models import (
     SIGNUP_CONFIRMED,
+    SIGNUP_WAITING,
     SIGNUP_WITHDRAWN,
     STATUS_CANCELLED,
     Activity,
@@ -41,11 +42,20 @@ def _context(activity: Activity) -> rules.SignupContext:
     )
 
 
-def reserve_seats(activity_id: int, seats: int) -> bool:
-    """Take seats if they are free, atomically. False when the activity is full.
+def lock_activity(activity_id: int) -> None:
+    """Serialise changes to one activity's places.
 
-    The WHERE clause is re-checked under the row lock (PostgreSQL) or the
-    write lock (SQLite BEGIN IMMEDIATE), so concurrent callers cannot overbook.
+    A row lock on PostgreSQL; on SQLite the request already holds the database
+    write lock (BEGIN IMMEDIATE), where FOR UPDATE is silently ignored.
+    """
+    db.session.execute(select(Activity.id).where(Activity.id == activity_id).with_for_update())
+
+
+def reserve_seats(activity_id: int, seats: int) -> bool:
+    """Take seats if they are free, atomically. False when they are not.
+
+    The WHERE clause is evaluated under the lock, so concurrent callers cannot
+    overbook, and the CHECK constraint would refuse it if they tried.
     """
     result = db.session.execute(
         update(Activity)
@@ -57,72 +67,112 @@ def reserve_seats(activity_id: int, seats: int) -> bool:
     return result.rowcount == 1
 
 
-def sign_up(actor: Actor, activity: Activity, now: datetime) -> Signup:
-    """Sign the actor up for one seat, or raise SignupRefused."""
+def _free_seats(activity_id: int, amount: int) -> None:
+    db.session.execute(
+        update(Activity)
+        .where(Activity.id == activity_id)
+        .values(seats_taken=Activity.seats_taken - amount)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _move(signup_id: int, from_status: str, now: datetime, **values) -> bool:
+    """Change a sign-up's status only if it still has `from_status` (no double moves)."""
+    return db.session.execute(
+        update(Signup)
+        .where(Signup.id == signup_id, Signup.status == from_status)
+        .values(updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> Signup:
+    """Sign the actor up for `seats` seats; when full, join the waiting list.
+
+    Raises SignupRefused with the reason when neither is possible.
+    """
     refusal = rules.signup_refusal(
         _context(activity), is_member=activity.team_id in actor.member_team_ids, now=now
-    )
+    ) or rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity)
+    if refusal is not None and refusal != rules.FULL:
+        raise SignupRefused(refusal)
+    lock_activity(activity.id)
     existing = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
     if existing is not None and existing.status == SIGNUP_CONFIRMED:
         raise SignupRefused(rules.ALREADY)
-    if refusal is not None and refusal != rules.FULL:
-        raise SignupRefused(refusal)
-    if not reserve_seats(activity.id, 1):
+    if existing is not None and existing.status == SIGNUP_WAITING:
+        raise SignupRefused(rules.ALREADY_WAITING)
+    if reserve_seats(activity.id, seats):
+        status, queued_at = SIGNUP_CONFIRMED, None
+    elif activity.waitlist_enabled and activity.capacity is not None and not activity.is_cancelled:
+        status, queued_at = SIGNUP_WAITING, now
+    else:
         raise SignupRefused(rules.FULL)
+    values = {"status": status, "seats": seats, "queued_at": queued_at, "promoted_at": None}
     if existing is None:
-        existing = Signup(
-            activity_id=activity.id, user_id=actor.user_id, seats=1, created_at=now, updated_at=now
-        )
+        existing = Signup(activity_id=activity.id, user_id=actor.user_id, created_at=now, updated_at=now, **values)
         db.session.add(existing)
         try:
             db.session.flush()
         except IntegrityError as error:  # the same person, twice at once
             raise SignupRefused(rules.ALREADY) from error
     else:
-        # Conditional, so a double tap cannot revive one withdrawn row twice.
-        revived = db.session.execute(
-            update(Signup)
-            .where(Signup.id == existing.id, Signup.status == SIGNUP_WITHDRAWN)
-            .values(status=SIGNUP_CONFIRMED, seats=1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if revived != 1:
+        if not _move(existing.id, SIGNUP_WITHDRAWN, now, **values):
             raise SignupRefused(rules.ALREADY)
         db.session.refresh(existing)
     db.session.refresh(activity)
     return existing
 
 
-def withdraw(actor: Actor, activity: Activity, now: datetime) -> None:
-    """Withdraw the actor's sign-up and free its seats, or raise SignupRefused."""
+def promote_waiting(activity: Activity, now: datetime) -> list[int]:
+    """Fill free places from the waiting list (first who fits, in queue order).
+
+    Call with the activity locked. Returns the promoted sign-up ids.
+    """
+    db.session.refresh(activity)
+    if activity.is_cancelled:
+        return []
+    queue = db.session.execute(
+        select(Signup.id, Signup.seats)
+        .where(Signup.activity_id == activity.id, Signup.status == SIGNUP_WAITING)
+        .order_by(Signup.queued_at, Signup.id)
+    ).all()
+    seats_of = {row.id: row.seats for row in queue}
+    promoted = []
+    for signup_id in rules.promotions(activity.places_left, list(seats_of.items())):
+        if not reserve_seats(activity.id, seats_of[signup_id]):
+            break
+        if _move(signup_id, SIGNUP_WAITING, now, status=SIGNUP_CONFIRMED, promoted_at=now):
+            promoted.append(signup_id)
+        else:  # left the list meanwhile: give the seats back
+            _free_seats(activity.id, seats_of[signup_id])
+    db.session.refresh(activity)
+    return promoted
+
+
+def withdraw(actor: Actor, activity: Activity, now: datetime) -> Signup:
+    """Withdraw the actor's sign-up or leave the waiting list; freed seats go to the queue."""
     refusal = rules.withdrawal_refusal(_context(activity), now=now)
     if refusal is not None:
         raise SignupRefused(refusal)
+    lock_activity(activity.id)
     signup = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
-    if signup is None:
+    if signup is None or signup.status == SIGNUP_WITHDRAWN:
         raise SignupRefused(rules.NOT_SIGNED_UP)
-    # Conditional, so two concurrent withdrawals free the seats only once.
-    changed = db.session.execute(
-        update(Signup)
-        .where(Signup.id == signup.id, Signup.status == SIGNUP_CONFIRMED)
-        .values(status=SIGNUP_WITHDRAWN, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    was_confirmed = signup.status == SIGNUP_CONFIRMED
+    if not _move(signup.id, signup.status, now, status=SIGNUP_WITHDRAWN):
         raise SignupRefused(rules.NOT_SIGNED_UP)
-    db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity.id)
-        .values(seats_taken=Activity.seats_taken - signup.seats)
-        .execution_options(synchronize_session=False)
-    )
+    if was_confirmed:
+        _free_seats(activity.id, signup.seats)
+        promote_waiting(activity, now)
     db.session.flush()
     db.session.refresh(activity)
     db.session.refresh(signup)
+    return signup
 
 
 @dataclass
@@ -137,9 +187,14 @@ class ActivityInput:
     capacity: int | None
     signup_deadline: datetime | None
     audience: str
+    max_seats_per_signup: int = 1
+    waitlist_enabled: bool = True
 
 
-FIELDS = ("title", "description", "starts_at", "ends_at", "place", "capacity", "signup_deadline", "audience")
+FIELDS = (
+    "title", "description", "starts_at", "ends_at", "place", "capacity", "signup_deadline", "audience",
+    "max_seats_per_signup", "waitlist_enabled",
+)
 
 
 def create_activity(actor: Actor, team_id: int, data: ActivityInput, now: datetime) -> Activity:
@@ -169,6 +224,8 @@ def update_activity(actor: Actor, activity: Activity, data: ActivityInput, now: 
         activity.sequence += 1
     activity.updated_at = now
     db.session.flush()
+    lock_activity(activity.id)
+    promote_waiting(activity, now)  # more places may fit people waiting
     return activity
 
 

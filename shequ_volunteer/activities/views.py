@@ -13,7 +13,7 @@ from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
 from . import queries, services
 from .forms import ActivityForm, FilterForm
-from .models import Activity
+from .models import SIGNUP_WAITING, Activity
 
 bp = Blueprint("activities", __name__)
 
@@ -44,11 +44,14 @@ def _detail_context(activity: Activity) -> dict:
     """Everything the detail page and its sign-up panel show."""
     actor = current_actor()
     can_manage = actor.can_manage_team(activity.team)
+    signup = queries.signup_of(actor.user_id, activity.id)
     return {
         "activity": activity,
-        "signup": queries.signup_of(actor.user_id, activity.id),
+        "signup": signup,
+        "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
         "participants": queries.participants(activity.id) if can_manage else [],
+        "waiting": queries.participants(activity.id, SIGNUP_WAITING) if can_manage else [],
     }
 
 
@@ -59,10 +62,11 @@ def detail(activity_id: int):
     return render_page("activities/detail.html", "signup_panel", **_detail_context(activity))
 
 
-def _signup_action(activity_id: int, action, success: str):
+def _signup_action(activity_id: int, action, success):
+    """Run a sign-up or withdrawal; `success` words the outcome from the sign-up row."""
     activity = db.get_or_404(Activity, activity_id)
     try:
-        action(current_actor(), activity, utcnow())
+        signup = action(current_actor(), activity, utcnow())
     except services.SignupRefused as refused:
         db.session.rollback()
         activity = db.get_or_404(Activity, activity_id)
@@ -73,20 +77,35 @@ def _signup_action(activity_id: int, action, success: str):
     db.session.commit()
     return after_post(
         url_for(".detail", activity_id=activity_id), "activities/detail.html", "signup_panel",
-        success, **_detail_context(activity),
+        success(signup), **_detail_context(activity),
     )
 
 
 @bp.post("/activities/<int:activity_id>/signup")
 @login_required
 def signup(activity_id: int):
-    return _signup_action(activity_id, services.sign_up, "报名成功")
+    seats = _seats_from_form()
+    return _signup_action(
+        activity_id, lambda actor, activity, now: services.sign_up(actor, activity, now, seats), _signed_up_message
+    )
+
+
+def _seats_from_form() -> int:
+    """How many seats were asked for; 0 (refused with a message) when it is not a number."""
+    raw = request.form.get("seats", "1").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 3 else 0
+
+
+def _signed_up_message(signup) -> str:
+    if signup.status == SIGNUP_WAITING:
+        return f"名额已满，已为您加入候补（第{queries.waiting_position(signup)}位），有人取消时自动递补"
+    return "报名成功" if signup.seats == 1 else f"报名成功，共{signup.seats}人"
 
 
 @bp.post("/activities/<int:activity_id>/withdraw")
 @login_required
 def withdraw(activity_id: int):
-    return _signup_action(activity_id, services.withdraw, "已取消报名")
+    return _signup_action(activity_id, services.withdraw, lambda _signup: "已取消报名")
 
 
 @bp.route("/teams/<int:team_id>/activities/new", methods=["GET", "POST"])
@@ -144,6 +163,7 @@ def _local_view(activity: Activity):
     return SimpleNamespace(
         title=activity.title, description=activity.description, place=activity.place,
         capacity=activity.capacity, audience=activity.audience,
+        max_seats_per_signup=activity.max_seats_per_signup, waitlist_enabled=activity.waitlist_enabled,
         starts_at=wall(activity.starts_at), ends_at=wall(activity.ends_at),
         signup_deadline=wall(activity.signup_deadline),
     )

@@ -81,7 +81,8 @@ def confirmed_rows(activity_id: int) -> int:
 def _setup(places: int = PLACES, racers: int = RACERS) -> tuple[int, list[str]]:
     home = f.community()
     team = f.team(home)
-    activity = f.activity(team, capacity=places)
+    # No waiting list here: every loser must hear 已满 (the waiting-list races are elsewhere).
+    activity = f.activity(team, capacity=places, waitlist_enabled=False)
     phones = [f.user(home, name=f"居民{i}").phone for i in range(racers)]
     return activity.id, phones
 

@@ -23,7 +23,7 @@ def world(app):
 
 def test_sign_up_until_full_then_refuse(world):
     _home, team, people = world
-    activity = f.activity(team, capacity=2)
+    activity = f.activity(team, capacity=2, waitlist_enabled=False)
     now = utcnow()
     for person in people[:2]:
         services.sign_up(actor_for(person), activity, now)

@@ -48,3 +48,22 @@ def test_schedule_changed_only_for_time_place_status():
     assert not schedule_changed(base, dict(base))
     for key, value in [("starts_at", NOW), ("ends_at", NOW), ("place", "广场"), ("status", "cancelled")]:
         assert schedule_changed(base, {**base, key: value})
+
+
+@pytest.mark.parametrize("free, queue, expected", [
+    (1, [(1, 2), (2, 1), (3, 1)], [2]),          # a household of 2 does not fit in 1: the next who fits
+    (2, [(1, 2), (2, 1)], [1]),
+    (3, [(1, 1), (2, 1), (3, 1), (4, 1)], [1, 2, 3]),
+    (0, [(1, 1)], []),
+    (None, [(1, 3), (2, 5)], [1, 2]),           # unlimited
+    (4, [(1, 5), (2, 2), (3, 3), (4, 2)], [2, 4]),
+])
+def test_promotions_first_fit_in_queue_order(free, queue, expected):
+    assert rules.promotions(free, queue) == expected
+
+
+@pytest.mark.parametrize("seats, max_seats, capacity, ok", [
+    (1, 1, 10, True), (2, 1, 10, False), (2, 2, 10, True), (0, 2, 10, False), (3, 4, 2, False), (4, 4, None, True),
+])
+def test_seats_refusal(seats, max_seats, capacity, ok):
+    assert (rules.seats_refusal(seats, max_seats, capacity) is None) == ok

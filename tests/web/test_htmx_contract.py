@@ -125,7 +125,7 @@ def test_signing_up_twice_says_already_signed_up(app, world, headers):
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
 def test_full_activity_says_full(app, world, headers):
-    tiny = f.activity(world.team, title="小班课", capacity=1)
+    tiny = f.activity(world.team, title="小班课", capacity=1, waitlist_enabled=False)
     url = f"/activities/{tiny.id}/signup"
     assert logged_in(app, world.neighbour).post(url).status_code == 303
     response = logged_in(app, world.resident).post(url, headers=headers)

@@ -229,6 +229,6 @@ def test_activity_participants_only_for_organisers(app, world, role):
     assert signer.post(f"/activities/{world.activity_id}/signup").status_code == 303
     body = text(client_as(app, world, role).get(f"/activities/{world.activity_id}"))
     if role in MANAGE_TEAM_A:
-        assert "报名名单（1 人）" in body and volunteer.phone in body
+        assert "报名名单（1 份，1 人）" in body and volunteer.phone in body
     else:
         assert "报名名单" not in body and volunteer.phone not in body
