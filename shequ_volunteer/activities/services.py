@@ -91,9 +91,10 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
 
     Raises SignupRefused with the reason when neither is possible.
     """
-    refusal = rules.signup_refusal(
+    # Seats first: a household larger than the activity must hear so, not join a queue it can never leave.
+    refusal = rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity) or rules.signup_refusal(
         _context(activity), is_member=activity.team_id in actor.member_team_ids, now=now
-    ) or rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity)
+    )
     if refusal is not None and refusal != rules.FULL:
         raise SignupRefused(refusal)
     lock_activity(activity.id)

@@ -6,10 +6,7 @@ overbook, which shows this test is able to fail.
 """
 from __future__ import annotations
 
-import re
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -18,13 +15,13 @@ from sqlalchemy import func, select
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, Activity, Signup
 from shequ_volunteer.extensions import db
 from tests import factories as f
+from tests.support.racing import at_once, close_all, log_in_all, post
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.slow
 
 RACERS = 60
 PLACES = 10
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -34,37 +31,13 @@ def naive_server(_migrated):
     server.stop()
 
 
-def _logged_in_session(base_url: str, phone: str, activity_id: int) -> tuple[requests.Session, str]:
-    """A browser-like session: log in through the form, then read the page's CSRF token."""
-    session = requests.Session()
-    token = TOKEN.search(session.get(f"{base_url}/login", timeout=30).text).group(1)
-    answer = session.post(
-        f"{base_url}/login", data={"phone": phone, "password": f.PASSWORD, "csrf_token": token},
-        allow_redirects=False, timeout=30,
-    )
-    assert answer.status_code == 303, answer.text[:300]
-    page = session.get(f"{base_url}/activities/{activity_id}", timeout=30).text
-    return session, TOKEN.search(page).group(1)
-
-
-def race(base_url: str, path: str, activity_id: int, phones: list[str]) -> list[requests.Response]:
+def race(base_url: str, path: str, phones: list[str]) -> list[requests.Response]:
     """Log everyone in, then fire all sign-ups at the same instant."""
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        sessions = list(pool.map(lambda p: _logged_in_session(base_url, p, activity_id), phones))
-    barrier = threading.Barrier(len(sessions))
-
-    def sign_up(session_and_token):
-        session, token = session_and_token
-        barrier.wait()
-        return session.post(f"{base_url}{path}", data={"csrf_token": token},
-                            allow_redirects=False, timeout=60)
-
+    people = log_in_all(base_url, phones)
     try:
-        with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
-            return list(pool.map(sign_up, sessions))
+        return at_once(people, lambda person: post(base_url, person, path))
     finally:
-        for session, _token in sessions:
-            session.close()
+        close_all(people)
 
 
 def confirmed_rows(activity_id: int) -> int:
@@ -89,7 +62,7 @@ def _setup(places: int = PLACES, racers: int = RACERS) -> tuple[int, list[str]]:
 
 def test_real_signup_never_exceeds_places(app, live_server):
     activity_id, phones = _setup()
-    answers = race(live_server.base_url, f"/activities/{activity_id}/signup", activity_id, phones)
+    answers = race(live_server.base_url, f"/activities/{activity_id}/signup", phones)
 
     statuses = Counter(a.status_code for a in answers)
     print(f"real route: {confirmed_rows(activity_id)} sign-ups for {PLACES} places; statuses {dict(statuses)}")
@@ -102,7 +75,7 @@ def test_real_signup_never_exceeds_places(app, live_server):
 
 def test_same_race_catches_naive_check_then_insert(app, naive_server):
     activity_id, phones = _setup()
-    answers = race(naive_server.base_url, f"/naive/activities/{activity_id}/signup", activity_id, phones)
+    answers = race(naive_server.base_url, f"/naive/activities/{activity_id}/signup", phones)
 
     # The naive route overbooks: the row count is what exposes it. (Its status
     # codes prove nothing: every winner, too many of them, got a 303.)

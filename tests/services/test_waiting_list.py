@@ -119,3 +119,12 @@ def test_waitlist_off_means_full(people):
     with pytest.raises(services.SignupRefused) as refused:
         services.sign_up(actor_for(folks[1]), activity, utcnow())
     assert refused.value.message == rules.FULL
+
+
+def test_household_larger_than_the_activity_is_refused_even_when_full(people):
+    team, folks = people
+    activity = f.activity(team, capacity=1, max_seats_per_signup=3)
+    sign(folks[0], activity)
+    with pytest.raises(services.SignupRefused) as refused:
+        services.sign_up(actor_for(folks[1]), activity, utcnow(), 2)
+    assert "一共只有1个名额" in refused.value.message
