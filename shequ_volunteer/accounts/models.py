@@ -36,6 +36,11 @@ class User(UserMixin, db.Model):
         return self.role == ROLE_STAFF
 
     @property
+    def can_log_in(self) -> bool:
+        """False for people the community registered on their behalf (no password yet)."""
+        return bool(self.password_hash)
+
+    @property
     def masked_phone(self) -> str:
         """138****1234: enough to recognise, not enough to call."""
         return f"{self.phone[:3]}****{self.phone[-4:]}"

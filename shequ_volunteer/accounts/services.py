@@ -13,10 +13,29 @@ from .passwords import hash_password, needs_rehash, verify_password
 TOO_MANY_ATTEMPTS = "尝试次数太多，请15分钟后再试，或请社区工作人员帮忙"
 WRONG_CREDENTIALS = "手机号或密码不对"
 PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
+PHONE_REGISTERED_BY_COMMUNITY = "这个手机号已由社区代为登记，请联系社区工作人员开通账号"
 
 
 def phone_registered(phone: str) -> bool:
     return db.session.scalar(select(User.id).where(User.phone == phone)) is not None
+
+
+def phone_taken_message(phone: str) -> str | None:
+    """Why this phone cannot register, or None when it is free."""
+    user = db.session.scalar(select(User).where(User.phone == phone))
+    if user is None:
+        return None
+    return PHONE_TAKEN if user.can_log_in else PHONE_REGISTERED_BY_COMMUNITY
+
+
+def register_on_behalf(phone: str, name: str, community_id: int, now: datetime) -> User:
+    """A resident without a login, entered by staff or a leader (代报名). No password:
+    nobody can log in as them until staff open the account."""
+    user = User(phone=phone, name=name, password_hash="", community_id=community_id,
+                role=ROLE_RESIDENT, created_at=now)
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def register(phone: str, name: str, password: str, community_id: int, now: datetime) -> User:

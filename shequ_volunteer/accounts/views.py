@@ -41,8 +41,9 @@ def register():
         form.community_id.data = form.community_id.choices[0].value
         form.community_id.raw_data = [str(form.community_id.data)]
     if form.validate_on_submit():
-        if services.phone_registered(form.phone.data):
-            form.phone.errors.append(services.PHONE_TAKEN)
+        taken = services.phone_taken_message(form.phone.data)
+        if taken:
+            form.phone.errors.append(taken)
         else:
             user = services.register(
                 form.phone.data, form.name.data, form.password.data, form.community_id.data, utcnow()

@@ -4,9 +4,11 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..accounts.forms import PhoneField
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices, sensible_date
+from ..web.routing import MAX_ID
 from .models import AUDIENCES, MAX_SEATS_LIMIT
 from .queries import WHEN_CHOICES
 from .rules import MAX_DURATION, TOO_LONG
@@ -91,3 +93,24 @@ class FilterForm(BaseForm):
     kind = SelectField("队伍", choices=choices([("", "全部队伍"), *TEAM_KINDS.items()]), default="")
     when = SelectField("时间", choices=choices(WHEN_CHOICES), default="upcoming")
     on_date = DateField("日期", validators=[Optional(), sensible_date])
+
+
+def _seats_field() -> IntegerField:
+    return IntegerField("人数", default=1, validators=[
+        Optional(), NumberRange(min=1, max=MAX_SEATS_LIMIT, message="人数不对")])
+
+
+class OnBehalfNewPersonForm(BaseForm):
+    """代报名 for someone not registered: name and phone are enough."""
+
+    name = CleanStringField(
+        "姓名", validators=[DataRequired("请填写姓名"), Length(max=20, message="姓名不能超过20个字")]
+    )
+    phone = PhoneField("手机号（可填家属的）")
+    seats = _seats_field()
+
+
+class OnBehalfExistingForm(BaseForm):
+    user_id = IntegerField(validators=[
+        DataRequired("请选择居民"), NumberRange(min=1, max=MAX_ID, message="请选择居民")])
+    seats = _seats_field()

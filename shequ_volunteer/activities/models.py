@@ -96,10 +96,13 @@ class Signup(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     seats: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(12), default=SIGNUP_CONFIRMED)
+    # 代报名: the staff member or leader who entered it for someone without a phone.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     queued_at: Mapped[datetime | None]  # when it joined the waiting list
     promoted_at: Mapped[datetime | None]  # when it moved from the waiting list to confirmed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship()
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])

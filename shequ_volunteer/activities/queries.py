@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
@@ -108,6 +108,7 @@ def participants(activity_id: int, status: str = SIGNUP_CONFIRMED) -> list[tuple
     query = (
         select(Signup, User)
         .join(User, User.id == Signup.user_id)
+        .options(selectinload(Signup.entered_by))
         .where(Signup.activity_id == activity_id, Signup.status == status)
         .order_by(Signup.queued_at, Signup.created_at, Signup.id)
     )
@@ -137,3 +138,18 @@ def waiting_position(signup: Signup) -> int | None:
         )
     )
     return ahead + 1
+
+
+def find_residents(community_id: int, text: str, limit: int = 10) -> list[User]:
+    """Residents of a community by part of the name or the phone number (for 代报名)."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = f"%{text.replace('%', '').replace('_', '')}%"
+    query = (
+        select(User)
+        .where(User.community_id == community_id, (User.name.like(pattern)) | (User.phone.like(pattern)))
+        .order_by(User.name, User.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.models import User
 from ..extensions import db
-from ..web.auth import Actor
+from ..web.auth import Actor, actor_for
 from . import rules
 from .models import (
     SIGNUP_CONFIRMED,
@@ -125,6 +126,20 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
         db.session.refresh(existing)
     db.session.refresh(activity)
     return existing
+
+
+def sign_up_on_behalf(actor: Actor, activity: Activity, person: User, now: datetime, seats: int = 1) -> Signup:
+    """代报名: staff or a leader signs someone up; the row records who entered it.
+
+    The same rules apply as when the person signs up themselves (places, deadline,
+    members-only), judged for that person.
+    """
+    if person.community_id != activity.team.community_id:
+        raise SignupRefused("只能为本社区的居民代报名")
+    signup = sign_up(actor_for(person), activity, now, seats)
+    signup.entered_by_id = actor.user_id
+    db.session.flush()
+    return signup
 
 
 def promote_waiting(activity: Activity, now: datetime) -> list[int]:

@@ -168,3 +168,4 @@ def _local_view(activity: Activity):
         signup_deadline=wall(activity.signup_deadline),
     )
 
+from . import on_behalf  # noqa: E402,F401  (its routes live on this blueprint)
