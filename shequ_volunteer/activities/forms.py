@@ -40,6 +40,9 @@ class ActivityForm(BaseForm):
     signup_deadline = DateTimeLocalField(
         "报名截止（可不填）", format=LOCAL_FORMAT, validators=[Optional(), sensible_date]
     )
+    withdraw_deadline = DateTimeLocalField(
+        "取消报名截止（可不填，不填则开始前都可取消）", format=LOCAL_FORMAT, validators=[Optional(), sensible_date]
+    )
     audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
     max_seats_per_signup = IntegerField(
         "每份报名最多几人（含本人，可带家人）", default=1,
@@ -67,6 +70,10 @@ class ActivityForm(BaseForm):
         if self.starts_at.data and field.data and field.data > self.starts_at.data:
             raise ValidationError("报名截止不能晚于开始时间")
 
+    def validate_withdraw_deadline(self, field):
+        if self.starts_at.data and field.data and field.data > self.starts_at.data:
+            raise ValidationError("取消截止不能晚于开始时间")
+
     def to_input(self) -> ActivityInput:
         """Form values with the Shanghai wall times turned into UTC."""
         return ActivityInput(
@@ -80,6 +87,7 @@ class ActivityForm(BaseForm):
             audience=self.audience.data,
             max_seats_per_signup=self.max_seats_per_signup.data or 1,
             waitlist_enabled=self.waitlist_enabled.data,
+            withdraw_deadline=from_local(self.withdraw_deadline.data),
         )
 
 

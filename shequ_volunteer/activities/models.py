@@ -51,6 +51,8 @@ class Activity(db.Model):
     capacity: Mapped[int | None]
     seats_taken: Mapped[int] = mapped_column(default=0)
     signup_deadline: Mapped[datetime | None]
+    # After this, people cannot withdraw; "我去不了" tells the leader instead.
+    withdraw_deadline: Mapped[datetime | None]
     # Household seats: one sign-up may bring companions ("我和老伴" = 2), never split.
     max_seats_per_signup: Mapped[int] = mapped_column(default=1, server_default="1")
     waitlist_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
@@ -100,6 +102,7 @@ class Signup(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     queued_at: Mapped[datetime | None]  # when it joined the waiting list
     promoted_at: Mapped[datetime | None]  # when it moved from the waiting list to confirmed
+    cant_come_at: Mapped[datetime | None]  # "我去不了", said after the withdrawal deadline
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -19,6 +19,7 @@ ALREADY = "您已报名"
 ALREADY_WAITING = "您已在候补名单中"
 NOT_SIGNED_UP = "您没有报名这个活动"
 TOO_LATE_TO_WITHDRAW = "活动已开始，不能取消报名"
+AFTER_WITHDRAW_DEADLINE = "已过取消截止时间，去不了的话请点“我去不了”告诉队长"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class SignupContext:
     audience: str
     capacity: int | None
     seats_taken: int
+    withdraw_deadline: datetime | None = None
+    ends_at: datetime | None = None
 
 
 def signup_refusal(activity: SignupContext, *, is_member: bool, now: datetime) -> str | None:
@@ -57,7 +60,16 @@ def withdrawal_refusal(activity: SignupContext, *, now: datetime) -> str | None:
         return CANCELLED
     if now >= activity.starts_at:
         return TOO_LATE_TO_WITHDRAW
+    if activity.withdraw_deadline is not None and now > activity.withdraw_deadline:
+        return AFTER_WITHDRAW_DEADLINE
     return None
+
+
+def may_say_cant_come(activity: SignupContext, *, now: datetime) -> bool:
+    """"我去不了" replaces withdrawing once the deadline has passed, until the activity ends."""
+    if activity.status == "cancelled" or activity.withdraw_deadline is None:
+        return False
+    return activity.withdraw_deadline < now < (activity.ends_at or activity.starts_at)
 
 
 def schedule_changed(old: dict, new: dict) -> bool:

@@ -32,11 +32,13 @@ class SignupRefused(Exception):
         self.message = message
 
 
-def _context(activity: Activity) -> rules.SignupContext:
+def context_of(activity: Activity) -> rules.SignupContext:
     return rules.SignupContext(
         status=activity.status,
         starts_at=activity.starts_at,
         signup_deadline=activity.signup_deadline,
+        withdraw_deadline=activity.withdraw_deadline,
+        ends_at=activity.ends_at,
         audience=activity.audience,
         capacity=activity.capacity,
         seats_taken=activity.seats_taken,
@@ -94,7 +96,7 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
     """
     # Seats first: a household larger than the activity must hear so, not join a queue it can never leave.
     refusal = rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity) or rules.signup_refusal(
-        _context(activity), is_member=activity.team_id in actor.member_team_ids, now=now
+        context_of(activity), is_member=activity.team_id in actor.member_team_ids, now=now
     )
     if refusal is not None and refusal != rules.FULL:
         raise SignupRefused(refusal)
@@ -126,6 +128,24 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
         db.session.refresh(existing)
     db.session.refresh(activity)
     return existing
+
+
+def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
+    """"我去不了": after the withdrawal deadline the place stays taken, and the leader is told."""
+    if not rules.may_say_cant_come(context_of(activity), now=now):
+        raise SignupRefused("现在可以直接取消报名" if activity.withdraw_deadline and now <= activity.withdraw_deadline
+                            else "现在不能这样操作")
+    signup = db.session.scalar(
+        select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id,
+                             Signup.status == SIGNUP_CONFIRMED)
+    )
+    if signup is None:
+        raise SignupRefused(rules.NOT_SIGNED_UP)
+    if signup.cant_come_at is None:
+        signup.cant_come_at = now
+        signup.updated_at = now
+        db.session.flush()
+    return signup
 
 
 def sign_up_on_behalf(actor: Actor, activity: Activity, person: User, now: datetime, seats: int = 1) -> Signup:
@@ -170,7 +190,7 @@ def promote_waiting(activity: Activity, now: datetime) -> list[int]:
 
 def withdraw(actor: Actor, activity: Activity, now: datetime) -> Signup:
     """Withdraw the actor's sign-up or leave the waiting list; freed seats go to the queue."""
-    refusal = rules.withdrawal_refusal(_context(activity), now=now)
+    refusal = rules.withdrawal_refusal(context_of(activity), now=now)
     if refusal is not None:
         raise SignupRefused(refusal)
     lock_activity(activity.id)
@@ -205,11 +225,12 @@ class ActivityInput:
     audience: str
     max_seats_per_signup: int = 1
     waitlist_enabled: bool = True
+    withdraw_deadline: datetime | None = None
 
 
 FIELDS = (
     "title", "description", "starts_at", "ends_at", "place", "capacity", "signup_deadline", "audience",
-    "max_seats_per_signup", "waitlist_enabled",
+    "max_seats_per_signup", "waitlist_enabled", "withdraw_deadline",
 )
 
 

@@ -1,6 +1,7 @@
 """Activity pages: list, detail with the sign-up panel, and the organiser's forms."""
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
 
 from flask import Blueprint, request, url_for
@@ -11,7 +12,7 @@ from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
-from . import queries, services
+from . import queries, rules, services
 from .forms import ActivityForm, FilterForm
 from .models import SIGNUP_WAITING, Activity
 
@@ -48,6 +49,7 @@ def _detail_context(activity: Activity) -> dict:
     return {
         "activity": activity,
         "signup": signup,
+        "may_say_cant_come": rules.may_say_cant_come(services.context_of(activity), now=utcnow()),
         "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
         "participants": queries.participants(activity.id) if can_manage else [],
@@ -108,6 +110,13 @@ def withdraw(activity_id: int):
     return _signup_action(activity_id, services.withdraw, lambda _signup: "已取消报名")
 
 
+@bp.post("/activities/<int:activity_id>/cant-come")
+@login_required
+def cant_come(activity_id: int):
+    """"我去不了" after the withdrawal deadline: the leader sees it on the roster."""
+    return _signup_action(activity_id, services.cant_come, lambda _signup: "已告诉队长您去不了")
+
+
 @bp.route("/teams/<int:team_id>/activities/new", methods=["GET", "POST"])
 @login_required
 def create(team_id: int):
@@ -154,18 +163,13 @@ def cancel(activity_id: int):
                       "content", "活动已取消，报名的居民会看到“已取消”", **_detail_context(activity))
 
 
-def _local_view(activity: Activity):
-    """The activity with its times in Shanghai wall time, for pre-filling the form."""
+def _local_view(activity: Activity) -> SimpleNamespace:
+    """The activity's editable fields, times in Shanghai wall time, for pre-filling the form."""
 
-    def wall(moment):
-        return to_local(moment).replace(tzinfo=None) if moment else None
+    def wall(value):
+        return to_local(value).replace(tzinfo=None) if isinstance(value, datetime) else value
 
-    return SimpleNamespace(
-        title=activity.title, description=activity.description, place=activity.place,
-        capacity=activity.capacity, audience=activity.audience,
-        max_seats_per_signup=activity.max_seats_per_signup, waitlist_enabled=activity.waitlist_enabled,
-        starts_at=wall(activity.starts_at), ends_at=wall(activity.ends_at),
-        signup_deadline=wall(activity.signup_deadline),
-    )
+    return SimpleNamespace(**{name: wall(getattr(activity, name)) for name in services.FIELDS})
+
 
 from . import on_behalf  # noqa: E402,F401  (its routes live on this blueprint)

@@ -67,3 +67,14 @@ def test_promotions_first_fit_in_queue_order(free, queue, expected):
 ])
 def test_seats_refusal(seats, max_seats, capacity, ok):
     assert (rules.seats_refusal(seats, max_seats, capacity) is None) == ok
+
+
+def test_withdraw_deadline_and_cant_come():
+    deadline = NOW - timedelta(hours=1)
+    context = ctx(withdraw_deadline=deadline, ends_at=START + timedelta(hours=2))
+    assert withdrawal_refusal(context, now=NOW) == rules.AFTER_WITHDRAW_DEADLINE
+    assert rules.may_say_cant_come(context, now=NOW)
+    assert withdrawal_refusal(context, now=deadline) is None  # up to and including the deadline
+    assert not rules.may_say_cant_come(context, now=deadline)
+    assert not rules.may_say_cant_come(context, now=START + timedelta(hours=3))  # over
+    assert not rules.may_say_cant_come(ctx(), now=NOW)  # no deadline: just withdraw
