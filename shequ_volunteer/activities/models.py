@@ -103,9 +103,26 @@ class Signup(db.Model):
     queued_at: Mapped[datetime | None]  # when it joined the waiting list
     promoted_at: Mapped[datetime | None]  # when it moved from the waiting list to confirmed
     cant_come_at: Mapped[datetime | None]  # "我去不了", said after the withdrawal deadline
+    attendance: Mapped[str | None] = mapped_column(String(10))  # present / late / absent / leave
+    checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+
+ATTENDANCE_LABELS = {"present": "出席", "late": "迟到", "absent": "缺席", "leave": "请假"}
+
+
+class AttendanceChange(db.Model):
+    """Every change to someone's attendance: what, by whom, when and how (code or roster)."""
+
+    __tablename__ = "attendance_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id"), index=True)
+    attendance: Mapped[str] = mapped_column(String(10))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    via: Mapped[str] = mapped_column(String(10))  # code / roster
+    at: Mapped[datetime] = mapped_column(default=utcnow)

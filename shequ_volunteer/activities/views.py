@@ -172,4 +172,5 @@ def _local_view(activity: Activity) -> SimpleNamespace:
     return SimpleNamespace(**{name: wall(getattr(activity, name)) for name in services.FIELDS})
 
 
-from . import on_behalf  # noqa: E402,F401  (its routes live on this blueprint)
+# These modules add their routes to this blueprint.
+from . import attendance_views, on_behalf  # noqa: E402,F401,I001

@@ -50,13 +50,14 @@ def world(csrf_app):
     team = f.team(home)
     activity = f.activity(team, capacity=10)
     pending = Membership(team_id=team.id, user_id=applicant.id)
-    db.session.add(pending)
+    signup = Signup(activity_id=activity.id, user_id=applicant.id)
+    db.session.add_all([pending, signup])
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
         staff=staff, resident=resident, team=team, activity=activity,
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
-             "community_id": home.id},
+             "community_id": home.id, "signup_id": signup.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",
@@ -126,7 +127,7 @@ def test_a_token_from_another_session_is_refused(csrf_app, world):
         assert CSRF_MESSAGE in text(response)
     response = client.post(url, data={"csrf_token": "not-a-token"})
     assert response.status_code == 400
-    assert db.session.query(Signup).count() == 0
+    assert db.session.query(Signup).filter_by(user_id=world.resident.id).count() == 0
 
 
 def test_with_the_token_every_unsafe_route_gets_past_csrf(csrf_app, world):

@@ -1,0 +1,84 @@
+"""签到: the leader's code/QR and roster, the resident's check-in page."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import current_app, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..timeutil import utcnow
+from ..web.auth import current_actor, require
+from ..web.htmx import after_post, render_page
+from . import attendance, checkin, queries
+from .models import ATTENDANCE_LABELS, Activity
+from .views import bp
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _qr_svg(url: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode()
+
+
+def _roster_context(activity: Activity, **extra) -> dict:
+    code = checkin.code_for(_secret(), activity.id)
+    link = url_for("activities.check_in", activity_id=activity.id, code=code, _external=True)
+    return {"activity": activity, "code": code, "qr_svg": _qr_svg(link), "labels": ATTENDANCE_LABELS,
+            "people": queries.participants(activity.id), **extra}
+
+
+@bp.get("/activities/<int:activity_id>/attendance")
+@login_required
+def attendance_page(activity_id: int):
+    """Leader only: the code and QR to show, and the roster to tick."""
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    return render_page("activities/attendance.html", "roster", **_roster_context(activity))
+
+
+@bp.post("/activities/<int:activity_id>/attendance/<int:signup_id>")
+@login_required
+def mark_attendance(activity_id: int, signup_id: int):
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    try:
+        attendance.mark(current_actor(), activity, signup_id, request.form.get("attendance", ""), utcnow())
+    except attendance.SignupRefused as refused:
+        db.session.rollback()
+        activity = db.get_or_404(Activity, activity_id)
+        return render_page("activities/attendance.html", "roster", status=409, message=refused.message,
+                           message_error=True, **_roster_context(activity))
+    db.session.commit()
+    return after_post(url_for(".attendance_page", activity_id=activity_id), "activities/attendance.html",
+                      "roster", "已登记", **_roster_context(activity))
+
+
+@bp.route("/activities/<int:activity_id>/check-in", methods=["GET", "POST"])
+@login_required
+def check_in(activity_id: int):
+    """The resident's side: type the 6 digits, or arrive from the QR code with them filled in.
+
+    Only the POST checks in: a GET (the scanned link) shows one big 确认签到 button.
+    """
+    activity = db.get_or_404(Activity, activity_id)
+    if request.method == "GET":
+        return render_page("activities/check_in.html", activity=activity, typed=request.args.get("code", "")[:20])
+    typed = request.form.get("code", "")[:20]
+    try:
+        signup = attendance.check_in_with_code(current_actor(), activity, typed, _secret(), utcnow())
+    except attendance.CheckInRefused as refused:
+        db.session.rollback()
+        if refused.record_failure:
+            attendance.record_wrong_code(activity, current_actor(), utcnow())
+            db.session.commit()
+        return render_page("activities/check_in.html", status=422, activity=activity, typed=typed,
+                           message=refused.message, message_error=True)
+    db.session.commit()
+    word = "签到成功" if signup.attendance == "present" else "已签到（迟到）"
+    return render_page("activities/check_in.html", activity=activity, typed=typed, message=word, done=True)
