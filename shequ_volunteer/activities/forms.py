@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import PhoneField
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local, utcnow
-from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices, sensible_date
+from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
 from ..web.routing import MAX_ID
+from . import recurrence
 from .models import AUDIENCES, MAX_SEATS_LIMIT
 from .queries import WHEN_CHOICES
 from .rules import MAX_DURATION, TOO_LONG
@@ -73,6 +75,41 @@ class ActivityForm(BaseForm):
     def validate_withdraw_deadline(self, field):
         if self.starts_at.data and field.data and field.data > self.starts_at.data:
             raise ValidationError("取消截止不能晚于开始时间")
+
+    # Repetition (new activities only) and the scope of an edit (occurrences of a series).
+    repeat = SelectField("重复", choices=choices(recurrence.KINDS), default="none")
+    repeat_weekdays = MultiChoiceField(
+        "星期几", coerce=int, choices=choices((i, f"周{n}") for i, n in enumerate(recurrence.WEEKDAY_NAMES)),
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    repeat_month_day = IntegerField("每月几号", validators=[Optional(), NumberRange(min=1, max=31, message="1到31号")])
+    repeat_nth = SelectField("第几个", coerce=int, choices=choices(recurrence.NTH_LABELS), default=1)
+    repeat_weekday = SelectField("星期几", coerce=int, default=5,
+                                 choices=choices((i, f"星期{n}") for i, n in enumerate(recurrence.WEEKDAY_NAMES)))
+    repeat_festival = SelectField("农历节日", default="double_ninth",
+                                  choices=choices((key, value[0]) for key, value in recurrence.FESTIVALS.items()))
+    repeat_until = DateField("重复到哪天为止", validators=[Optional(), sensible_date])
+    repeat_count = IntegerField("或者：一共几次", validators=[
+        Optional(), NumberRange(min=1, max=recurrence.MAX_OCCURRENCES, message=f"1到{recurrence.MAX_OCCURRENCES}次")])
+    scope = SelectField("修改范围", choices=choices({"this": "只改这一次", "later": "这一次及以后各次"}),
+                        default="this")
+
+    def validate_repeat(self, field):
+        if field.data == "none":
+            return
+        if field.data == "weekly" and not self.repeat_weekdays.data:
+            raise ValidationError("请选择每周哪几天")
+        if field.data == "monthly_day" and not self.repeat_month_day.data:
+            raise ValidationError("请填写每月几号")
+        if not self.repeat_until.data and not self.repeat_count.data:
+            raise ValidationError("请填写重复到哪天为止，或者一共几次")
+
+    def to_rule(self) -> recurrence.Rule:
+        return recurrence.Rule(
+            kind=self.repeat.data, weekdays=tuple(self.repeat_weekdays.data or ()),
+            month_day=self.repeat_month_day.data, nth=self.repeat_nth.data, weekday=self.repeat_weekday.data,
+            festival=self.repeat_festival.data, until=self.repeat_until.data, count=self.repeat_count.data,
+        )
 
     def to_input(self) -> ActivityInput:
         """Form values with the Shanghai wall times turned into UTC."""

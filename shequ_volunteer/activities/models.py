@@ -29,6 +29,17 @@ AUDIENCES = {
 }
 
 
+class ActivitySeries(db.Model):
+    """A recurring activity: its rule, kept for display; each occurrence is an Activity."""
+
+    __tablename__ = "activity_series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    rule_text: Mapped[str] = mapped_column(String(200))  # e.g. 每周二、六，共8次
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Activity(db.Model):
     """One activity of one team. Cancelling keeps the row (status cancelled)."""
 
@@ -43,6 +54,7 @@ class Activity(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("activity_series.id"), index=True)
     title: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
@@ -66,6 +78,7 @@ class Activity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team] = relationship()
+    series: Mapped[ActivitySeries | None] = relationship()
 
     @property
     def is_cancelled(self) -> bool:

@@ -12,7 +12,7 @@ from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
-from . import queries, rules, services
+from . import queries, rules, series, services
 from .forms import ActivityForm, FilterForm
 from .models import SIGNUP_WAITING, Activity
 
@@ -120,15 +120,22 @@ def cant_come(activity_id: int):
 @bp.route("/teams/<int:team_id>/activities/new", methods=["GET", "POST"])
 @login_required
 def create(team_id: int):
+    """A new activity, or a series of them when it repeats."""
     team = db.get_or_404(Team, team_id)
     require(current_actor().can_manage_team(team))
     form = ActivityForm()
     form.require_future_start = True
     if form.validate_on_submit():
-        activity = services.create_activity(current_actor(), team.id, form.to_input(), utcnow())
-        db.session.commit()
-        return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
-                          "content", "活动已发布", **_detail_context(activity))
+        rule = form.to_rule()
+        if rule.kind != "none" and not series.planned_starts(form.to_input(), rule):
+            form.repeat.errors.append("按这个规则，在结束日期前没有一次活动")
+        else:
+            created = series.create_series(current_actor(), team.id, form.to_input(), rule, utcnow())
+            db.session.commit()
+            first = created[0]
+            message = "活动已发布" if len(created) == 1 else f"已发布{len(created)}次活动（{first.series.rule_text}）"
+            return after_post(url_for(".detail", activity_id=first.id), "activities/detail.html",
+                              "content", message, **_detail_context(first))
     return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
                        form=form, team=team, activity=None)
 
@@ -136,18 +143,27 @@ def create(team_id: int):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
+    """Edit one activity, or this occurrence and every later one of its series."""
     activity = db.get_or_404(Activity, activity_id)
     require(current_actor().can_manage_team(activity.team))
     form = ActivityForm(obj=_local_view(activity))
     if form.validate_on_submit():
-        problem = services.capacity_problem(activity, form.capacity.data)
+        data, now = form.to_input(), utcnow()
+        whole_rest = activity.series_id is not None and form.scope.data == "later"
+        problem = (series.series_problem(activity, data, now) if whole_rest
+                   else services.capacity_problem(activity, form.capacity.data))
         if problem:
             form.capacity.errors.append(problem)
         else:
-            services.update_activity(current_actor(), activity, form.to_input(), utcnow())
+            if whole_rest:
+                changed = series.update_from(current_actor(), activity, data, now)
+                message = f"已修改这一次及以后共{len(changed)}次"
+            else:
+                services.update_activity(current_actor(), activity, data, now)
+                message = "活动已修改"
             db.session.commit()
             return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
-                              "content", "活动已修改", **_detail_context(activity))
+                              "content", message, **_detail_context(activity))
     return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
                        form=form, team=activity.team, activity=activity)
 

@@ -5,7 +5,7 @@ import unicodedata
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 # Dates a community calendar can hold; others are typos or probes (year 1 cannot even
@@ -72,3 +72,12 @@ def choices(pairs) -> list[SelectChoice]:
     """SelectField options from (value, label) pairs or a {value: label} mapping."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+class MultiChoiceField(SelectMultipleField):
+    """Several choices; WTForms' own refusal has no Chinese translation, this one does."""
+
+    def pre_validate(self, form):
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or ()):
+            raise ValidationError("请从列出的选项中选择")
