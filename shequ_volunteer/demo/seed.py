@@ -153,6 +153,8 @@ def seed_community(sizes: SeedSizes, now: datetime | None = None, seed: int = 20
             "place": rng.choice(PLACES), "capacity": capacity, "seats_taken": 0,
             "signup_deadline": starts_at - timedelta(hours=12) if rng.random() < 0.5 else None,
             "audience": AUDIENCE_BY_KIND.get(kind, "all"),
+            # "我和老伴": the elderly team's activities take households of two.
+            "max_seats_per_signup": 2 if kind == "elderly" else 1,
             "status": STATUS_CANCELLED if cancelled else STATUS_SCHEDULED,
             "cancelled_at": now - timedelta(days=1) if cancelled else None,
             "sequence": 1 if cancelled else 0, "created_by_id": staff_id,
@@ -185,8 +187,28 @@ def seed_community(sizes: SeedSizes, now: datetime | None = None, seed: int = 20
         db.session.execute(
             Activity.__table__.update().where(Activity.id == activity_id).values(seats_taken=seats)
         )
+    _seed_series(team_ids, staff_id, today, now)
     db.session.commit()
     return DemoLogins(users[0].phone, users[1].phone, users[2].phone)
+
+
+def _seed_series(team_ids: list[tuple[int, str]], staff_id: int, today, now: datetime) -> None:
+    """Two recurring activities as a leader would set them up: a weekly one and a lunar festival."""
+    from ..activities import recurrence, series
+    from ..activities.services import ActivityInput
+    from ..web.auth import Actor
+
+    actor = Actor(user_id=staff_id, community_id=None, is_staff=True)
+    elderly = next(team_id for team_id, kind in team_ids if kind == "elderly")
+    start = from_local(datetime.combine(today + timedelta(days=1), time(7, 0)))
+    morning = ActivityInput("太极拳晨练", "夕阳红带练，新手欢迎。", start, start + timedelta(hours=1), "文化广场",
+                            None, None, "all")
+    series.create_series(actor, elderly, morning, recurrence.Rule("weekly", weekdays=(1, 4), count=16), now)
+    festival_start = from_local(datetime.combine(today, time(9, 30)))
+    gathering = ActivityInput("重阳节敬老茶话会", "为社区老人送上重阳糕。", festival_start,
+                              festival_start + timedelta(hours=2), "多功能厅", 60, None, "elderly",
+                              max_seats_per_signup=2)
+    series.create_series(actor, elderly, gathering, recurrence.Rule("lunar", festival="double_ninth", count=3), now)
 
 
 @click.command("seed-demo")
