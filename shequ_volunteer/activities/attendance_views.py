@@ -1,9 +1,6 @@
 """签到: the leader's code/QR and roster, the resident's check-in page."""
 from __future__ import annotations
 
-import io
-
-import segno
 from flask import current_app, request, url_for
 from flask_login import login_required
 
@@ -11,6 +8,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
+from ..web.qr import qr_svg
 from . import attendance, checkin, queries
 from .models import ATTENDANCE_LABELS, Activity
 from .views import bp
@@ -20,16 +18,10 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _qr_svg(url: str) -> str:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
-    return buffer.getvalue().decode()
-
-
 def _roster_context(activity: Activity, **extra) -> dict:
     code = checkin.code_for(_secret(), activity.id)
     link = url_for("activities.check_in", activity_id=activity.id, code=code, _external=True)
-    return {"activity": activity, "code": code, "qr_svg": _qr_svg(link), "labels": ATTENDANCE_LABELS,
+    return {"activity": activity, "code": code, "qr_svg": qr_svg(link), "labels": ATTENDANCE_LABELS,
             "people": queries.participants(activity.id), **extra}
 
 

@@ -12,6 +12,7 @@ from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
+from ..web.qr import qr_svg
 from . import queries, rules, series, services
 from .forms import ActivityForm, FilterForm
 from .models import SIGNUP_WAITING, Activity
@@ -108,6 +109,16 @@ def _signed_up_message(signup) -> str:
 @login_required
 def withdraw(activity_id: int):
     return _signup_action(activity_id, services.withdraw, lambda _signup: "已取消报名")
+
+
+@bp.get("/activities/<int:activity_id>/<any(poster, sheet):printout>")
+def printable(activity_id: int, printout: str):
+    """A4 printouts for the notice board: a poster with a big QR code to this page, or a
+    sign-up sheet with empty lines for people without phones (no one's details on it)."""
+    activity = db.get_or_404(Activity, activity_id)
+    link = url_for(".detail", activity_id=activity.id, _external=True)
+    return render_page(f"activities/{printout}.html", activity=activity, qr=qr_svg(link, scale=10), link=link,
+                       lines=range(1, 21))
 
 
 @bp.post("/activities/<int:activity_id>/cant-come")
