@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "accounts.models",
     "teams.models",
     "activities.models",
+    "hours.models",
 )
 
 
@@ -80,11 +81,12 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .activities.views import bp as activities_bp
     from .calendar.views import bp as calendar_bp
+    from .hours.views import bp as hours_bp
     from .teams.views import bp as teams_bp
     from .web.routing import IdConverter
 
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp):
+    for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,6 +5,7 @@ from flask import current_app, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..hours import rules as hours_rules
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
@@ -22,7 +23,16 @@ def _roster_context(activity: Activity, **extra) -> dict:
     code = checkin.code_for(_secret(), activity.id)
     link = url_for("activities.check_in", activity_id=activity.id, code=code, _external=True)
     return {"activity": activity, "code": code, "qr_svg": qr_svg(link), "labels": ATTENDANCE_LABELS,
-            "people": queries.participants(activity.id), **extra}
+            "people": queries.participants(activity.id), "minutes_of": _minutes_of(activity), **extra}
+
+
+def _minutes_of(activity: Activity):
+    """The hours each row counts, for the leader to check and correct."""
+    def minutes(signup) -> str:
+        value = hours_rules.attended_minutes(activity.starts_at, activity.ends_at, signup.attendance,
+                                             signup.service_minutes)
+        return f"{value / 60:g}"
+    return minutes
 
 
 @bp.get("/activities/<int:activity_id>/attendance")
@@ -34,6 +44,16 @@ def attendance_page(activity_id: int):
     return render_page("activities/attendance.html", "roster", **_roster_context(activity))
 
 
+def roster_response(activity: Activity, status: int = 200, message: str | None = None, message_error: bool = False,
+                    after: bool = False):
+    """The attendance roster after a change: the block for htmx, or the page / a 303 without it."""
+    context = _roster_context(activity, message_error=message_error)
+    if after:
+        return after_post(url_for("activities.attendance_page", activity_id=activity.id), "activities/attendance.html",
+                          "roster", message, **context)
+    return render_page("activities/attendance.html", "roster", status=status, message=message, **context)
+
+
 @bp.post("/activities/<int:activity_id>/attendance/<int:signup_id>")
 @login_required
 def mark_attendance(activity_id: int, signup_id: int):
@@ -43,12 +63,9 @@ def mark_attendance(activity_id: int, signup_id: int):
         attendance.mark(current_actor(), activity, signup_id, request.form.get("attendance", ""), utcnow())
     except attendance.SignupRefused as refused:
         db.session.rollback()
-        activity = db.get_or_404(Activity, activity_id)
-        return render_page("activities/attendance.html", "roster", status=409, message=refused.message,
-                           message_error=True, **_roster_context(activity))
+        return roster_response(db.get_or_404(Activity, activity_id), 409, refused.message, message_error=True)
     db.session.commit()
-    return after_post(url_for(".attendance_page", activity_id=activity_id), "activities/attendance.html",
-                      "roster", "已登记", **_roster_context(activity))
+    return roster_response(activity, message="已登记", after=True)
 
 
 @bp.route("/activities/<int:activity_id>/check-in", methods=["GET", "POST"])

@@ -117,6 +117,7 @@ class Signup(db.Model):
     promoted_at: Mapped[datetime | None]  # when it moved from the waiting list to confirmed
     cant_come_at: Mapped[datetime | None]  # "我去不了", said after the withdrawal deadline
     attendance: Mapped[str | None] = mapped_column(String(10))  # present / late / absent / leave
+    service_minutes: Mapped[int | None]  # the leader's correction of the hours this attendance counts
     checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

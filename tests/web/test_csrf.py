@@ -7,7 +7,7 @@ makes this module fail.
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +15,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
+from shequ_volunteer.hours.models import HoursEntry
 from shequ_volunteer.teams.models import Membership
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
@@ -52,12 +53,16 @@ def world(csrf_app):
     pending = Membership(team_id=team.id, user_id=applicant.id)
     signup = Signup(activity_id=activity.id, user_id=applicant.id)
     db.session.add_all([pending, signup])
+    db.session.flush()
+    claim = HoursEntry(user_id=applicant.id, team_id=team.id, kind="claim", status="pending", minutes=60,
+                       served_on=date(2026, 11, 1), entered_by_id=applicant.id)
+    db.session.add(claim)
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
         staff=staff, resident=resident, team=team, activity=activity,
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
-             "community_id": home.id, "signup_id": signup.id},
+             "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",

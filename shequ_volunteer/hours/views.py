@@ -1,0 +1,107 @@
+"""我的服务时长 with 补录, the staff's approval queue, and the leader's correction."""
+from __future__ import annotations
+
+from flask import Blueprint, request, url_for
+from flask_login import current_user, login_required
+
+from ..activities.attendance_views import roster_response
+from ..activities.models import Activity, Signup
+from ..extensions import db
+from ..teams.models import Team
+from ..timeutil import utcnow
+from ..web.auth import current_actor, require
+from ..web.forms import choices
+from ..web.htmx import after_post, render_page
+from . import queries, rules, services
+from .forms import ClaimForm
+from .models import HoursEntry
+
+bp = Blueprint("hours", __name__)
+
+
+def _claim_form() -> ClaimForm:
+    form = ClaimForm()
+    teams = db.session.scalars(db.select(Team).where(Team.id.in_(current_actor().member_team_ids)))
+    form.team_id.choices = choices((t.id, t.name) for t in teams)
+    return form
+
+
+def _mine(form: ClaimForm, status: int = 200, message: str | None = None):
+    lines, claims = queries.my_hours(current_user.id)
+    total = sum(line.minutes for line in lines)
+    return render_page("hours/mine.html", status=status, form=form, lines=lines, claims=claims, total=total,
+                       fmt=rules.format_minutes, message=message)
+
+
+@bp.get("/me/hours")
+@login_required
+def mine():
+    return _mine(_claim_form())
+
+
+@bp.post("/me/hours/claims")
+@login_required
+def claim():
+    form = _claim_form()
+    if form.validate_on_submit():
+        try:
+            services.claim(current_actor(), form.team_id.data, form.served_on.data, form.minutes, form.note.data,
+                           utcnow())
+        except services.HoursRefused as refused:
+            db.session.rollback()
+            form.served_on.errors.append(refused.message)
+        else:
+            db.session.commit()
+            return after_post(url_for(".mine"), "hours/mine.html", "content", "已提交补录，等社区工作人员审核",
+                              **_mine_context())
+    return _mine(form, status=422)
+
+
+def _mine_context() -> dict:
+    lines, claims = queries.my_hours(current_user.id)
+    return {"form": _claim_form(), "lines": lines, "claims": claims, "total": sum(x.minutes for x in lines),
+            "fmt": rules.format_minutes}
+
+
+@bp.get("/hours/claims")
+@login_required
+def queue():
+    require(current_actor().is_staff)
+    return render_page("hours/queue.html", "claims", claims=queries.pending_claims(current_actor().community_id),
+                       fmt=rules.format_minutes)
+
+
+@bp.post("/hours/claims/<int:entry_id>/<any(approve, decline):decision>")
+@login_required
+def decide(entry_id: int, decision: str):
+    entry = db.get_or_404(HoursEntry, entry_id)
+    require(current_actor().can_manage_community(entry.team.community_id))
+    message = "已通过" if decision == "approve" else "已退回"
+    try:
+        services.decide(current_actor(), entry, decision == "approve", utcnow())
+    except services.HoursRefused as refused:
+        db.session.rollback()
+        message = refused.message
+    else:
+        db.session.commit()
+    return after_post(url_for(".queue"), "hours/queue.html", "claims", message,
+                      claims=queries.pending_claims(current_actor().community_id), fmt=rules.format_minutes)
+
+
+@bp.post("/activities/<int:activity_id>/attendance/<int:signup_id>/hours")
+@login_required
+def correct(activity_id: int, signup_id: int):
+    """The leader corrects the hours one attendance counts; the change is recorded."""
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    signup = db.get_or_404(Signup, signup_id)
+    minutes = rules.parse_hours(request.form.get("hours", ""))
+    if minutes is None:
+        return roster_response(activity, status=422, message="请填写0到24之间的小时数，例如 1.5", message_error=True)
+    try:
+        services.correct(current_actor(), activity, signup, minutes, utcnow())
+    except services.HoursRefused as refused:
+        db.session.rollback()
+        return roster_response(activity, status=409, message=refused.message, message_error=True)
+    db.session.commit()
+    return roster_response(activity, message=f"时长已改为{rules.format_minutes(minutes)}", after=True)
