@@ -26,11 +26,8 @@ def _claim_form() -> ClaimForm:
     return form
 
 
-def _mine(form: ClaimForm, status: int = 200, message: str | None = None):
-    lines, claims = queries.my_hours(current_user.id)
-    total = sum(line.minutes for line in lines)
-    return render_page("hours/mine.html", status=status, form=form, lines=lines, claims=claims, total=total,
-                       fmt=rules.format_minutes, message=message)
+def _mine(form: ClaimForm, status: int = 200):
+    return render_page("hours/mine.html", status=status, **_mine_context(form))
 
 
 @bp.get("/me/hours")
@@ -53,13 +50,14 @@ def claim():
         else:
             db.session.commit()
             return after_post(url_for(".mine"), "hours/mine.html", "content", "已提交补录，等社区工作人员审核",
-                              **_mine_context())
+                              **_mine_context(_claim_form()))
     return _mine(form, status=422)
 
 
-def _mine_context() -> dict:
+def _mine_context(form: ClaimForm) -> dict:
+    """我的服务时长: the counted lines, their total, the claims and the 补录 form."""
     lines, claims = queries.my_hours(current_user.id)
-    return {"form": _claim_form(), "lines": lines, "claims": claims, "total": sum(x.minutes for x in lines),
+    return {"form": form, "lines": lines, "claims": claims, "total": sum(x.minutes for x in lines),
             "fmt": rules.format_minutes}
 
 
