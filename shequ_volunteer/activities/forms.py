@@ -32,9 +32,8 @@ class ActivityForm(BaseForm):
     ends_at = DateTimeLocalField(
         "结束时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写结束时间"), sensible_date]
     )
-    place = CleanStringField(
-        "地点", validators=[DataRequired("请填写地点"), Length(max=80, message="不能超过80个字")]
-    )
+    room_id = SelectField("社区场地", coerce=int, default=0, validate_choice=True)
+    place = CleanStringField("地点（选了场地可不填）", validators=[Length(max=80, message="不能超过80个字")])
     capacity = IntegerField(
         "名额（不填为不限）",
         validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],
@@ -61,6 +60,10 @@ class ActivityForm(BaseForm):
             return
         if self.require_future_start and field.data and from_local(field.data) <= utcnow():
             raise ValidationError("开始时间已经过去了")
+
+    def validate_place(self, field):
+        if not field.data and not self.room_id.data:
+            raise ValidationError("请填写地点，或选择社区场地")
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
@@ -125,6 +128,7 @@ class ActivityForm(BaseForm):
             max_seats_per_signup=self.max_seats_per_signup.data or 1,
             waitlist_enabled=self.waitlist_enabled.data,
             withdraw_deadline=from_local(self.withdraw_deadline.data),
+            room_id=self.room_id.data or None,
         )
 
 

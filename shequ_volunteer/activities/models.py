@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
+from ..rooms.models import Room
 from ..teams.models import Team
 from ..timeutil import utcnow
 
@@ -55,6 +56,7 @@ class Activity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("activity_series.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     title: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
@@ -79,6 +81,7 @@ class Activity(db.Model):
 
     team: Mapped[Team] = relationship()
     series: Mapped[ActivitySeries | None] = relationship()
+    room: Mapped[Room | None] = relationship()
 
     @property
     def is_cancelled(self) -> bool:

@@ -226,11 +226,12 @@ class ActivityInput:
     max_seats_per_signup: int = 1
     waitlist_enabled: bool = True
     withdraw_deadline: datetime | None = None
+    room_id: int | None = None
 
 
 FIELDS = (
     "title", "description", "starts_at", "ends_at", "place", "capacity", "signup_deadline", "audience",
-    "max_seats_per_signup", "waitlist_enabled", "withdraw_deadline",
+    "max_seats_per_signup", "waitlist_enabled", "withdraw_deadline", "room_id",
 )
 
 

@@ -8,12 +8,15 @@ from flask import Blueprint, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..rooms.queries import rooms_of
 from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor, require
+from ..web.forms import choices
 from ..web.htmx import after_post, render_page
 from ..web.qr import qr_svg
 from . import queries, rules, series, services
+from .booking import check_booking
 from .forms import ActivityForm, FilterForm
 from .models import SIGNUP_WAITING, Activity
 
@@ -134,14 +137,18 @@ def create(team_id: int):
     """A new activity, or a series of them when it repeats."""
     team = db.get_or_404(Team, team_id)
     require(current_actor().can_manage_team(team))
-    form = ActivityForm()
+    form = _activity_form(team)
     form.require_future_start = True
     if form.validate_on_submit():
         rule = form.to_rule()
-        if rule.kind != "none" and not series.planned_starts(form.to_input(), rule):
+        starts = series.planned_starts(form.to_input(), rule)
+        data, room_problem = check_booking(team.community_id, form.to_input(), starts, [])
+        if not starts:
             form.repeat.errors.append("按这个规则，在结束日期前没有一次活动")
+        elif room_problem:
+            form.room_id.errors.append(room_problem)
         else:
-            created = series.create_series(current_actor(), team.id, form.to_input(), rule, utcnow())
+            created = series.create_series(current_actor(), team.id, data, rule, utcnow())
             db.session.commit()
             first = created[0]
             message = "活动已发布" if len(created) == 1 else f"已发布{len(created)}次活动（{first.series.rule_text}）"
@@ -157,14 +164,20 @@ def edit(activity_id: int):
     """Edit one activity, or this occurrence and every later one of its series."""
     activity = db.get_or_404(Activity, activity_id)
     require(current_actor().can_manage_team(activity.team))
-    form = ActivityForm(obj=_local_view(activity))
+    form = _activity_form(activity.team, obj=_local_view(activity))
     if form.validate_on_submit():
         data, now = form.to_input(), utcnow()
         whole_rest = activity.series_id is not None and form.scope.data == "later"
         problem = (series.series_problem(activity, data, now) if whole_rest
                    else services.capacity_problem(activity, form.capacity.data))
+        affected = series.later_in_series(activity, now) if whole_rest else [activity]
+        shift = data.starts_at - activity.starts_at
+        data, room_problem = check_booking(activity.team.community_id, data,
+                                           [a.starts_at + shift for a in affected], [a.id for a in affected])
         if problem:
             form.capacity.errors.append(problem)
+        elif room_problem:
+            form.room_id.errors.append(room_problem)
         else:
             if whole_rest:
                 changed = series.update_from(current_actor(), activity, data, now)
@@ -190,13 +203,23 @@ def cancel(activity_id: int):
                       "content", "活动已取消，报名的居民会看到“已取消”", **_detail_context(activity))
 
 
+def _activity_form(team: Team, **kwargs) -> ActivityForm:
+    """The activity form with the community's rooms to choose from."""
+    form = ActivityForm(**kwargs)
+    form.room_id.choices = choices([(0, "不用社区场地"), *((r.id, f"{r.name}（{r.capacity}人）")
+                                                         for r in rooms_of(team.community_id))])
+    return form
+
+
 def _local_view(activity: Activity) -> SimpleNamespace:
     """The activity's editable fields, times in Shanghai wall time, for pre-filling the form."""
 
     def wall(value):
         return to_local(value).replace(tzinfo=None) if isinstance(value, datetime) else value
 
-    return SimpleNamespace(**{name: wall(getattr(activity, name)) for name in services.FIELDS})
+    values = {name: wall(getattr(activity, name)) for name in services.FIELDS}
+    values["room_id"] = activity.room_id or 0
+    return SimpleNamespace(**values)
 
 
 # These modules add their routes to this blueprint.
