@@ -51,6 +51,7 @@ class ActivityForm(BaseForm):
                     NumberRange(min=1, max=MAX_SEATS_LIMIT, message=f"需要在1到{MAX_SEATS_LIMIT}之间")],
     )
     waitlist_enabled = BooleanField("满员后可以候补", default=True)
+    requires_approval = BooleanField("报名需要队长审核", default=False)
 
     # Set for new activities; an edit may correct the record of one already held.
     require_future_start = False
@@ -127,6 +128,7 @@ class ActivityForm(BaseForm):
             audience=self.audience.data,
             max_seats_per_signup=self.max_seats_per_signup.data or 1,
             waitlist_enabled=self.waitlist_enabled.data,
+            requires_approval=self.requires_approval.data,
             withdraw_deadline=from_local(self.withdraw_deadline.data),
             room_id=self.room_id.data or None,
         )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -17,6 +17,9 @@ STATUS_CANCELLED = "cancelled"
 
 SIGNUP_CONFIRMED = "confirmed"
 SIGNUP_WAITING = "waiting"  # 候补: holds no seats until promoted
+SIGNUP_PENDING = "pending"  # 待审核: holds its seats until the leader approves or declines
+SIGNUP_DECLINED = "declined"
+HOLDING_SEATS = (SIGNUP_CONFIRMED, SIGNUP_PENDING)
 SIGNUP_WITHDRAWN = "withdrawn"
 MAX_SEATS_LIMIT = 10
 
@@ -70,6 +73,7 @@ class Activity(db.Model):
     # Household seats: one sign-up may bring companions ("我和老伴" = 2), never split.
     max_seats_per_signup: Mapped[int] = mapped_column(default=1, server_default="1")
     waitlist_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     audience: Mapped[str] = mapped_column(String(20), default="all")
     status: Mapped[str] = mapped_column(String(12), default=STATUS_SCHEDULED)
     cancelled_at: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import from_local, to_local
-from .models import SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
+from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from .rules import MAX_DURATION
 
 PAGE_SIZE = 30
@@ -75,7 +75,7 @@ def signed_up_ids(user_id: int | None, activity_ids: list[int]) -> set[int]:
         db.session.scalars(
             select(Signup.activity_id).where(
                 Signup.user_id == user_id,
-                Signup.status == SIGNUP_CONFIRMED,
+                Signup.status.in_(HOLDING_SEATS),
                 Signup.activity_id.in_(activity_ids),
             )
         )
@@ -97,10 +97,25 @@ def my_signups(user_id: int) -> list[Signup]:
         .join(Signup.activity)
         .join(Activity.team)
         .options(contains_eager(Signup.activity).contains_eager(Activity.team))
-        .where(Signup.user_id == user_id, Signup.status.in_([SIGNUP_CONFIRMED, SIGNUP_WAITING]))
+        .where(Signup.user_id == user_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]))
         .order_by(Activity.starts_at.desc())
     )
     return list(db.session.scalars(query))
+
+
+def roster_by_status(activity_id: int) -> dict[str, list[tuple[Signup, User]]]:
+    """Confirmed, pending and waiting sign-ups with names, in one query, for the organiser."""
+    rows = db.session.execute(
+        select(Signup, User)
+        .join(User, User.id == Signup.user_id)
+        .options(selectinload(Signup.entered_by))
+        .where(Signup.activity_id == activity_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]))
+        .order_by(Signup.queued_at, Signup.created_at, Signup.id)
+    )
+    grouped: dict[str, list[tuple[Signup, User]]] = {status: [] for status in (*HOLDING_SEATS, SIGNUP_WAITING)}
+    for signup, user in rows:
+        grouped[signup.status].append((signup, user))
+    return grouped
 
 
 def participants(activity_id: int, status: str = SIGNUP_CONFIRMED) -> list[tuple[Signup, User]]:

@@ -12,7 +12,10 @@ from ..extensions import db
 from ..web.auth import Actor, actor_for
 from . import rules
 from .models import (
+    HOLDING_SEATS,
     SIGNUP_CONFIRMED,
+    SIGNUP_DECLINED,
+    SIGNUP_PENDING,
     SIGNUP_WAITING,
     SIGNUP_WITHDRAWN,
     STATUS_CANCELLED,
@@ -104,12 +107,12 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
     existing = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
-    if existing is not None and existing.status == SIGNUP_CONFIRMED:
+    if existing is not None and existing.status in HOLDING_SEATS:
         raise SignupRefused(rules.ALREADY)
     if existing is not None and existing.status == SIGNUP_WAITING:
         raise SignupRefused(rules.ALREADY_WAITING)
     if reserve_seats(activity.id, seats):
-        status, queued_at = SIGNUP_CONFIRMED, None
+        status, queued_at = _holding_status(activity), None
     elif activity.waitlist_enabled and activity.capacity is not None and not activity.is_cancelled:
         status, queued_at = SIGNUP_WAITING, now
     else:
@@ -148,6 +151,27 @@ def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
     return signup
 
 
+def _holding_status(activity: Activity) -> str:
+    """Seats are held either way; with approval on, the leader still has to say yes."""
+    return SIGNUP_PENDING if activity.requires_approval else SIGNUP_CONFIRMED
+
+
+def review(actor: Actor, activity: Activity, signup_id: int, approve: bool, now: datetime) -> Signup:
+    """The leader approves or declines a 待审核 sign-up; a declined one frees its seats."""
+    lock_activity(activity.id)
+    signup = db.session.get(Signup, signup_id)
+    if signup is None or signup.activity_id != activity.id:
+        raise SignupRefused("这条报名不在这个活动里")
+    if not _move(signup.id, SIGNUP_PENDING, now, status=SIGNUP_CONFIRMED if approve else SIGNUP_DECLINED):
+        raise SignupRefused("这条报名已经处理过了")
+    if not approve:
+        _free_seats(activity.id, signup.seats)
+        promote_waiting(activity, now)
+    db.session.flush()
+    db.session.refresh(signup)
+    return signup
+
+
 def sign_up_on_behalf(actor: Actor, activity: Activity, person: User, now: datetime, seats: int = 1) -> Signup:
     """代报名: staff or a leader signs someone up; the row records who entered it.
 
@@ -180,7 +204,7 @@ def promote_waiting(activity: Activity, now: datetime) -> list[int]:
     for signup_id in rules.promotions(activity.places_left, list(seats_of.items())):
         if not reserve_seats(activity.id, seats_of[signup_id]):
             break
-        if _move(signup_id, SIGNUP_WAITING, now, status=SIGNUP_CONFIRMED, promoted_at=now):
+        if _move(signup_id, SIGNUP_WAITING, now, status=_holding_status(activity), promoted_at=now):
             promoted.append(signup_id)
         else:  # left the list meanwhile: give the seats back
             _free_seats(activity.id, seats_of[signup_id])
@@ -199,10 +223,10 @@ def withdraw(actor: Actor, activity: Activity, now: datetime) -> Signup:
     )
     if signup is None or signup.status == SIGNUP_WITHDRAWN:
         raise SignupRefused(rules.NOT_SIGNED_UP)
-    was_confirmed = signup.status == SIGNUP_CONFIRMED
+    held_seats = signup.status in HOLDING_SEATS
     if not _move(signup.id, signup.status, now, status=SIGNUP_WITHDRAWN):
         raise SignupRefused(rules.NOT_SIGNED_UP)
-    if was_confirmed:
+    if held_seats:
         _free_seats(activity.id, signup.seats)
         promote_waiting(activity, now)
     db.session.flush()
@@ -225,13 +249,14 @@ class ActivityInput:
     audience: str
     max_seats_per_signup: int = 1
     waitlist_enabled: bool = True
+    requires_approval: bool = False
     withdraw_deadline: datetime | None = None
     room_id: int | None = None
 
 
 FIELDS = (
     "title", "description", "starts_at", "ends_at", "place", "capacity", "signup_deadline", "audience",
-    "max_seats_per_signup", "waitlist_enabled", "withdraw_deadline", "room_id",
+    "max_seats_per_signup", "waitlist_enabled", "withdraw_deadline", "room_id", "requires_approval",
 )
 
 

@@ -18,7 +18,7 @@ from ..web.qr import qr_svg
 from . import queries, rules, series, services
 from .booking import check_booking
 from .forms import ActivityForm, FilterForm
-from .models import SIGNUP_WAITING, Activity
+from .models import SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 bp = Blueprint("activities", __name__)
 
@@ -50,14 +50,16 @@ def _detail_context(activity: Activity) -> dict:
     actor = current_actor()
     can_manage = actor.can_manage_team(activity.team)
     signup = queries.signup_of(actor.user_id, activity.id)
+    roster = queries.roster_by_status(activity.id) if can_manage else {}
     return {
         "activity": activity,
         "signup": signup,
         "may_say_cant_come": rules.may_say_cant_come(services.context_of(activity), now=utcnow()),
         "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
-        "participants": queries.participants(activity.id) if can_manage else [],
-        "waiting": queries.participants(activity.id, SIGNUP_WAITING) if can_manage else [],
+        "participants": roster.get(SIGNUP_CONFIRMED, []),
+        "waiting": roster.get(SIGNUP_WAITING, []),
+        "pending": roster.get(SIGNUP_PENDING, []),
     }
 
 
@@ -103,6 +105,8 @@ def _seats_from_form() -> int:
 
 
 def _signed_up_message(signup) -> str:
+    if signup.status == SIGNUP_PENDING:
+        return "已提交报名，等队长审核（名额已为您保留）"
     if signup.status == SIGNUP_WAITING:
         return f"名额已满，已为您加入候补（第{queries.waiting_position(signup)}位），有人取消时自动递补"
     return "报名成功" if signup.seats == 1 else f"报名成功，共{signup.seats}人"
@@ -122,6 +126,24 @@ def printable(activity_id: int, printout: str):
     link = url_for(".detail", activity_id=activity.id, _external=True)
     return render_page(f"activities/{printout}.html", activity=activity, qr=qr_svg(link, scale=10), link=link,
                        lines=range(1, 21))
+
+
+@bp.post("/activities/<int:activity_id>/signups/<int:signup_id>/<any(approve, decline):decision>")
+@login_required
+def review(activity_id: int, signup_id: int, decision: str):
+    """The leader approves or declines a 待审核 sign-up; htmx refreshes the organiser's panel."""
+    activity = db.get_or_404(Activity, activity_id)
+    require(current_actor().can_manage_team(activity.team))
+    try:
+        services.review(current_actor(), activity, signup_id, decision == "approve", utcnow())
+    except services.SignupRefused as refused:
+        db.session.rollback()
+        activity = db.get_or_404(Activity, activity_id)
+        return render_page("activities/detail.html", "organiser_panel", status=409, message=refused.message,
+                           message_error=True, **_detail_context(activity))
+    db.session.commit()
+    return after_post(url_for(".detail", activity_id=activity_id), "activities/detail.html", "organiser_panel",
+                      "已通过" if decision == "approve" else "已婉拒", **_detail_context(activity))
 
 
 @bp.post("/activities/<int:activity_id>/cant-come")
