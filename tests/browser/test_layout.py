@@ -64,3 +64,38 @@ def test_small_phone_layout(app, new_context):
     expect(page.get_by_role("button", name="我要报名")).to_be_visible()
     expect(page.get_by_role("button", name="取消这个活动")).to_be_visible()
     check_layout(page, "activity page")
+
+
+def test_small_phone_layout_of_the_organiser_screens(app, new_context):
+    from datetime import timedelta
+
+    from shequ_volunteer.activities.models import Signup
+    from shequ_volunteer.rooms.models import Room
+
+    home = f.community()
+    team = f.team(home, name="夕阳红老年志愿服务队", kind="elderly")
+    staff = f.staff(home, name="欧阳社工")
+    volunteer = f.user(home, name="司马秀英")
+    f.member(team, volunteer)
+    db.session.add(Room(community_id=home.id, name="多功能厅", capacity=60, equipment="投影仪、音响、无线话筒"))
+    activity = f.activity(team, title=LONG_TITLE, capacity=20, starts_in=timedelta(minutes=30),
+                          max_seats_per_signup=2, requires_approval=True)
+    db.session.add(Signup(activity_id=activity.id, user_id=volunteer.id, seats=2, status="pending"))
+    activity.seats_taken = 2
+    db.session.commit()
+    page = new_context(**SMALL_PHONE).new_page()
+    log_in(page, staff)
+    for url, what in [
+        (f"/activities/{activity.id}", "activity page with pending sign-ups"),
+        (f"/activities/{activity.id}/attendance", "check-in code and roster"),
+        (f"/activities/{activity.id}/on-behalf?q=司马", "代报名"),
+        (f"/teams/{team.id}/activities/new", "new activity form"),
+        ("/rooms", "room week"),
+        ("/me/hours", "my hours"),
+        ("/hours/claims", "补录 queue"),
+    ]:
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if "new" in url:
+            page.get_by_text("重复（每周、每月、农历节日）").click()
+        check_layout(page, what)
