@@ -1,0 +1,72 @@
+"""When a paired household must be visited: pure rules in Asia/Shanghai dates.
+
+No Flask, no database: the board, the helper's "我的结对" and the calendar all ask
+these functions, so a household is due or overdue in exactly one sense everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from ..timeutil import to_local
+
+TIER_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 91}  # 高风险 weekly, 重点 monthly, 一般 quarterly
+TIER_LABELS = {"high": "高风险", "key": "重点", "general": "一般"}
+MAJOR_CHANGE_WITHIN = timedelta(hours=24)  # hospital, bereavement: a visit within a day
+
+
+class VisitState(str, Enum):
+    FINE = "fine"
+    DUE = "due"  # 本周应访: due by the end of this week (Monday–Sunday, Shanghai)
+    OVERDUE = "overdue"  # 逾期
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the rule needs about one pairing. Times are naive UTC, as stored."""
+
+    tier: str
+    paired_since: datetime
+    last_visit_at: datetime | None = None
+    interval_days: int | None = None  # staff's own interval for this household
+    major_change_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    state: VisitState
+    due_on: date  # the Shanghai date the next visit is due
+    urgent_by: datetime | None = None  # set when a major change demands a visit within 24 hours
+
+
+def week_end(day: date) -> date:
+    """Sunday of the week containing `day`."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def interval(schedule: Schedule) -> int:
+    return schedule.interval_days or TIER_INTERVAL_DAYS[schedule.tier]
+
+
+def next_due(schedule: Schedule, now: datetime) -> Due:
+    """Due, overdue or fine now, and by when.
+
+    The clock starts at the last visit, or at the pairing's start for a household not
+    yet visited (a pairing that starts mid-period gets a full interval, not a partial
+    one). A visit on the due date itself is on time. A major change after the last
+    visit makes a visit due within 24 hours, whatever the tier.
+    """
+    today = to_local(now).date()
+    since = schedule.last_visit_at or schedule.paired_since
+    due_on = to_local(since).date() + timedelta(days=interval(schedule))
+    change = schedule.major_change_at
+    if change is not None and (schedule.last_visit_at is None or change > schedule.last_visit_at):
+        urgent_by = change + MAJOR_CHANGE_WITHIN
+        state = VisitState.OVERDUE if now > urgent_by else VisitState.DUE
+        return Due(state, min(due_on, to_local(urgent_by).date()), urgent_by)
+    if today > due_on:
+        return Due(VisitState.OVERDUE, due_on)
+    if due_on <= week_end(today):
+        return Due(VisitState.DUE, due_on)
+    return Due(VisitState.FINE, due_on)
