@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "teams.models",
     "activities.models",
     "hours.models",
+    "pairing.models",
 )
 
 

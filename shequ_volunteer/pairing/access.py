@@ -1,0 +1,60 @@
+"""Who may see a household: staff of its community, its current helpers, the leader of a
+paired team. Everyone else gets 404, and every view is written to the access log."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..web.auth import Actor
+from .models import Household, HouseholdAccess, Pairing, PairingHelper
+
+
+def _active(model, today: date):
+    return (model.starts_on <= today) & ((model.ends_on.is_(None)) | (model.ends_on >= today))
+
+
+def current_helper_ids(household_id: int, today: date) -> set[int]:
+    return set(db.session.scalars(
+        select(PairingHelper.user_id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
+        .where(Pairing.household_id == household_id, _active(Pairing, today), _active(PairingHelper, today))
+    ))
+
+
+def paired_team_ids(household_id: int, today: date) -> set[int]:
+    return set(db.session.scalars(
+        select(Pairing.team_id).where(Pairing.household_id == household_id, Pairing.team_id.is_not(None),
+                                      _active(Pairing, today))
+    ))
+
+
+def may_see(actor: Actor, household: Household, today: date) -> bool:
+    if not actor.is_authenticated:
+        return False
+    if actor.can_manage_community(household.community_id):
+        return True
+    if actor.user_id in current_helper_ids(household.id, today):
+        return True
+    return bool(actor.leader_team_ids & paired_team_ids(household.id, today))
+
+
+def visible_household(actor: Actor, household_id: int, now: datetime, today: date, action: str = "view") -> Household:
+    """The household if the actor may see it (and the access is logged), else 404."""
+    household = db.session.get(Household, household_id)
+    if household is None or not may_see(actor, household, today):
+        abort(404)
+    db.session.add(HouseholdAccess(household_id=household.id, user_id=actor.user_id, action=action, at=now))
+    db.session.flush()
+    return household
+
+
+def helpers_households(user_id: int, today: date) -> list[tuple[Household, Pairing]]:
+    """我的结对: the households a person currently helps."""
+    return list(db.session.execute(
+        select(Household, Pairing).join(Pairing, Pairing.household_id == Household.id)
+        .join(PairingHelper, PairingHelper.pairing_id == Pairing.id)
+        .where(PairingHelper.user_id == user_id, _active(Pairing, today), _active(PairingHelper, today))
+        .order_by(Household.id)
+    ))
