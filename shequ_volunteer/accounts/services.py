@@ -16,10 +16,6 @@ PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
 PHONE_REGISTERED_BY_COMMUNITY = "这个手机号已由社区代为登记，请联系社区工作人员开通账号"
 
 
-def phone_registered(phone: str) -> bool:
-    return db.session.scalar(select(User.id).where(User.phone == phone)) is not None
-
-
 def phone_taken_message(phone: str) -> str | None:
     """Why this phone cannot register, or None when it is free."""
     user = db.session.scalar(select(User).where(User.phone == phone))
