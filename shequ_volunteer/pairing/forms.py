@@ -1,13 +1,16 @@
 """Household register and pairing forms (staff)."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..web.forms import BaseForm, CleanStringField, MultiChoiceField, choices, sensible_date, strip_filter
-from .models import CATEGORIES
-from .rules import TIER_LABELS
+from ..accounts.forms import normalise_phone
+from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
+from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS
+from .rules import TIER_LABELS, parse_yuan
+
+AID_ROWS = 3  # material help lines on the visit form
 
 
 def _text(label: str, size: int, required: str | None = None) -> CleanStringField:
@@ -17,6 +20,7 @@ def _text(label: str, size: int, required: str | None = None) -> CleanStringFiel
 
 class HouseholdForm(BaseForm):
     head_name = _text("户主/帮扶对象姓名", 40, "请填写姓名")
+    grid = _text("网格", 20)
     estate = _text("小区", 40)
     building = _text("楼栋", 20)
     room = _text("室", 20)
@@ -31,12 +35,90 @@ class HouseholdForm(BaseForm):
     contact_name = _text("联系人", 40)
     contact_phone = _text("联系人电话", 11)
     consent = BooleanField("已取得本人或监护人同意登记", default=False)
-    notes = TextAreaField("备注（只写探访需要的，不记宗教、违法记录等）", filters=[strip_filter],
-                          validators=[Length(max=1000, message="不能超过1000个字")])
+    notes = CleanTextAreaField("工作人员备注（只写探访需要的，不记宗教、违法记录等；志愿者看不到）",
+                               validators=[Length(max=1000, message="不能超过1000个字")])
+    helper_brief = CleanTextAreaField("交给结对志愿者的说明（志愿者只能看到这里写的）",
+                                      validators=[Length(max=500, message="不能超过500个字")])
+
+    def validate_contact_phone(self, field):
+        field.data = normalise_phone(field.data)
+        if field.data and not (len(field.data) == 11 and field.data.isascii() and field.data.isdigit()):
+            raise ValidationError("请填写11位手机号")
+
+    def household_data(self) -> dict:
+        return {name: self[name].data for name in (
+            "head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "members",
+            "categories", "tier", "visit_interval_days", "contact_name", "contact_phone", "consent", "notes",
+            "helper_brief")}
+
+
+def split_phones(text: str) -> list[str]:
+    """'138…, 139…' (any comma, space or 、) → normalised phones, in the order typed."""
+    for separator in "，、;；":
+        text = text.replace(separator, ",")
+    return [normalise_phone(part) for part in text.replace(" ", ",").split(",") if part.strip()]
+
+
+def _phones_valid(form, field):
+    for phone in split_phones(field.data or ""):
+        if not (len(phone) == 11 and phone.isascii() and phone.isdigit()):
+            raise ValidationError(f"“{phone}”不是11位手机号")
 
 
 class PairingForm(BaseForm):
-    helper_phones = _text("结对志愿者手机号（一到两个，用逗号分开）", 40)
+    helper_phones = CleanStringField("结对志愿者手机号（一到两个，用逗号分开）",
+                                     validators=[Length(max=40, message="不能超过40个字"), _phones_valid])
     team_id = SelectField("或结对整支队伍", coerce=int, default=0, validate_choice=True)
     reason = _text("结对原因", 200, "请填写结对原因")
     starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期"), sensible_date])
+
+
+class HelpersForm(BaseForm):
+    helper_phones = CleanStringField("结对志愿者手机号（一到两个，用逗号分开）",
+                                     validators=[Length(max=40, message="不能超过40个字"), _phones_valid])
+
+
+class VisitForm(BaseForm):
+    way = RadioField("方式", choices=choices(VISIT_WAYS), default="home",
+                     validators=[InputRequired("请选择探访方式")])
+    visited_on = DateField("探访日期", validators=[DataRequired("请填写探访日期"), sensible_date])
+    duration_minutes = IntegerField("时长（分钟）", default=30, validators=[
+        InputRequired("请填写时长"), NumberRange(min=1, max=600, message="时长在1到600分钟之间")])
+    concerns = MultiChoiceField("发现问题的方面（没有问题就不勾）", choices=choices(VISIT_CHECKS),
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    note = CleanTextAreaField("情况简述（可不填）", validators=[Length(max=500, message="不能超过500个字")])
+    needs_follow_up = BooleanField("需要社区跟进")
+    follow_up_reason = CleanStringField("需要跟进什么", validators=[Length(max=200, message="不能超过200个字")])
+
+    def validate_follow_up_reason(self, field):
+        if self.needs_follow_up.data and not field.data:
+            raise ValidationError("勾选了需要跟进，请写明跟进什么")
+
+    def aid_lines(self, formdata) -> tuple[list[tuple[str, int]], dict[int, str]]:
+        """The material help lines (item, fen) and an error message per line number."""
+        lines, errors = [], {}
+        for number in range(1, AID_ROWS + 1):
+            item = (formdata.get(f"aid_item_{number}") or "").strip()
+            amount = (formdata.get(f"aid_amount_{number}") or "").strip()
+            if not item and not amount:
+                continue
+            if not item or len(item) > 40 or any(ord(ch) < 32 for ch in item):
+                errors[number] = "请写物资名称（40字以内）"
+                continue
+            fen = parse_yuan(amount or "0")
+            if fen is None:
+                errors[number] = "金额请写0到100000之间的数，例如 50 或 12.5"
+                continue
+            lines.append((item, fen))
+        return lines, errors
+
+
+class MajorChangeForm(BaseForm):
+    kind = SelectField("发生了什么", choices=choices(MAJOR_CHANGES), validate_choice=True)
+    note = CleanStringField("简要说明（可不填）", validators=[Length(max=200, message="不能超过200个字")])
+
+
+class FollowUpForm(BaseForm):
+    status = SelectField("状态", choices=choices(FOLLOW_UP_STATUSES), validate_choice=True)
+    owner_id = SelectField("负责人", coerce=int, validate_choice=True)
+    resolution = CleanStringField("处理情况（办结时必填）", validators=[Length(max=300, message="不能超过300个字")])

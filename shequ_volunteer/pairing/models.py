@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
+from .rules import TIER_LABELS
 
 CATEGORIES = {
     "empty_nest": "空巢/独居老人",
@@ -25,6 +26,7 @@ class Household(db.Model):
     __tablename__ = "households"
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid: Mapped[str] = mapped_column(String(20), default="")  # 网格
     estate: Mapped[str] = mapped_column(String(40), default="")  # 小区
     building: Mapped[str] = mapped_column(String(20), default="")  # 楼栋
     room: Mapped[str] = mapped_column(String(20), default="")  # 室
@@ -38,12 +40,26 @@ class Household(db.Model):
     contact_name: Mapped[str] = mapped_column(String(40), default="")
     contact_phone: Mapped[str] = mapped_column(String(11), default="")
     consent_recorded_at: Mapped[datetime | None]
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # staff only
+    helper_brief: Mapped[str] = mapped_column(Text, default="")  # what staff release to helpers (交接说明)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def category_labels(self) -> list[str]:
         return [CATEGORIES[key] for key in self.categories.split(",") if key in CATEGORIES]
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS.get(self.tier, self.tier)
+
+    @property
+    def address(self) -> str:
+        """The full address for staff and helpers: 小区 楼栋 室, or the address outside the area."""
+        if self.outside_area:
+            return f"外地：{self.address_note}" if self.address_note else "外地"
+        parts = [self.estate, f"{self.building}号楼" if self.building else "", f"{self.room}室" if self.room else ""]
+        return " ".join(part for part in parts if part)
 
     @property
     def place_label(self) -> str:
@@ -66,6 +82,9 @@ class Pairing(db.Model):
 
     household: Mapped[Household] = relationship()
 
+    def is_active(self, today: date) -> bool:
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
 
 class PairingHelper(db.Model):
     """A person helping in a pairing for a while; history is kept when helpers change."""
@@ -87,3 +106,106 @@ class HouseholdAccess(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+VISIT_WAYS = {"home": "上门", "phone": "电话", "video": "视频", "errand": "代办"}
+# The checklist: each item is fine unless the volunteer ticks it as a concern.
+VISIT_CHECKS = {"health": "身体健康", "food": "饮食", "utilities": "水电气安全", "medicine": "用药", "mood": "情绪"}
+
+
+class Visit(db.Model):
+    """走访记录: one visit (or call) a helper made to a paired household."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_household_visited_at", "household_id", "visited_at"),
+        CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    way: Mapped[str] = mapped_column(String(10))
+    visited_on: Mapped[date]  # the Shanghai date the visitor gave
+    visited_at: Mapped[datetime]  # naive UTC: the moment the schedule counts from
+    duration_minutes: Mapped[int] = mapped_column(default=0)
+    concerns: Mapped[str] = mapped_column(String(80), default="")  # comma-separated keys of VISIT_CHECKS
+    note: Mapped[str] = mapped_column(String(500), default="")
+    needs_follow_up: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    visitor = relationship("User")
+    aid_items: Mapped[list[VisitAid]] = relationship(order_by="VisitAid.id")
+
+    @property
+    def way_label(self) -> str:
+        return VISIT_WAYS.get(self.way, self.way)
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [VISIT_CHECKS[key] for key in self.concerns.split(",") if key in VISIT_CHECKS]
+
+
+class VisitAid(db.Model):
+    """Material help handed over on a visit (物资), itemised; the amount in fen."""
+
+    __tablename__ = "visit_aid"
+    __table_args__ = (CheckConstraint("amount_fen >= 0", name="amount_not_negative"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    item: Mapped[str] = mapped_column(String(40))
+    amount_fen: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def amount_label(self) -> str:
+        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}元"
+
+
+FOLLOW_UP_OPEN, FOLLOW_UP_DOING, FOLLOW_UP_CLOSED = "open", "doing", "closed"
+FOLLOW_UP_STATUSES = {FOLLOW_UP_OPEN: "待处理", FOLLOW_UP_DOING: "处理中", FOLLOW_UP_CLOSED: "已办结"}
+
+
+class FollowUp(db.Model):
+    """A visit's "needs follow-up": a staff task with an owner and a status until closed."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_community_status", "community_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default=FOLLOW_UP_OPEN)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str] = mapped_column(String(300), default="")
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    household: Mapped[Household] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])
+
+    @property
+    def status_label(self) -> str:
+        return FOLLOW_UP_STATUSES.get(self.status, self.status)
+
+
+MAJOR_CHANGES = {"hospital": "住院/病重", "bereavement": "家中有人去世", "other": "其他重大变故"}
+
+
+class HouseholdEvent(db.Model):
+    """A major change (hospital, bereavement): a visit becomes due within 24 hours."""
+
+    __tablename__ = "household_events"
+    __table_args__ = (Index("ix_household_events_household_at", "household_id", "happened_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    happened_at: Mapped[datetime]  # when it was reported (naive UTC)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def kind_label(self) -> str:
+        return MAJOR_CHANGES.get(self.kind, self.kind)

@@ -5,11 +5,14 @@ these functions, so a household is due or overdue in exactly one sense everywher
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from ..timeutil import to_local
+
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 TIER_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 91}  # 高风险 weekly, 重点 monthly, 一般 quarterly
 TIER_LABELS = {"high": "高风险", "key": "重点", "general": "一般"}
@@ -70,3 +73,43 @@ def next_due(schedule: Schedule, now: datetime) -> Due:
     if due_on <= week_end(today):
         return Due(VisitState.DUE, due_on)
     return Due(VisitState.FINE, due_on)
+
+
+# A visit log is written soon after the visit; older ones are 补记 that staff enter.
+VISIT_LOG_MAX_AGE_DAYS = 31
+MAX_AID_YUAN = 100_000
+
+
+def visit_date_refusal(visited_on: date, today: date) -> str | None:
+    """Why a visit date cannot be logged, or None. `today` is the Shanghai date."""
+    if visited_on > today:
+        return "探访日期不能晚于今天"
+    if visited_on < today - timedelta(days=VISIT_LOG_MAX_AGE_DAYS):
+        return f"只能记录{VISIT_LOG_MAX_AGE_DAYS}天内的探访，更早的请找社区工作人员补记"
+    return None
+
+
+def visit_moment(visited_on: date, now: datetime) -> datetime:
+    """The naive-UTC moment a visit counts from: now for a visit today, else noon of that day.
+
+    Noon, not midnight, so a visit logged for yesterday still counts after a major
+    change reported early yesterday morning (the helper went because of it).
+    """
+    local_now = to_local(now)
+    if visited_on == local_now.date():
+        return now
+    noon = datetime(visited_on.year, visited_on.month, visited_on.day, 12, tzinfo=local_now.tzinfo)
+    return noon.astimezone(UTC).replace(tzinfo=None)
+
+
+_YUAN = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,2})?$")
+
+
+def parse_yuan(text: str) -> int | None:
+    """'12', '12.5', '0.05' 元 → fen; None for negative, malformed or absurd amounts."""
+    text = (text or "").strip().translate(FULL_WIDTH_DIGITS)
+    if not _YUAN.match(text):
+        return None
+    whole, _dot, fraction = text.partition(".")
+    fen = int(whole) * 100 + int((fraction + "00")[:2])
+    return fen if fen <= MAX_AID_YUAN * 100 else None

@@ -3,7 +3,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from shequ_volunteer.pairing.rules import Schedule, VisitState, next_due, week_end
+from shequ_volunteer.pairing.rules import (
+    Schedule,
+    VisitState,
+    next_due,
+    parse_yuan,
+    visit_date_refusal,
+    visit_moment,
+    week_end,
+)
 
 UTC = timedelta(hours=8)  # Shanghai = UTC+8: local 2026-11-18 09:00 is 01:00 UTC
 
@@ -65,3 +73,27 @@ def test_major_change_makes_any_tier_due_within_24_hours():
 def test_week_end():
     assert week_end(date(2026, 11, 16)) == date(2026, 11, 22)  # Monday
     assert week_end(date(2026, 11, 22)) == date(2026, 11, 22)  # Sunday
+
+
+@pytest.mark.parametrize("typed, fen", [
+    ("50", 5000), ("12.5", 1250), ("0.05", 5), ("０.５", 50), (" 8 ", 800), ("0", 0), ("100000", 10_000_000),
+    ("-5", None), ("1e3", None), ("12.345", None), ("abc", None), ("", None), ("100000.01", None), ("007", None),
+])
+def test_amounts_in_yuan(typed, fen):
+    assert parse_yuan(typed) == fen
+
+
+@pytest.mark.parametrize("visited_on, refused", [
+    (date(2026, 11, 22), False),  # today
+    (date(2026, 11, 23), True),  # tomorrow: a visit cannot be in the future
+    (date(2026, 10, 22), False),  # 31 days back
+    (date(2026, 10, 21), True),  # older: staff enter it
+])
+def test_visit_dates(visited_on, refused):
+    assert (visit_date_refusal(visited_on, date(2026, 11, 22)) is not None) == refused
+
+
+def test_visit_moment_is_now_today_and_noon_otherwise():
+    now = datetime(2026, 11, 22, 2, 0)  # 10:00 Shanghai
+    assert visit_moment(date(2026, 11, 22), now) == now
+    assert visit_moment(date(2026, 11, 21), now) == datetime(2026, 11, 21, 4, 0)  # 12:00 Shanghai

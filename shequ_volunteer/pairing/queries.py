@@ -1,0 +1,222 @@
+"""Read helpers for the pairing screens. The board takes a fixed number of statements
+however many households there are: one for the pairings with their last visit and last
+major change, one for the helpers' names."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
+
+from ..accounts.models import User
+from ..extensions import db
+from ..teams.models import Team
+from ..timeutil import to_local
+from . import rules
+from .models import (
+    FOLLOW_UP_CLOSED,
+    FollowUp,
+    Household,
+    HouseholdAccess,
+    HouseholdEvent,
+    Pairing,
+    PairingHelper,
+    Visit,
+)
+
+BOARD_VIEWS = {"due": "本周应访", "visited": "本周已访", "overdue": "逾期"}
+
+
+def _active(model, today: date) -> ColumnElement[bool]:
+    return (model.starts_on <= today) & ((model.ends_on.is_(None)) | (model.ends_on >= today))
+
+
+@dataclass
+class BoardRow:
+    household: Household
+    pairing: Pairing
+    team_name: str | None
+    last_visit_at: datetime | None
+    due: rules.Due
+    visited_this_week: bool
+    helpers: list[tuple[int, str]] = field(default_factory=list)  # (user id, name)
+
+    @property
+    def helper_names(self) -> str:
+        names = [name for _id, name in self.helpers]
+        if self.team_name:
+            names.append(self.team_name)
+        return "、".join(names) or "未安排"
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    grid: str = ""
+    building: str = ""
+    tier: str = ""
+    helper_id: int | None = None
+
+    def keep(self, row: BoardRow) -> bool:
+        household = row.household
+        return ((not self.grid or household.grid == self.grid)
+                and (not self.building or household.building == self.building)
+                and (not self.tier or household.tier == self.tier)
+                and (self.helper_id is None or any(uid == self.helper_id for uid, _n in row.helpers)))
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]  # every row in scope and filter, most urgent first
+    lists: dict[str, list[BoardRow]]  # the rows behind each count
+    grids: list[str]
+    buildings: list[str]
+    helpers: list[tuple[int, str]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: len(rows) for key, rows in self.lists.items()}
+
+
+def community_scope(community_id: int) -> ColumnElement[bool]:
+    return Household.community_id == community_id
+
+
+def teams_scope(team_ids) -> ColumnElement[bool]:
+    return Pairing.team_id.in_(list(team_ids))
+
+
+def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
+    return Pairing.id.in_(select(PairingHelper.pairing_id).where(PairingHelper.user_id == user_id,
+                                                                  _active(PairingHelper, today)))
+
+
+def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
+    """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
+    today = to_local(now).date()
+    week_start = today - timedelta(days=today.weekday())
+    last_visit = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"),
+                         func.max(Visit.visited_on).label("last_on"))
+                  .group_by(Visit.household_id).subquery())
+    last_change = (select(HouseholdEvent.household_id, func.max(HouseholdEvent.happened_at).label("changed_at"))
+                   .group_by(HouseholdEvent.household_id).subquery())
+    statement = (
+        select(Household, Pairing, Team.name, last_visit.c.last_at, last_visit.c.last_on, last_change.c.changed_at)
+        .join(Pairing, Pairing.household_id == Household.id)
+        .outerjoin(Team, Team.id == Pairing.team_id)
+        .outerjoin(last_visit, last_visit.c.household_id == Household.id)
+        .outerjoin(last_change, last_change.c.household_id == Household.id)
+        .where(scope, _active(Pairing, today))
+        .order_by(Household.id)
+    )
+    rows = []
+    for household, pairing, team_name, last_at, last_on, changed_at in db.session.execute(statement):
+        schedule = rules.Schedule(
+            tier=household.tier, interval_days=household.visit_interval_days, last_visit_at=last_at,
+            paired_since=_start_moment(pairing.starts_on), major_change_at=changed_at)
+        rows.append(BoardRow(household, pairing, team_name, last_at, rules.next_due(schedule, now),
+                             visited_this_week=last_on is not None and last_on >= week_start))
+    helpers = db.session.execute(
+        select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
+        .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)
+        .where(scope, _active(Pairing, today), _active(PairingHelper, today)).order_by(PairingHelper.id)
+    )
+    by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pairing_id, user_id, name in helpers:
+        by_pairing[pairing_id].append((user_id, name))
+    for row in rows:
+        row.helpers = by_pairing.get(row.pairing.id, [])
+    return rows
+
+
+def _start_moment(day: date) -> datetime:
+    """A pairing starts at midnight Shanghai of its first day (naive UTC)."""
+    return datetime(day.year, day.month, day.day) - timedelta(hours=8)
+
+
+_URGENCY = {rules.VisitState.OVERDUE: 0, rules.VisitState.DUE: 1, rules.VisitState.FINE: 2}
+
+
+def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = BoardFilters()) -> Board:
+    """The board: counts and the lists behind them, from the same rows."""
+    every = board_rows(scope, now)
+    rows = sorted((row for row in every if filters.keep(row)),
+                  key=lambda row: (_URGENCY[row.due.state], row.due.due_on, row.household.id))
+    lists = {
+        "due": [row for row in rows if row.due.state == rules.VisitState.DUE],
+        "visited": [row for row in rows if row.visited_this_week],
+        "overdue": [row for row in rows if row.due.state == rules.VisitState.OVERDUE],
+    }
+    helpers = sorted({helper for row in every for helper in row.helpers}, key=lambda h: h[1])
+    return Board(rows=rows, lists=lists, grids=sorted({r.household.grid for r in every if r.household.grid}),
+                 buildings=sorted({r.household.building for r in every if r.household.building},
+                                  key=lambda b: (len(b), b)),
+                 helpers=helpers)
+
+
+def households_of(community_id: int, today: date) -> list[tuple[Household, Pairing | None]]:
+    """The staff register: every household with its current pairing, if any."""
+    return list(db.session.execute(
+        select(Household, Pairing)
+        .outerjoin(Pairing, (Pairing.household_id == Household.id) & _active(Pairing, today))
+        .where(Household.community_id == community_id)
+        .order_by(Household.grid, Household.building, Household.room, Household.id)
+    ).tuples())
+
+
+def pairings_of(household_id: int) -> list[Pairing]:
+    return list(db.session.scalars(select(Pairing).where(Pairing.household_id == household_id)
+                                   .order_by(Pairing.starts_on.desc(), Pairing.id.desc())))
+
+
+def helper_history(household_id: int) -> list[tuple[PairingHelper, User]]:
+    return list(db.session.execute(
+        select(PairingHelper, User).join(User, User.id == PairingHelper.user_id)
+        .join(Pairing, Pairing.id == PairingHelper.pairing_id).where(Pairing.household_id == household_id)
+        .order_by(PairingHelper.starts_on.desc(), PairingHelper.id.desc())
+    ).tuples())
+
+
+def visits(household_id: int, since: date | None = None, limit: int = 50) -> list[Visit]:
+    """The household's visits, newest first; `since` limits a helper to their own time."""
+    statement = select(Visit).where(Visit.household_id == household_id)
+    if since is not None:
+        statement = statement.where(Visit.visited_on >= since)
+    return list(db.session.scalars(statement.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)))
+
+
+def open_follow_ups(community_id: int) -> list[FollowUp]:
+    return list(db.session.scalars(
+        select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status != FOLLOW_UP_CLOSED)
+        .order_by(FollowUp.opened_at, FollowUp.id)
+    ))
+
+
+def recently_closed_follow_ups(community_id: int, limit: int = 20) -> list[FollowUp]:
+    return list(db.session.scalars(
+        select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status == FOLLOW_UP_CLOSED)
+        .order_by(FollowUp.closed_at.desc(), FollowUp.id.desc()).limit(limit)
+    ))
+
+
+def staff_of(community_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.community_id == community_id, User.role == "staff")
+                                   .order_by(User.name)))
+
+
+def access_log(community_id: int, household_id: int | None = None, limit: int = 200):
+    """Who looked at which household record, newest first (staff read this)."""
+    statement = (select(HouseholdAccess, User.name, Household.head_name)
+                 .join(User, User.id == HouseholdAccess.user_id)
+                 .join(Household, Household.id == HouseholdAccess.household_id)
+                 .where(Household.community_id == community_id))
+    if household_id is not None:
+        statement = statement.where(HouseholdAccess.household_id == household_id)
+    return list(db.session.execute(statement.order_by(HouseholdAccess.at.desc(), HouseholdAccess.id.desc())
+                                   .limit(limit)).tuples())
+
+
+def latest_change(household_id: int) -> HouseholdEvent | None:
+    return db.session.scalars(select(HouseholdEvent).where(HouseholdEvent.household_id == household_id)
+                              .order_by(HouseholdEvent.happened_at.desc()).limit(1)).first()

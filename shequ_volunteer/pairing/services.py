@@ -1,0 +1,246 @@
+"""Pairing use cases. Each takes the actor and `now`, flushes, and leaves the commit to the caller.
+
+The caller has already checked that the actor may see the household (access.visible_household);
+what only staff may do is checked here again, so a service cannot be misused by a new view.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ..accounts.models import User
+from ..extensions import db
+from ..teams.models import MEMBER_APPROVED, Membership, Team
+from ..timeutil import to_local
+from ..web.auth import Actor
+from . import rules
+from .access import current_helper_ids
+from .models import (
+    FOLLOW_UP_CLOSED,
+    FOLLOW_UP_STATUSES,
+    MAJOR_CHANGES,
+    VISIT_CHECKS,
+    VISIT_WAYS,
+    FollowUp,
+    Household,
+    HouseholdEvent,
+    Pairing,
+    PairingHelper,
+    Visit,
+    VisitAid,
+)
+
+MAX_HELPERS = 2
+HOUSEHOLD_FIELDS = ("head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "members",
+                    "tier", "visit_interval_days", "contact_name", "contact_phone", "notes", "helper_brief")
+
+
+class PairingRefused(Exception):
+    """A refusal with the message for the person, and the form field it belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _require_staff(actor: Actor, community_id: int) -> None:
+    if not actor.can_manage_community(community_id):
+        raise PairingRefused("只有本社区的工作人员可以这样做")
+
+
+def save_household(actor: Actor, household: Household | None, data: dict, now: datetime) -> Household:
+    """Register a household or change its record (staff of the community)."""
+    community_id = household.community_id if household else actor.community_id
+    _require_staff(actor, community_id)
+    if data.get("outside_area") and not data.get("address_note"):
+        raise PairingRefused("住在外地的，请填写外地地址", "address_note")
+    if not data.get("outside_area") and not data.get("building"):
+        raise PairingRefused("请填写楼栋（外地的请勾选“外地”）", "building")
+    if household is None:
+        household = Household(community_id=community_id, created_at=now)
+        db.session.add(household)
+    for name in HOUSEHOLD_FIELDS:
+        if name in data:
+            setattr(household, name, data[name] if data[name] is not None else getattr(Household, name).default)
+    household.visit_interval_days = data.get("visit_interval_days") or None
+    household.categories = ",".join(sorted(set(data.get("categories") or ())))
+    if data.get("consent") and household.consent_recorded_at is None:
+        household.consent_recorded_at = now
+    elif not data.get("consent"):
+        household.consent_recorded_at = None
+    household.updated_at = now
+    db.session.flush()
+    return household
+
+
+def active_pairing(household_id: int, today: date) -> Pairing | None:
+    return db.session.scalars(
+        select(Pairing).where(Pairing.household_id == household_id, Pairing.starts_on <= today,
+                              (Pairing.ends_on.is_(None)) | (Pairing.ends_on >= today))
+        .order_by(Pairing.id).limit(1)
+    ).first()
+
+
+def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
+    people = []
+    for phone in phones:
+        person = db.session.scalars(select(User).where(User.phone == phone)).first()
+        if person is None or person.community_id != community_id:
+            raise PairingRefused(f"没有找到本社区手机号为{phone}的居民", "helper_phones")
+        if person not in people:
+            people.append(person)
+    if len(people) > MAX_HELPERS:
+        raise PairingRefused(f"最多{MAX_HELPERS}位结对志愿者；人更多时请结对整支队伍", "helper_phones")
+    return people
+
+
+def create_pairing(actor: Actor, household: Household, phones: list[str], team_id: int | None, reason: str,
+                   starts_on: date, now: datetime) -> Pairing:
+    """Pair a household with one or two volunteers, or a whole team (staff)."""
+    _require_staff(actor, household.community_id)
+    today = to_local(now).date()
+    if starts_on > today + timedelta(days=90):
+        raise PairingRefused("开始日期太远了（最多三个月后）", "starts_on")
+    if active_pairing(household.id, max(today, starts_on)) is not None:
+        raise PairingRefused("这户已有正在进行的结对，请先结束它或更换志愿者", "helper_phones")
+    team = db.session.get(Team, team_id) if team_id else None
+    if team_id and (team is None or team.community_id != household.community_id):
+        raise PairingRefused("请选择本社区的队伍", "team_id")
+    helpers = _helpers_by_phone(household.community_id, phones)
+    if not helpers and team is None:
+        raise PairingRefused("请填写结对志愿者的手机号，或选择一支队伍", "helper_phones")
+    pairing = Pairing(household_id=household.id, team_id=team.id if team else None, reason=reason,
+                      starts_on=starts_on, created_by_id=actor.user_id, created_at=now)
+    db.session.add(pairing)
+    db.session.flush()
+    for person in helpers:
+        db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=starts_on))
+    db.session.flush()
+    return pairing
+
+
+def may_choose_helpers(actor: Actor, pairing: Pairing, community_id: int) -> bool:
+    """Staff choose for any pairing; the leader of a paired team chooses who of the team visits."""
+    return actor.can_manage_community(community_id) or (
+        pairing.team_id is not None and pairing.team_id in actor.leader_team_ids)
+
+
+def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datetime) -> list[User]:
+    """Handover: helpers not named any more stop today (and lose access); new ones start today."""
+    household = pairing.household
+    if not may_choose_helpers(actor, pairing, household.community_id):
+        raise PairingRefused("只有社区工作人员或结对队伍的队长可以更换志愿者")
+    today = to_local(now).date()
+    if not pairing.is_active(today):
+        raise PairingRefused("这个结对已经结束了", "helper_phones")
+    people = _helpers_by_phone(household.community_id, phones)
+    if not people and pairing.team_id is None:
+        raise PairingRefused("至少要有一位结对志愿者", "helper_phones")
+    if pairing.team_id is not None and not actor.can_manage_community(household.community_id):
+        members = set(db.session.scalars(select(Membership.user_id).where(
+            Membership.team_id == pairing.team_id, Membership.status == MEMBER_APPROVED)))
+        outsiders = [p.name for p in people if p.id not in members]
+        if outsiders:
+            raise PairingRefused(f"{'、'.join(outsiders)}不是本队队员", "helper_phones")
+    wanted = {p.id for p in people}
+    current = current_helper_ids(household.id, today)
+    # Ended as of yesterday: access is lost at once, and the history keeps who helped when.
+    db.session.execute(
+        update(PairingHelper).where(PairingHelper.pairing_id == pairing.id, PairingHelper.user_id.in_(current - wanted),
+                                    (PairingHelper.ends_on.is_(None)) | (PairingHelper.ends_on >= today))
+        .values(ends_on=today - timedelta(days=1))
+    )
+    for person in people:
+        if person.id not in current:
+            db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=today))
+    db.session.flush()
+    return people
+
+
+def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
+    """Staff end a pairing; its helpers and team lose access today."""
+    _require_staff(actor, pairing.household.community_id)
+    today = to_local(now).date()
+    if not pairing.is_active(today):
+        raise PairingRefused("这个结对已经结束了")
+    yesterday = today - timedelta(days=1)
+    pairing.ends_on = yesterday
+    db.session.execute(
+        update(PairingHelper).where(PairingHelper.pairing_id == pairing.id,
+                                    (PairingHelper.ends_on.is_(None)) | (PairingHelper.ends_on >= today))
+        .values(ends_on=yesterday)
+    )
+    db.session.flush()
+
+
+@dataclass
+class VisitInput:
+    way: str
+    visited_on: date
+    duration_minutes: int
+    concerns: list[str] = field(default_factory=list)
+    note: str = ""
+    aid: list[tuple[str, int]] = field(default_factory=list)  # (item, fen)
+    follow_up_reason: str | None = None  # set when "needs follow-up" is ticked
+
+
+def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetime) -> Visit:
+    """A helper (or staff, or the paired team's leader) records a visit; a follow-up goes to staff."""
+    today = to_local(now).date()
+    refusal = rules.visit_date_refusal(data.visited_on, today)
+    if refusal:
+        raise PairingRefused(refusal, "visited_on")
+    if data.way not in VISIT_WAYS or any(key not in VISIT_CHECKS for key in data.concerns):
+        raise PairingRefused("请从列出的选项中选择", "way")
+    pairing = active_pairing(household.id, today)
+    visit = Visit(household_id=household.id, pairing_id=pairing.id if pairing else None, visitor_id=actor.user_id,
+                  way=data.way, visited_on=data.visited_on, visited_at=rules.visit_moment(data.visited_on, now),
+                  duration_minutes=data.duration_minutes, concerns=",".join(sorted(set(data.concerns))),
+                  note=data.note, needs_follow_up=data.follow_up_reason is not None, created_at=now)
+    db.session.add(visit)
+    db.session.flush()
+    for item, fen in data.aid:
+        db.session.add(VisitAid(visit_id=visit.id, item=item, amount_fen=fen))
+    if data.follow_up_reason is not None:
+        db.session.add(FollowUp(community_id=household.community_id, household_id=household.id, visit_id=visit.id,
+                                reason=data.follow_up_reason, opened_by_id=actor.user_id, opened_at=now))
+    db.session.flush()
+    return visit
+
+
+def report_major_change(actor: Actor, household: Household, kind: str, note: str, now: datetime) -> HouseholdEvent:
+    """住院、丧亲…: the household needs a visit within 24 hours."""
+    if kind not in MAJOR_CHANGES:
+        raise PairingRefused("请从列出的选项中选择", "kind")
+    event = HouseholdEvent(household_id=household.id, kind=kind, note=note, happened_at=now,
+                           reported_by_id=actor.user_id)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: int | None, resolution: str,
+                     now: datetime) -> FollowUp:
+    """Staff take a follow-up, move it on, or close it with what was done."""
+    _require_staff(actor, follow_up.community_id)
+    if status not in FOLLOW_UP_STATUSES:
+        raise PairingRefused("请从列出的选项中选择", "status")
+    if follow_up.status == FOLLOW_UP_CLOSED:
+        raise PairingRefused("这条跟进已经办结了", "status")
+    if owner_id is not None:
+        owner = db.session.get(User, owner_id)
+        if owner is None or not owner.is_staff or owner.community_id != follow_up.community_id:
+            raise PairingRefused("负责人须是本社区的工作人员", "owner_id")
+    if status == FOLLOW_UP_CLOSED and not resolution:
+        raise PairingRefused("办结时请写明怎么处理的", "resolution")
+    follow_up.status = status
+    follow_up.owner_id = owner_id if owner_id is not None else (follow_up.owner_id or actor.user_id)
+    follow_up.resolution = resolution
+    if status == FOLLOW_UP_CLOSED:
+        follow_up.closed_at = now
+        follow_up.closed_by_id = actor.user_id
+    db.session.flush()
+    return follow_up
