@@ -58,6 +58,13 @@ def takes_write_lock_itself(view):
     return view
 
 
+def writes_on_get(view):
+    """Mark a GET view that writes (the household access log): it locks at BEGIN like a POST,
+    so a SQLite read snapshot is never refused the upgrade to a write."""
+    view.writes_on_get = True
+    return view
+
+
 def lock_for_writes(app) -> None:
     """State-changing requests lock at BEGIN, unless the view says otherwise."""
     from flask import request
@@ -66,4 +73,6 @@ def lock_for_writes(app) -> None:
     def _lock_for_writes():
         view = app.view_functions.get(request.endpoint)
         if request.method == "POST" and not getattr(view, "takes_write_lock_itself", False):
+            begin_write_transaction()
+        elif getattr(view, "writes_on_get", False):
             begin_write_transaction()

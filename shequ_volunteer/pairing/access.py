@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..web.auth import Actor
@@ -21,6 +21,15 @@ def current_helper_ids(household_id: int, today: date) -> set[int]:
         select(PairingHelper.user_id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
         .where(Pairing.household_id == household_id, _active(Pairing, today), _active(PairingHelper, today))
     ))
+
+
+def helper_since(household_id: int, user_id: int, today: date) -> date | None:
+    """When this person's current turn as the household's helper began (None: not a helper now)."""
+    return db.session.scalar(
+        select(func.min(PairingHelper.starts_on)).join(Pairing, Pairing.id == PairingHelper.pairing_id)
+        .where(Pairing.household_id == household_id, PairingHelper.user_id == user_id, _active(Pairing, today),
+               _active(PairingHelper, today))
+    )
 
 
 def paired_team_ids(household_id: int, today: date) -> set[int]:

@@ -45,6 +45,8 @@ class Household(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    community = relationship("Community")
+
     @property
     def category_labels(self) -> list[str]:
         return [CATEGORIES[key] for key in self.categories.split(",") if key in CATEGORIES]

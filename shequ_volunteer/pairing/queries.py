@@ -92,6 +92,10 @@ def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
                                                                   _active(PairingHelper, today)))
 
 
+def household_scope(household_id: int) -> ColumnElement[bool]:
+    return Household.id == household_id
+
+
 def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
     today = to_local(now).date()
@@ -138,11 +142,19 @@ def _start_moment(day: date) -> datetime:
 _URGENCY = {rules.VisitState.OVERDUE: 0, rules.VisitState.DUE: 1, rules.VisitState.FINE: 2}
 
 
+def urgency(row: BoardRow) -> tuple:
+    """Overdue first, then due, then the rest; earliest due date first within each."""
+    return (_URGENCY[row.due.state], row.due.due_on, row.household.id)
+
+
+def local_today(now: datetime) -> date:
+    return to_local(now).date()
+
+
 def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = BoardFilters()) -> Board:
     """The board: counts and the lists behind them, from the same rows."""
     every = board_rows(scope, now)
-    rows = sorted((row for row in every if filters.keep(row)),
-                  key=lambda row: (_URGENCY[row.due.state], row.due.due_on, row.household.id))
+    rows = sorted((row for row in every if filters.keep(row)), key=urgency)
     lists = {
         "due": [row for row in rows if row.due.state == rules.VisitState.DUE],
         "visited": [row for row in rows if row.visited_this_week],
@@ -162,7 +174,7 @@ def households_of(community_id: int, today: date) -> list[tuple[Household, Pairi
         .outerjoin(Pairing, (Pairing.household_id == Household.id) & _active(Pairing, today))
         .where(Household.community_id == community_id)
         .order_by(Household.grid, Household.building, Household.room, Household.id)
-    ).tuples())
+    ))
 
 
 def pairings_of(household_id: int) -> list[Pairing]:
@@ -175,7 +187,7 @@ def helper_history(household_id: int) -> list[tuple[PairingHelper, User]]:
         select(PairingHelper, User).join(User, User.id == PairingHelper.user_id)
         .join(Pairing, Pairing.id == PairingHelper.pairing_id).where(Pairing.household_id == household_id)
         .order_by(PairingHelper.starts_on.desc(), PairingHelper.id.desc())
-    ).tuples())
+    ))
 
 
 def visits(household_id: int, since: date | None = None, limit: int = 50) -> list[Visit]:
@@ -214,9 +226,17 @@ def access_log(community_id: int, household_id: int | None = None, limit: int = 
     if household_id is not None:
         statement = statement.where(HouseholdAccess.household_id == household_id)
     return list(db.session.execute(statement.order_by(HouseholdAccess.at.desc(), HouseholdAccess.id.desc())
-                                   .limit(limit)).tuples())
+                                   .limit(limit)))
 
 
 def latest_change(household_id: int) -> HouseholdEvent | None:
     return db.session.scalars(select(HouseholdEvent).where(HouseholdEvent.household_id == household_id)
                               .order_by(HouseholdEvent.happened_at.desc()).limit(1)).first()
+
+
+def helper_contacts(pairing_id: int, today: date) -> list[User]:
+    """The current helpers of a pairing, for the door card (name and phone)."""
+    return list(db.session.scalars(
+        select(User).join(PairingHelper, PairingHelper.user_id == User.id)
+        .where(PairingHelper.pairing_id == pairing_id, _active(PairingHelper, today)).order_by(PairingHelper.id)
+    ))

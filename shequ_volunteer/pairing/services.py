@@ -64,7 +64,7 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
         db.session.add(household)
     for name in HOUSEHOLD_FIELDS:
         if name in data:
-            setattr(household, name, data[name] if data[name] is not None else getattr(Household, name).default)
+            setattr(household, name, data[name] if data[name] is not None else "")
     household.visit_interval_days = data.get("visit_interval_days") or None
     household.categories = ",".join(sorted(set(data.get("categories") or ())))
     if data.get("consent") and household.consent_recorded_at is None:

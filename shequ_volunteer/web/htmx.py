@@ -48,3 +48,10 @@ def mark_refresh(response: Response) -> Response:
     """Ask htmx to reload the whole page."""
     response.headers["HX-Refresh"] = "true"
     return response
+
+
+def retarget(response: Response, selector: str) -> Response:
+    """Swap the answer into another element than the one that asked (outerHTML)."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response

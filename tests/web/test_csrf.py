@@ -16,6 +16,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
+from shequ_volunteer.pairing.models import FollowUp, Household, Pairing
 from shequ_volunteer.teams.models import Membership
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
@@ -57,12 +58,21 @@ def world(csrf_app):
     claim = HoursEntry(user_id=applicant.id, team_id=team.id, kind="claim", status="pending", minutes=60,
                        served_on=date(2026, 11, 1), entered_by_id=applicant.id)
     db.session.add(claim)
+    household = Household(community_id=home.id, head_name="孙奶奶", building="3", tier="high")
+    db.session.add(household)
+    db.session.flush()
+    pairing = Pairing(household_id=household.id, reason="独居", starts_on=date(2026, 1, 1), created_by_id=staff.id)
+    db.session.add(pairing)
+    db.session.flush()
+    follow_up = FollowUp(community_id=home.id, household_id=household.id, reason="漏水", opened_by_id=staff.id)
+    db.session.add(follow_up)
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
         staff=staff, resident=resident, team=team, activity=activity,
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
-             "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id},
+             "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
+             "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",

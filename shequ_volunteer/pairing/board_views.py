@@ -1,0 +1,69 @@
+"""The pairing board (staff: the community; leaders: their teams' pairings) and 我的结对."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import abort, request
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from ..web.auth import current_actor
+from ..web.htmx import render_page
+from . import queries
+from .queries import BOARD_VIEWS, BoardFilters
+from .rules import TIER_LABELS
+from .views import bp, utcnow
+
+
+def board_scope():
+    """Staff see their community's pairings, leaders their teams'; everyone else 404."""
+    actor = current_actor()
+    if actor.is_staff:
+        return queries.community_scope(actor.community_id)
+    if actor.leader_team_ids:
+        return queries.teams_scope(actor.leader_team_ids)
+    abort(404)
+
+
+def read_filters(args: MultiDict) -> tuple[BoardFilters, str]:
+    """Filters from a query string; anything unknown is ignored rather than refused."""
+    helper = args.get("helper", "")
+    tier = args.get("tier", "")
+    show = args.get("show", "")
+    return BoardFilters(grid=args.get("grid", "")[:20], building=args.get("building", "")[:20],
+                        tier=tier if tier in TIER_LABELS else "",
+                        helper_id=int(helper) if helper.isascii() and helper.isdigit() and len(helper) < 10 else None,
+                        ), show if show in BOARD_VIEWS else ""
+
+
+def board_context(board_query: str, **extra) -> dict:
+    """The board for a query string (the page's own, or the one a quick visit form carried back)."""
+    filters, show = read_filters(MultiDict(parse_qsl(board_query)))
+    result = queries.board(board_scope(), utcnow(), filters)
+    def link_args(to_show: str) -> dict:
+        """The board's URL arguments for another list, keeping the filters (empty ones left out)."""
+        args = {"grid": filters.grid, "building": filters.building, "tier": filters.tier,
+                "helper": filters.helper_id or "", "show": to_show}
+        return {key: value for key, value in args.items() if value}
+
+    return {"board": result, "filters": filters, "show": show, "views": BOARD_VIEWS, "tiers": TIER_LABELS,
+            "link_args": link_args,
+            "listed": result.lists[show] if show else result.rows, "board_query": board_query, **extra}
+
+
+@bp.get("/board")
+@login_required
+def board():
+    """本周应访 / 已访 / 逾期 with the list behind each; htmx swaps the board as filters change."""
+    return render_page("pairing/board.html", "board",
+                       **board_context(request.query_string.decode("ascii", "replace")))
+
+
+@bp.get("/me/pairings")
+@login_required
+def mine():
+    """我的结对: the households I help, when each is next due, and one tap to log a visit."""
+    actor = current_actor()
+    rows = queries.board_rows(queries.helper_scope(actor.user_id, queries.local_today(utcnow())), utcnow())
+    rows.sort(key=queries.urgency)
+    return render_page("pairing/mine.html", rows=rows)
