@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import ColumnElement
 
 from ..accounts.models import User
@@ -192,7 +193,8 @@ def helper_history(household_id: int) -> list[tuple[PairingHelper, User]]:
 
 def visits(household_id: int, since: date | None = None, limit: int = 50) -> list[Visit]:
     """The household's visits, newest first; `since` limits a helper to their own time."""
-    statement = select(Visit).where(Visit.household_id == household_id)
+    statement = (select(Visit).where(Visit.household_id == household_id)
+                 .options(joinedload(Visit.visitor), selectinload(Visit.aid_items)))
     if since is not None:
         statement = statement.where(Visit.visited_on >= since)
     return list(db.session.scalars(statement.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)))
@@ -201,6 +203,7 @@ def visits(household_id: int, since: date | None = None, limit: int = 50) -> lis
 def open_follow_ups(community_id: int) -> list[FollowUp]:
     return list(db.session.scalars(
         select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status != FOLLOW_UP_CLOSED)
+        .options(joinedload(FollowUp.household), joinedload(FollowUp.owner))
         .order_by(FollowUp.opened_at, FollowUp.id)
     ))
 
@@ -208,6 +211,7 @@ def open_follow_ups(community_id: int) -> list[FollowUp]:
 def recently_closed_follow_ups(community_id: int, limit: int = 20) -> list[FollowUp]:
     return list(db.session.scalars(
         select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status == FOLLOW_UP_CLOSED)
+        .options(joinedload(FollowUp.household))
         .order_by(FollowUp.closed_at.desc(), FollowUp.id.desc()).limit(limit)
     ))
 

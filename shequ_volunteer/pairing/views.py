@@ -119,9 +119,8 @@ def _pairing_form(household: Household, submitted: bool = False) -> PairingForm:
 @writes_on_get
 def household(household_id: int):
     item = household_for(household_id)
-    context = household_context(item)
-    db.session.commit()
-    return render_page("pairing/household.html", "pairing_panel", **context)
+    db.session.commit()  # the access-log row, before the page reads (a commit expires what was loaded)
+    return render_page("pairing/household.html", "pairing_panel", **household_context(item))
 
 
 @bp.post("/households/<int:household_id>/pairings")
@@ -203,9 +202,9 @@ def report_change(household_id: int):
 @writes_on_get
 def access_log(household_id: int):
     item = staff_household(household_id, "log")
-    rows = queries.access_log(item.community_id, household_id=item.id)
     db.session.commit()
-    return render_page("pairing/access_log.html", household=item, rows=rows)
+    return render_page("pairing/access_log.html", household=item,
+                       rows=queries.access_log(item.community_id, household_id=item.id))
 
 
 @bp.get("/households/access-log")

@@ -70,12 +70,12 @@ def log_visit(household_id: int):
 def door_card(household_id: int):
     """黄丝带卡: helper's name and phone and the community hotline, for the elder's door."""
     item = household_for(household_id, "print")
+    db.session.commit()
     row = next(iter(queries.board_rows(queries.household_scope(item.id), utcnow())), None)
     if row is None:
         abort(404)  # no current pairing: no helper to put on the card
     helpers = queries.helper_contacts(row.pairing.id, today())
     link = url_for(".log_visit", household_id=item.id, _external=True)
-    db.session.commit()
     return render_page("pairing/door_card.html", household=item, helpers=helpers, row=row, qr=qr_svg(link, 5),
                        link=link)
 
