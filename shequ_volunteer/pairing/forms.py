@@ -71,6 +71,11 @@ class PairingForm(BaseForm):
     team_id = SelectField("或结对整支队伍", coerce=int, default=0, validate_choice=True)
     reason = _text("结对原因", 200, "请填写结对原因")
     starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期"), sensible_date])
+    ends_on = DateField("结束日期（可不填，长期结对）", validators=[Optional(), sensible_date])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("结束日期不能早于开始日期")
 
 
 class HelpersForm(BaseForm):

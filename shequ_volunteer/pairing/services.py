@@ -98,7 +98,7 @@ def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
 
 
 def create_pairing(actor: Actor, household: Household, phones: list[str], team_id: int | None, reason: str,
-                   starts_on: date, now: datetime) -> Pairing:
+                   starts_on: date, now: datetime, ends_on: date | None = None) -> Pairing:
     """Pair a household with one or two volunteers, or a whole team (staff)."""
     _require_staff(actor, household.community_id)
     today = to_local(now).date()
@@ -112,8 +112,10 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     helpers = _helpers_by_phone(household.community_id, phones)
     if not helpers and team is None:
         raise PairingRefused("请填写结对志愿者的手机号，或选择一支队伍", "helper_phones")
+    if ends_on is not None and ends_on < starts_on:
+        raise PairingRefused("结束日期不能早于开始日期", "ends_on")
     pairing = Pairing(household_id=household.id, team_id=team.id if team else None, reason=reason,
-                      starts_on=starts_on, created_by_id=actor.user_id, created_at=now)
+                      starts_on=starts_on, ends_on=ends_on, created_by_id=actor.user_id, created_at=now)
     db.session.add(pairing)
     db.session.flush()
     for person in helpers:

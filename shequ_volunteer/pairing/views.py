@@ -131,7 +131,8 @@ def pair(household_id: int):
     if form.validate_on_submit():
         try:
             services.create_pairing(current_actor(), item, split_phones(form.helper_phones.data or ""),
-                                    form.team_id.data or None, form.reason.data, form.starts_on.data, utcnow())
+                                    form.team_id.data or None, form.reason.data, form.starts_on.data, utcnow(),
+                                    ends_on=form.ends_on.data)
         except services.PairingRefused as refused:
             db.session.rollback()
             form[refused.field or "helper_phones"].errors.append(refused.message)
