@@ -54,9 +54,13 @@ def visible_household(actor: Actor, household_id: int, now: datetime, today: dat
     household = db.session.get(Household, household_id)
     if household is None or not may_see(actor, household, today):
         abort(404)
-    db.session.add(HouseholdAccess(household_id=household.id, user_id=actor.user_id, action=action, at=now))
-    db.session.flush()
+    log_access(actor, household.id, action, now)
     return household
+
+
+def log_access(actor: Actor, household_id: int, action: str, now: datetime) -> None:
+    db.session.add(HouseholdAccess(household_id=household_id, user_id=actor.user_id, action=action, at=now))
+    db.session.flush()
 
 
 def helpers_households(user_id: int, today: date) -> list[tuple[Household, Pairing]]:

@@ -33,7 +33,7 @@ class HouseholdForm(BaseForm):
     visit_interval_days = IntegerField("探访间隔（天，可不填，按等级默认）",
                                        validators=[Optional(), NumberRange(min=1, max=365, message="1到365天")])
     contact_name = _text("联系人", 40)
-    contact_phone = _text("联系人电话", 11)
+    contact_phone = CleanStringField("联系人电话（手机）", filters=[normalise_phone])
     consent = BooleanField("已取得本人或监护人同意登记", default=False)
     notes = CleanTextAreaField("工作人员备注（只写探访需要的，不记宗教、违法记录等；志愿者看不到）",
                                validators=[Length(max=1000, message="不能超过1000个字")])
@@ -41,7 +41,6 @@ class HouseholdForm(BaseForm):
                                       validators=[Length(max=500, message="不能超过500个字")])
 
     def validate_contact_phone(self, field):
-        field.data = normalise_phone(field.data)
         if field.data and not (len(field.data) == 11 and field.data.isascii() and field.data.isdigit()):
             raise ValidationError("请填写11位手机号")
 
@@ -70,7 +69,8 @@ class PairingForm(BaseForm):
                                      validators=[Length(max=40, message="不能超过40个字"), _phones_valid])
     team_id = SelectField("或结对整支队伍", coerce=int, default=0, validate_choice=True)
     reason = _text("结对原因", 200, "请填写结对原因")
-    starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期"), sensible_date])
+    # InputRequired: an impossible date typed in keeps its own message (不是有效的日期值), not "请填写".
+    starts_on = DateField("开始日期", validators=[InputRequired("请填写开始日期"), sensible_date])
     ends_on = DateField("结束日期（可不填，长期结对）", validators=[Optional(), sensible_date])
 
     def validate_ends_on(self, field):
@@ -86,7 +86,7 @@ class HelpersForm(BaseForm):
 class VisitForm(BaseForm):
     way = RadioField("方式", choices=choices(VISIT_WAYS), default="home",
                      validators=[InputRequired("请选择探访方式")])
-    visited_on = DateField("探访日期", validators=[DataRequired("请填写探访日期"), sensible_date])
+    visited_on = DateField("探访日期", validators=[InputRequired("请填写探访日期"), sensible_date])
     duration_minutes = IntegerField("时长（分钟）", default=30, validators=[
         InputRequired("请填写时长"), NumberRange(min=1, max=600, message="时长在1到600分钟之间")])
     concerns = MultiChoiceField("发现问题的方面（没有问题就不勾）", choices=choices(VISIT_CHECKS),

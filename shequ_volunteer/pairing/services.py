@@ -231,7 +231,7 @@ def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: i
     if status not in FOLLOW_UP_STATUSES:
         raise PairingRefused("请从列出的选项中选择", "status")
     if follow_up.status == FOLLOW_UP_CLOSED:
-        raise PairingRefused("这条跟进已经办结了", "status")
+        raise PairingRefused("这条跟进已经办结了")  # a refused state change, not a form error
     if owner_id is not None:
         owner = db.session.get(User, owner_id)
         if owner is None or not owner.is_staff or owner.community_id != follow_up.community_id:

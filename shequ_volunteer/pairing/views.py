@@ -16,7 +16,7 @@ from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, render_page
 from . import queries, services
-from .access import helper_since, visible_household
+from .access import helper_since, log_access, visible_household
 from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm, split_phones
 from .models import Household, Pairing
 
@@ -30,6 +30,15 @@ def today():
 def household_for(household_id: int, action: str = "view") -> Household:
     """The household if the current person may see it (logged), else 404."""
     return visible_household(current_actor(), household_id, utcnow(), today(), action)
+
+
+def refused(household: Household | None, action: str) -> None:
+    """Undo a refused change but keep (and commit) the access-log row: the page shown again
+    with the person's input still displays the household's record."""
+    db.session.rollback()
+    if household is not None:
+        log_access(current_actor(), household.id, action, utcnow())
+    db.session.commit()
 
 
 def staff_household(household_id: int, action: str = "view") -> Household:
@@ -73,12 +82,13 @@ def _save_household(household: Household | None):
     if form.validate():
         try:
             saved = services.save_household(current_actor(), household, form.household_data(), utcnow())
-        except services.PairingRefused as refused:
-            db.session.rollback()
-            form[refused.field or "head_name"].errors.append(refused.message)
+        except services.PairingRefused as refusal:
+            refused(household, "edit")
+            form[refusal.field or "head_name"].errors.append(refusal.message)
         else:
             db.session.commit()
             return redirect(url_for(".household", household_id=saved.id), code=303)
+    db.session.commit()  # only the access-log row is pending
     return render_page("pairing/household_form.html", status=422, form=form, household=household)
 
 
@@ -133,12 +143,13 @@ def pair(household_id: int):
             services.create_pairing(current_actor(), item, split_phones(form.helper_phones.data or ""),
                                     form.team_id.data or None, form.reason.data, form.starts_on.data, utcnow(),
                                     ends_on=form.ends_on.data)
-        except services.PairingRefused as refused:
-            db.session.rollback()
-            form[refused.field or "helper_phones"].errors.append(refused.message)
+        except services.PairingRefused as refusal:
+            refused(item, "edit")
+            form[refusal.field or "helper_phones"].errors.append(refusal.message)
         else:
             db.session.commit()
             return _pairing_answer(item, "已结对")
+    db.session.commit()
     return _pairing_answer(item, status=422, pairing_form=form)
 
 
@@ -161,12 +172,13 @@ def change_helpers(pairing_id: int):
     if form.validate_on_submit():
         try:
             services.change_helpers(current_actor(), pairing, split_phones(form.helper_phones.data or ""), utcnow())
-        except services.PairingRefused as refused:
-            db.session.rollback()
-            form.helper_phones.errors.append(refused.message)
+        except services.PairingRefused as refusal:
+            refused(item, "edit")
+            form.helper_phones.errors.append(refusal.message)
         else:
             db.session.commit()
             return _pairing_answer(item, "已更换结对志愿者")
+    db.session.commit()
     return _pairing_answer(item, status=422, helpers_form=form)
 
 
@@ -177,10 +189,10 @@ def end_pairing(pairing_id: int):
     item = staff_household(pairing.household_id, "edit")
     try:
         services.end_pairing(current_actor(), pairing, utcnow())
-    except services.PairingRefused as refused:
-        db.session.rollback()
+    except services.PairingRefused as refusal:
+        refused(item, "edit")
         return render_page("pairing/household.html", "pairing_panel", status=409,
-                           **household_context(db.session.get(Household, item.id), message=refused.message,
+                           **household_context(db.session.get(Household, item.id), message=refusal.message,
                                                message_error=True))
     db.session.commit()
     return _pairing_answer(item, "结对已结束，原志愿者不能再查看这户的信息")
@@ -195,6 +207,7 @@ def report_change(household_id: int):
         services.report_major_change(current_actor(), item, form.kind.data, form.note.data, utcnow())
         db.session.commit()
         return _pairing_answer(item, "已记录，需要在24小时内探访")
+    db.session.commit()
     return _pairing_answer(item, status=422, change_form=form)
 
 

@@ -14,7 +14,7 @@ from . import queries, services
 from .board_views import board_context
 from .forms import AID_ROWS, FollowUpForm, VisitForm
 from .models import FollowUp, Household
-from .views import bp, household_for, today, utcnow
+from .views import bp, household_for, refused, today, utcnow
 
 VISIT_TEMPLATE = "pairing/visit_form.html"
 
@@ -45,9 +45,9 @@ def log_visit(household_id: int):
             follow_up_reason=form.follow_up_reason.data if form.needs_follow_up.data else None)
         try:
             services.log_visit(current_actor(), item, data, utcnow())
-        except services.PairingRefused as refused:
-            db.session.rollback()
-            form[refused.field or "way"].errors.append(refused.message)
+        except services.PairingRefused as refusal:
+            refused(item, "visit")
+            form[refusal.field or "way"].errors.append(refusal.message)
         else:
             db.session.commit()
             message = f"已记录{item.head_name}的探访" + ("，已转社区跟进" if data.follow_up_reason else "")
@@ -61,6 +61,7 @@ def log_visit(household_id: int):
                               household=item, form=VisitForm(formdata=None, visited_on=today()),
                               aid_rows=range(1, AID_ROWS + 1), aid_errors={}, typed={}, saved=True,
                               back_to=None, board_query=None)
+    db.session.commit()  # only the access-log row is pending
     return _visit_page(item, form, status=422, aid_errors=aid_errors)
 
 
@@ -107,9 +108,9 @@ def update_follow_up(follow_up_id: int):
         try:
             services.update_follow_up(current_actor(), follow_up, form.status.data, form.owner_id.data or None,
                                       form.resolution.data or "", utcnow())
-        except services.PairingRefused as refused:
+        except services.PairingRefused as refusal:
             db.session.rollback()
-            return _queue_answer(follow_up_id, form, refused.message)
+            return _queue_answer(follow_up_id, form, refusal.message, status=409 if refusal.field is None else 422)
         db.session.commit()
         return after_post(url_for(".follow_ups"), "pairing/follow_ups.html", "queue",
                           f"已更新：{follow_up.household.head_name}（{follow_up.status_label}）", **_queue_context())
@@ -117,7 +118,7 @@ def update_follow_up(follow_up_id: int):
     return _queue_answer(follow_up_id, form, message)
 
 
-def _queue_answer(follow_up_id: int, form: FollowUpForm, message: str):
-    return render_page("pairing/follow_ups.html", "queue", status=422,
+def _queue_answer(follow_up_id: int, form: FollowUpForm, message: str, status: int = 422):
+    return render_page("pairing/follow_ups.html", "queue", status=status,
                        **_queue_context(message=message, message_error=True, failed_id=follow_up_id,
                                         failed_form=form))
