@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "activities.models",
     "hours.models",
     "pairing.models",
+    "calendar.models",
 )
 
 

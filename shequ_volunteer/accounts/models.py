@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default=ROLE_RESIDENT)
+    # Calendar reminder (VALARM) before each of the person's activities: None, 60 or 1440 minutes.
+    reminder_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     community: Mapped[Community] = relationship()

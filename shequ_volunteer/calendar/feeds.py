@@ -1,47 +1,94 @@
-"""Turn activities into calendar events and pick the ones each feed shows."""
+"""Turn activities into calendar events and pick the ones each feed shows.
+
+Every feed shows a window of whole Shanghai days (90 back, 180 ahead), so renders within a
+day agree byte for byte; a cancelled activity stays (STATUS:CANCELLED, so calendars remove
+it) for 14 days after the cancellation, then it is dropped.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql import ColumnElement
 
-from ..activities.models import Activity
+from ..activities.models import STATUS_CANCELLED, Activity
 from ..activities.rules import MAX_DURATION
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import to_local
+from ..timeutil import from_local, to_local
 from .ical import Event, build_calendar
 
 PRODID = "-//shequ-volunteer//社区志愿服务//ZH"
 PAST_WINDOW = timedelta(days=90)
+FUTURE_WINDOW = timedelta(days=180)
+KEEP_CANCELLED = timedelta(days=14)
 
 
-def activity_event(activity: Activity, uid_domain: str, url: str) -> Event:
-    """The VEVENT for an activity; the UID depends only on its id, so it never changes."""
+@dataclass(frozen=True)
+class Window:
+    """The feed window of one Shanghai day, as naive UTC bounds."""
+
+    since: datetime  # events ending before this are left out
+    until: datetime  # events starting at or after this are left out
+    cancelled_since: datetime  # cancellations older than this are dropped
+
+    @classmethod
+    def of(cls, now: datetime) -> Window:
+        local_midnight = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        midnight = from_local(local_midnight)
+        return cls(since=midnight - PAST_WINDOW, until=midnight + FUTURE_WINDOW,
+                   cancelled_since=midnight - KEEP_CANCELLED)
+
+    def condition(self) -> ColumnElement[bool]:
+        """Activities a feed of this day shows (the starts_at bound lets the index do the work)."""
+        return (
+            (Activity.ends_at >= self.since) & (Activity.starts_at >= self.since - MAX_DURATION)
+            & (Activity.starts_at < self.until)
+            & or_(Activity.status != STATUS_CANCELLED, Activity.cancelled_at >= self.cancelled_since)
+        )
+
+
+def is_multi_day(activity: Activity) -> bool:
+    start, end = to_local(activity.starts_at), to_local(activity.ends_at - timedelta(microseconds=1))
+    return start.date() != end.date()
+
+
+def activity_event(activity: Activity, uid_domain: str, url: str, *, summary: str | None = None,
+                   stamp: datetime | None = None, alarm_minutes: int | None = None) -> Event:
+    """The VEVENT for an activity; the UID depends only on its id, so it never changes.
+
+    Every feed and the single-event download use this, so an app that has the event from
+    one of them recognises it in another.
+    """
     return Event(
-        uid=f"activity-{activity.id}@{uid_domain}",
-        stamp=activity.updated_at.replace(microsecond=0),
+        uid=activity_uid(activity.id, uid_domain),
+        stamp=(stamp or activity.updated_at).replace(microsecond=0),
         start=to_local(activity.starts_at).replace(tzinfo=None),
         end=to_local(activity.ends_at).replace(tzinfo=None),
-        summary=f"{activity.title}（{activity.team.name}）",
+        summary=summary or f"{activity.title}（{activity.team.name}）",
         sequence=activity.sequence,
         cancelled=activity.is_cancelled,
         description=activity.description,
         location=activity.place,
         url=url,
+        all_day=is_multi_day(activity),
+        alarm_minutes=alarm_minutes,
     )
 
 
+def activity_uid(activity_id: int, uid_domain: str) -> str:
+    return f"activity-{activity_id}@{uid_domain}"
+
+
 def feed_activities(now: datetime, community_id: int | None = None, team_id: int | None = None) -> list[Activity]:
-    """Activities for a feed: from 90 days back onwards, in a stable order."""
-    # Whole days, so renders within a day agree byte for byte.
-    since = (now - PAST_WINDOW).replace(hour=0, minute=0, second=0, microsecond=0)
+    """Activities for a public feed, in a stable order."""
     query = (
         select(Activity)
         .join(Activity.team)
         .options(contains_eager(Activity.team))
-        .where(Activity.ends_at >= since, Activity.starts_at >= since - MAX_DURATION)
+        .where(Window.of(now).condition())
         .order_by(Activity.starts_at, Activity.id)
     )
     if community_id is not None:

@@ -7,11 +7,13 @@ UTF-8 character; the tests parse it back with `icalendar`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 CRLF = b"\r\n"
 MAX_OCTETS = 75
 TZID = "Asia/Shanghai"
+# How often calendar apps should fetch again (RFC 7986 REFRESH-INTERVAL; Outlook reads X-PUBLISHED-TTL).
+REFRESH = "PT1H"
 
 # China has kept UTC+8 without daylight saving since 1991.
 VTIMEZONE_SHANGHAI = [
@@ -41,6 +43,15 @@ class Event:
     description: str = ""
     location: str = ""
     url: str = ""
+    all_day: bool = False  # whole Shanghai days from start's date to end's date, inclusive
+    alarm_minutes: int | None = None  # a reminder this many minutes before the start
+
+    @property
+    def end_date_exclusive(self) -> date:
+        """DTEND of an all-day event is the day after the last day (RFC 5545 3.6.1)."""
+        last_day = (self.end - timedelta(microseconds=1)).date() if self.end.time() == datetime.min.time() \
+            else self.end.date()
+        return max(last_day, self.start.date()) + timedelta(days=1)
 
 
 def escape_text(value: str) -> str:
@@ -81,13 +92,17 @@ def local_stamp(moment: datetime) -> str:
 
 
 def event_lines(event: Event) -> list[str]:
+    if event.all_day:
+        when = [f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}", f"DTEND;VALUE=DATE:{event.end_date_exclusive:%Y%m%d}",
+                "TRANSP:TRANSPARENT"]
+    else:
+        when = [f"DTSTART;TZID={TZID}:{local_stamp(event.start)}", f"DTEND;TZID={TZID}:{local_stamp(event.end)}"]
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
         f"DTSTAMP:{utc_stamp(event.stamp)}",
         f"LAST-MODIFIED:{utc_stamp(event.stamp)}",
-        f"DTSTART;TZID={TZID}:{local_stamp(event.start)}",
-        f"DTEND;TZID={TZID}:{local_stamp(event.end)}",
+        *when,
         f"SEQUENCE:{event.sequence}",
         f"SUMMARY:{escape_text(event.summary)}",
         f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
@@ -98,12 +113,19 @@ def event_lines(event: Event) -> list[str]:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
     if event.url:
         lines.append(f"URL:{event.url}")
+    if event.alarm_minutes and not event.cancelled:
+        lines.extend(["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(event.summary)}",
+                      f"TRIGGER:-PT{event.alarm_minutes}M", "END:VALARM"])
     lines.append("END:VEVENT")
     return lines
 
 
 def build_calendar(name: str, events: list[Event], prodid: str) -> bytes:
-    """A whole VCALENDAR as bytes, ready to serve as text/calendar."""
+    """A whole VCALENDAR as bytes, ready to serve as text/calendar.
+
+    No METHOD: METHOD:PUBLISH would oblige an ORGANIZER on every event (RFC 5546), and
+    libical-based apps check it; a subscribed feed needs neither.
+    """
     lines = [
         "BEGIN:VCALENDAR",
         f"PRODID:{prodid}",
@@ -112,6 +134,8 @@ def build_calendar(name: str, events: list[Event], prodid: str) -> bytes:
         f"X-WR-CALNAME:{escape_text(name)}",
         f"NAME:{escape_text(name)}",
         f"X-WR-TIMEZONE:{TZID}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
         *VTIMEZONE_SHANGHAI,
     ]
     for event in events:

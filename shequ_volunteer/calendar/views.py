@@ -1,46 +1,145 @@
-"""Public .ics feeds for the community and for each team."""
+"""Calendar feeds: public ones (community, team), secret ones (我的日程, a leader's team with
+counts), single-event downloads, and the pages to subscribe, reset and revoke."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, url_for
+from typing import Callable
 
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask_login import current_user
+
+from ..activities.models import Activity
 from ..communities.models import Community
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import utcnow
-from .feeds import feed_activities, render_feed
+from . import private_feeds, tokens, validators
+from .conditional import Validator, not_modified
+from .feeds import PRODID, activity_event, feed_activities
+from .ical import build_calendar
+from .models import KIND_PERSONAL, KIND_TEAM
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
-def _serve(name: str, activities) -> Response:
+def activity_url_builder() -> Callable[[int], str]:
     # One adapter for the whole feed: url_for per event was a fifth of the render time.
     adapter = current_app.create_url_adapter(request)
-    body = render_feed(
-        name,
-        activities,
-        current_app.config["ICAL_UID_DOMAIN"],
-        lambda activity_id: adapter.build("activities.detail", {"activity_id": activity_id}, force_external=True),
-    )
-    response = Response(body, mimetype="text/calendar")
+    return lambda activity_id: adapter.build("activities.detail", {"activity_id": activity_id}, force_external=True)
+
+
+def calendar_response(body: bytes, status: int = 200, filename: str = "calendar.ics",
+                      disposition: str = "inline") -> Response:
+    response = Response(body, status=status, mimetype="text/calendar")
     response.charset = "utf-8"
-    response.headers["Content-Disposition"] = "inline; filename=calendar.ics"
-    response.cache_control.max_age = 900
+    response.headers["Content-Disposition"] = f"{disposition}; filename={filename}"
     return response
+
+
+def conditional_feed(validator: Validator, render: Callable[[], bytes], private: bool = False) -> Response:
+    """304 straight from the validator when the app already has this version; else render."""
+    if not_modified(validator, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")):
+        response = Response(status=304)
+    else:
+        response = calendar_response(render())
+    response.set_etag(validator.etag)
+    response.headers["Last-Modified"] = validator.http_last_modified
+    response.cache_control.max_age = 900
+    if private:
+        response.cache_control.private = True  # a shared cache must not keep someone's own calendar
+    else:
+        response.cache_control.public = True
+    return response
+
+
+def uid_domain() -> str:
+    return current_app.config["ICAL_UID_DOMAIN"]
 
 
 @bp.get("/community/<int:community_id>.ics")
 def community_feed(community_id: int):
     community = db.get_or_404(Community, community_id)
-    return _serve(f"{community.name}志愿活动", feed_activities(utcnow(), community_id=community.id))
+    now = utcnow()
+    return conditional_feed(
+        validators.public_validator(now, request.host, community_id=community.id),
+        lambda: _public_body(f"{community.name}志愿活动", feed_activities(now, community_id=community.id)))
 
 
 @bp.get("/teams/<int:team_id>.ics")
 def team_feed(team_id: int):
     team = db.get_or_404(Team, team_id)
-    return _serve(f"{team.name}活动", feed_activities(utcnow(), team_id=team.id))
+    now = utcnow()
+    return conditional_feed(validators.public_validator(now, request.host, team_id=team.id),
+                            lambda: _public_body(f"{team.name}活动", feed_activities(now, team_id=team.id)))
+
+
+def _public_body(name: str, activities) -> bytes:
+    url_for_activity = activity_url_builder()
+    return build_calendar(name, [activity_event(a, uid_domain(), url_for_activity(a.id)) for a in activities], PRODID)
+
+
+@bp.get("/me/<secret>.ics")
+def personal_feed(secret: str):
+    """我的日程 behind a secret link (calendar apps cannot log in)."""
+    token = tokens.find(secret, KIND_PERSONAL) or abort(404)
+    person = token_user(token)
+    now = utcnow()
+    return conditional_feed(
+        validators.personal_validator(person.id, person.reminder_minutes, now, request.host),
+        lambda: build_calendar(f"{person.name}的日程", private_feeds.personal_events(
+            person.id, person.reminder_minutes, now, uid_domain(), activity_url_builder()), PRODID),
+        private=True)
+
+
+@bp.get("/team-live/<secret>.ics")
+def team_live_feed(secret: str):
+    """A leader's team calendar with the sign-up counts in each title."""
+    token = tokens.find(secret, KIND_TEAM) or abort(404)
+    team = db.session.get(Team, token.team_id) or abort(404)
+    if not may_have_team_feed(token_user(token), team):
+        abort(404)  # no longer leads the team: the link stops working
+    now = utcnow()
+    return conditional_feed(
+        validators.team_live_validator(team.id, now, request.host),
+        lambda: build_calendar(f"{team.name}（报名人数）", private_feeds.team_events(
+            team.id, now, uid_domain(), activity_url_builder()), PRODID),
+        private=True)
+
+
+def token_user(token):
+    from ..accounts.models import User
+
+    return db.session.get(User, token.user_id)
+
+
+def may_have_team_feed(person, team: Team) -> bool:
+    from ..web.auth import actor_for
+
+    return actor_for(person).can_manage_team(team)
+
+
+@bp.get("/activities/<int:activity_id>.ics")
+def activity_download(activity_id: int):
+    """One activity as a file to add to a calendar: the same UID as in every feed."""
+    activity = db.get_or_404(Activity, activity_id)
+    reminder = current_user.reminder_minutes if current_user.is_authenticated else None
+    event = activity_event(activity, uid_domain(), url_for("activities.detail", activity_id=activity.id,
+                                                            _external=True), alarm_minutes=reminder)
+    body = build_calendar(activity.title, [event], PRODID)
+    return calendar_response(body, filename=f"activity-{activity.id}.ics", disposition="attachment")
 
 
 def subscribe_links(endpoint: str, **values) -> dict[str, str]:
     """The https link to a feed and its webcal:// twin for one-tap subscribing."""
     https = url_for(endpoint, _external=True, **values)
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+    links = {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+    public_pages = {"calendar.community_feed": ("community", "community_id"), "calendar.team_feed": ("teams", "team_id")}
+    if endpoint in public_pages:
+        scope, key = public_pages[endpoint]
+        links["page"] = url_for("calendar.subscribe_public", scope=scope, scope_id=values[key])
+        if current_user.is_authenticated:
+            links["mine"] = url_for("calendar.subscribe_mine")
+    return links
+
+
+from . import subscribe_views  # noqa: E402,F401,I001
+

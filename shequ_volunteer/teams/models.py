@@ -48,6 +48,7 @@ class Team(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # when the name last changed
 
     community: Mapped[Community] = relationship()
 

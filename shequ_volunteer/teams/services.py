@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..timeutil import utcnow
 from ..web.auth import Actor
 from .models import (
     MEMBER_APPROVED,
@@ -101,6 +102,8 @@ def save_team(actor: Actor, team: Team | None, name: str, kind: str, description
     if team is None:
         team = Team(community_id=actor.community_id)
         db.session.add(team)
+    if team.name != name:
+        team.updated_at = utcnow()  # the name is in every calendar event's title: feeds must change
     team.name, team.kind, team.description = name, kind, description
     db.session.flush()
     return team

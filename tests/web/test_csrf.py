@@ -72,7 +72,8 @@ def world(csrf_app):
         staff=staff, resident=resident, team=team, activity=activity,
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
              "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
-             "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id},
+             "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id,
+             "user_id": resident.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",

@@ -1,0 +1,57 @@
+"""Secret feed links: 256 random bits in the URL, only their SHA-256 in the database."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from .models import FeedToken
+
+SECRET_BYTES = 32  # 256 bits; the issue asks for at least 128
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def issue(user_id: int, kind: str, now: datetime, team_id: int | None = None) -> str:
+    """A new link for this person and feed; any earlier one of the same feed stops working at once."""
+    revoke(user_id, now, by_id=user_id, kind=kind, team_id=team_id)
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    db.session.add(FeedToken(user_id=user_id, kind=kind, team_id=team_id, secret_hash=hash_secret(secret),
+                             created_at=now))
+    db.session.flush()
+    return secret
+
+
+def find(secret: str, kind: str) -> FeedToken | None:
+    """The live token for a secret from a URL, or None. The lookup is by hash (an index probe
+    that reveals nothing about near misses); the final comparison is constant-time."""
+    if not secret or len(secret) > 100:
+        return None
+    wanted = hash_secret(secret)
+    token = db.session.scalar(select(FeedToken).where(FeedToken.secret_hash == wanted))
+    if token is None or token.revoked_at is not None or token.kind != kind:
+        return None
+    return token if hmac.compare_digest(token.secret_hash, wanted) else None
+
+
+def active(user_id: int) -> list[FeedToken]:
+    return list(db.session.scalars(select(FeedToken).where(FeedToken.user_id == user_id,
+                                                           FeedToken.revoked_at.is_(None))
+                                   .order_by(FeedToken.id)))
+
+
+def revoke(user_id: int, now: datetime, by_id: int, kind: str | None = None, team_id: int | None = None) -> int:
+    """Revoke a person's links (one feed, or all of them); returns how many stopped working."""
+    statement = update(FeedToken).where(FeedToken.user_id == user_id, FeedToken.revoked_at.is_(None))
+    if kind is not None:
+        statement = statement.where(FeedToken.kind == kind)
+        statement = statement.where(FeedToken.team_id.is_(None) if team_id is None else FeedToken.team_id == team_id)
+    result = db.session.execute(statement.values(revoked_at=now, revoked_by_id=by_id)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
