@@ -110,9 +110,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from .web import log_redaction
     from .web.errors import register
 
     register(app)
+    log_redaction.install()
 
 
 def register_cli(app: Flask) -> None:

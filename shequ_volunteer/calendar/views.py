@@ -128,13 +128,15 @@ def activity_download(activity_id: int):
     return calendar_response(body, filename=f"activity-{activity.id}.ics", disposition="attachment")
 
 
+PUBLIC_PAGES = {"calendar.community_feed": ("community", "community_id"), "calendar.team_feed": ("teams", "team_id")}
+
+
 def subscribe_links(endpoint: str, **values) -> dict[str, str]:
     """The https link to a feed and its webcal:// twin for one-tap subscribing."""
     https = url_for(endpoint, _external=True, **values)
     links = {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
-    public_pages = {"calendar.community_feed": ("community", "community_id"), "calendar.team_feed": ("teams", "team_id")}
-    if endpoint in public_pages:
-        scope, key = public_pages[endpoint]
+    if endpoint in PUBLIC_PAGES:
+        scope, key = PUBLIC_PAGES[endpoint]
         links["page"] = url_for("calendar.subscribe_public", scope=scope, scope_id=values[key])
         if current_user.is_authenticated:
             links["mine"] = url_for("calendar.subscribe_mine")
