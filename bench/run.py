@@ -1,11 +1,12 @@
 """Load benchmark of the site against a minimal Flask "hello" app, on a LARGE community.
 
-    .venv/bin/python bench/run.py [--db sqlite|postgresql] [--quick]
+    .venv/bin/python bench/run.py [--db sqlite|postgresql] [--quick] [--only board,me/pairings]
 
 1. Creates a throwaway database (SQLite file in a temp dir, or a new PostgreSQL
    database shequ_bench_<random> that is dropped at the end), builds the schema
-   with the Alembic migrations and seeds >= 20,000 residents, >= 5,000 activities
-   and >= 100,000 sign-ups with shequ_volunteer.demo.seed.seed_community.
+   with the Alembic migrations and seeds >= 20,000 residents, >= 5,000 activities,
+   >= 100,000 sign-ups, >= 2,000 paired households and >= 50,000 visits with
+   shequ_volunteer.demo.seed.seed_community.
 2. Serves the site (wsgi:app) and bench/hello_app.py with the same gunicorn
    settings (2 workers, gthread, 4 threads each) on free loopback ports.
 3. Drives each endpoint with a fixed number of client threads (8) for a fixed
@@ -51,8 +52,12 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 # Full-size community. signups_per_activity is capped by each activity's random
 # capacity (None, 10 … 50) inside seed_community; (20, 40) gives ~115,000 rows.
-SIZES = dict(residents=20_000, activities=5_000, signups_per_activity=(20, 40), days_back=30, days_ahead=150)
-MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000}
+# members_per_team=(200, 400): ~2,300 volunteers, so each helper has 1–6 of the 2,000
+# households (most 1–3), as in a real community, not ~25 as with the demo's 8–25 per team.
+SIZES = dict(residents=20_000, activities=5_000, signups_per_activity=(20, 40), days_back=30, days_ahead=150,
+             members_per_team=(200, 400), households=2_000, visits=55_000)
+MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000, "households": 2_000, "visits": 50_000}
+PAIRING_TABLES = ("households", "pairings", "pairing_helpers", "visits", "visit_aid", "follow_ups", "household_events")
 
 
 # --------------------------------------------------------------------------- settings
@@ -70,6 +75,8 @@ class Settings:
     targets_per_resident: int
     seed: int
     keep_alive: bool
+    helpers_logged_in: int
+    only: tuple[str, ...]
 
     @classmethod
     def from_args(cls, argv=None) -> "Settings":
@@ -84,6 +91,9 @@ class Settings:
         parser.add_argument("--keep-alive", action="store_true",
                             help="reuse client connections (uneven worker load, see Connection)")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--only", default="",
+                            help="comma-separated parts of endpoint names to measure, e.g. 'board,me/pairings' "
+                                 "(hello and POST /login always run)")
         args = parser.parse_args(argv)
         return cls(
             db=args.db, quick=args.quick, concurrency=args.concurrency,
@@ -92,6 +102,8 @@ class Settings:
             workers=args.workers, threads=args.threads,
             residents_logged_in=48 if args.quick else 160,
             targets_per_resident=60, seed=args.seed, keep_alive=args.keep_alive,
+            helpers_logged_in=8 if args.quick else 16,
+            only=tuple(part.strip() for part in args.only.split(",") if part.strip()),
         )
 
 
@@ -147,6 +159,10 @@ class Workload:
     team_ids: list[int]
     residents: list[dict]  # phone + the activity ids this resident may still sign up for
     eligible_activities: int
+    staff_phone: str = ""
+    helpers: list[dict] = field(default_factory=list)  # phone + head names of the households they help
+    board_queries: list[str] = field(default_factory=list)  # filtered /board query strings a staff user sends
+    board_counts: dict = field(default_factory=dict)  # 本周应访 / 已访 / 逾期 as the board query computes them
 
 
 def seed_and_plan(settings: Settings, db_url: str) -> Workload:
@@ -169,7 +185,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
         started = time.perf_counter()
         flask_migrate.upgrade()
         migrated = time.perf_counter()
-        seed_community(SeedSizes(**SIZES), seed=settings.seed)
+        logins = seed_community(SeedSizes(**SIZES), seed=settings.seed)
         seeded = time.perf_counter()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum would do shortly after a bulk load; keeps plans stable for the run.
@@ -180,7 +196,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
         now = utcnow()
         counts = {
             table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
-            for table in ("communities", "teams", "users", "memberships", "activities", "signups")
+            for table in ("communities", "teams", "users", "memberships", "activities", "signups", *PAIRING_TABLES)
         }
         counts["future_activities"] = db.session.scalar(
             select(func.count()).select_from(Activity).where(Activity.starts_at > now))
@@ -212,6 +228,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
             free = [a for a in eligible if a not in taken.get(person.id, ())]
             targets = rng.sample(free, min(settings.targets_per_resident, len(free)))
             residents.append({"user_id": person.id, "phone": person.phone, "targets": targets})
+        pairing = plan_pairing(settings, logins.staff_phone, now)
         db.session.remove()
         db.engine.dispose()
 
@@ -224,7 +241,66 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print(f"sign-up targets: {len(eligible)} future activities with unlimited places; "
           f"{settings.residents_logged_in} residents × ≤{settings.targets_per_resident} each")
-    return Workload(counts, timings["seed"], activity_ids, team_ids, residents, len(eligible))
+    print(f"board: {pairing['board_rows']} active pairings, {pairing['board_counts']} "
+          f"(board query in-process {pairing['board_ms']:.0f} ms); {len(pairing['helpers'])} helpers with "
+          f"{pairing['helper_households']} households each")
+    return Workload(counts, timings["seed"], activity_ids, team_ids, residents, len(eligible),
+                    staff_phone=logins.staff_phone, helpers=pairing["helpers"],
+                    board_queries=pairing["board_queries"], board_counts=pairing["board_counts"])
+
+
+def plan_pairing(settings: Settings, staff_phone: str, now: datetime) -> dict:
+    """Who asks for the pairing pages: the staff user, and volunteers who help a few households.
+
+    Runs inside seed_and_plan's app context. The board is computed once here with the app's own
+    query, so the page can be checked against it and its in-process cost shows next to the figures.
+    """
+    from sqlalchemy import func, select
+
+    from shequ_volunteer.accounts.models import User
+    from shequ_volunteer.extensions import db
+    from shequ_volunteer.pairing import queries
+    from shequ_volunteer.pairing.access import helpers_households
+    from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper
+    from shequ_volunteer.timeutil import to_local
+
+    rng = random.Random(settings.seed + 2)  # its own stream: the residents chosen above stay the same
+    today = to_local(now).date()
+    community_id = db.session.scalar(select(User.community_id).where(User.phone == staff_phone))
+    started = time.perf_counter()
+    board = queries.board(queries.community_scope(community_id), now)
+    board_ms = 1000 * (time.perf_counter() - started)
+
+    few = (2, 4)  # "a volunteer who helps a few households"
+    active = ((Pairing.starts_on <= today) & (Pairing.ends_on.is_(None) | (Pairing.ends_on >= today))
+              & (PairingHelper.starts_on <= today)
+              & (PairingHelper.ends_on.is_(None) | (PairingHelper.ends_on >= today)))
+    candidates = list(db.session.execute(
+        select(User.id, User.phone).join(PairingHelper, PairingHelper.user_id == User.id)
+        .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)
+        .where(Household.community_id == community_id, active)
+        .group_by(User.id, User.phone).having(func.count().between(*few)).order_by(User.id)
+    ))
+    if len(candidates) < settings.helpers_logged_in:
+        raise SystemExit(f"only {len(candidates)} volunteers help {few[0]}–{few[1]} households; "
+                         f"need {settings.helpers_logged_in}")
+    helpers = []
+    for person in rng.sample(candidates, settings.helpers_logged_in):
+        names = [household.head_name for household, _pairing in helpers_households(person.id, today)]
+        helpers.append({"user_id": person.id, "phone": person.phone, "head_names": names})
+
+    # What staff filter by on the board: a grid, a grid's overdue list, a tier, a building, one helper.
+    queries_sent = []
+    for _ in range(24):
+        grid, tier = rng.choice(board.grids), rng.choice(["high", "key", "general"])
+        helper_id, _name = rng.choice(board.helpers)
+        queries_sent.append(rng.choice([
+            {"grid": grid}, {"grid": grid, "show": "overdue"}, {"tier": tier, "show": "due"},
+            {"grid": grid, "building": rng.choice(board.buildings)}, {"helper": helper_id},
+        ]))
+    return {"board_rows": len(board.rows), "board_counts": board.counts, "board_ms": board_ms,
+            "helpers": helpers, "helper_households": sorted({len(h["head_names"]) for h in helpers}),
+            "board_queries": [urlencode(q) for q in queries_sent]}
 
 
 def count_rows(db_url: str, table: str) -> int:
@@ -381,12 +457,17 @@ class Connection:
 
 @dataclass
 class Resident:
-    """A logged-in browser: cookies, a CSRF token, and activities still to sign up for."""
+    """A logged-in browser: cookies, a CSRF token, and activities still to sign up for.
+
+    Staff and helpers (kind "staff" / "helper") are logged in the same way; they only read pages.
+    """
 
     phone: str
     targets: list[int]
     cookies: dict = field(default_factory=dict)
     csrf: str = ""
+    kind: str = "resident"
+    head_names: list[str] = field(default_factory=list)  # helper: the households "我的结对" must list
 
     def headers(self, extra: dict | None = None) -> dict:
         headers = {"User-Agent": USER_AGENT}
@@ -520,11 +601,16 @@ def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings
     }
 
 
-def build_endpoints(work: Workload, residents: list[Resident], settings: Settings) -> list[Endpoint]:
-    """The measured endpoints, in the order they run."""
+def build_endpoints(work: Workload, people: list[Resident], settings: Settings) -> list[Endpoint]:
+    """The measured endpoints, in the order they run (all of them unless --only names some)."""
     rng_lock = threading.Lock()
     rng = random.Random(settings.seed + 1)
+    residents = [p for p in people if p.kind == "resident"]
     mine = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
+    # One staff session per client thread (same account): threads never share a cookie jar.
+    staff = [p for p in people if p.kind == "staff"]
+    helpers = [p for p in people if p.kind == "helper"]
+    my_helpers = [helpers[t::settings.concurrency] or helpers for t in range(settings.concurrency)]
 
     def pick(values):
         with rng_lock:
@@ -572,7 +658,17 @@ def build_endpoints(work: Workload, residents: list[Resident], settings: Setting
     def team_feed(thread, n, conn):
         return get(f"/calendar/teams/{pick(work.team_ids)}.ics", ANONYMOUS_HEADERS, conn)
 
-    return [
+    def board(thread, n, conn):
+        return get("/board", staff[thread].headers(), conn, staff[thread])
+
+    def board_filtered(thread, n, conn):
+        return get(f"/board?{pick(work.board_queries)}", staff[thread].headers(), conn, staff[thread])
+
+    def my_pairings(thread, n, conn):
+        helper = my_helpers[thread][n % len(my_helpers[thread])]
+        return get("/me/pairings", helper.headers(), conn, helper)
+
+    endpoints = [
         Endpoint("hello (baseline)", "hello", 200, hello),
         Endpoint("GET / anonymous", "app", 200, list_anonymous),
         Endpoint("GET / resident", "app", 200, list_resident),
@@ -580,8 +676,51 @@ def build_endpoints(work: Workload, residents: list[Resident], settings: Setting
         Endpoint("GET /activities/<id> resident", "app", 200, detail_resident),
         Endpoint("POST /activities/<id>/signup", "app", 303, signup),
         Endpoint("GET /calendar/teams/<id>.ics", "app", 200, team_feed),
+        Endpoint("GET /board staff", "app", 200, board),
+        Endpoint("GET /board?<filter> staff", "app", 200, board_filtered),
+        Endpoint("GET /me/pairings helper", "app", 200, my_pairings),
         Endpoint("hello (again, drift check)", "hello", 200, hello),
     ]
+    if settings.only:
+        endpoints = [e for e in endpoints if e.server == "hello" or any(part in e.name for part in settings.only)]
+    return endpoints
+
+
+def check_pairing_pages(work: Workload, people: list[Resident], server: Server) -> None:
+    """Ask each pairing page once before measuring: anything but 200 stops the run.
+
+    A 404 (route not there yet), a redirect to /login or a 500 would otherwise be measured and
+    printed as a figure. Page content is checked against the seeded data only as a warning: the
+    markup is not the bench's business, but a board without its counts is not the board.
+    """
+    staff = next(p for p in people if p.kind == "staff")
+    helpers = [p for p in people if p.kind == "helper"]
+    conn = Connection(server.port)
+    problems, warnings = [], []
+    checks = [("/board", staff, None), (f"/board?{work.board_queries[0]}", staff, None)]
+    checks += [("/me/pairings", helper, helper.head_names) for helper in helpers]
+    for path, person, names in checks:
+        response, data, _ = conn.request("GET", path, headers=person.headers())
+        person.remember(response)
+        if response.status != 200:
+            location = response.getheader("Location")
+            problems.append(f"GET {path} as {person.kind} {person.phone} answered {response.status}"
+                            + (f" → {location}" if location else ""))
+            continue
+        html = data.decode("utf-8", "replace")
+        if path == "/board":
+            missing = [f"{key} {count}" for key, count in work.board_counts.items() if str(count) not in html]
+            if missing:
+                warnings.append(f"GET /board: counts not found in the page: {', '.join(missing)}")
+        if names:
+            absent = [name for name in names if name not in html]
+            if absent:
+                warnings.append(f"GET /me/pairings as {person.phone}: households not listed: {'、'.join(absent)}")
+    conn.close()
+    for warning in warnings[:5]:
+        print(f"WARNING: {warning}")
+    if problems:
+        raise SystemExit("pairing pages are not ready, nothing measured:\n  " + "\n  ".join(problems[:5]))
 
 
 def log_in_everyone(work: Workload, server: Server, database: Database,
@@ -589,11 +728,14 @@ def log_in_everyone(work: Workload, server: Server, database: Database,
     """Log residents in through the real /login form, concurrently; the POSTs are measured too.
 
     Each resident: GET /login (CSRF token), POST /login, then GET an activity page and keep
-    the csrf_token of its sign-up form for the sign-up POSTs.
+    the csrf_token of its sign-up form for the sign-up POSTs. The staff user (once per client
+    thread) and the helpers only log in.
     """
     from shequ_volunteer.demo.seed import DEMO_PASSWORD
 
     residents = [Resident(r["phone"], list(r["targets"])) for r in work.residents]
+    residents += [Resident(work.staff_phone, [], kind="staff") for _ in range(settings.concurrency)]
+    residents += [Resident(h["phone"], [], kind="helper", head_names=h["head_names"]) for h in work.helpers]
     queues = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
 
     def login(thread, n, conn):
@@ -607,7 +749,7 @@ def log_in_everyone(work: Workload, server: Server, database: Database,
                           "remember": "y"}).encode()
         response, data, elapsed = conn.request("POST", "/login", body=body, headers=resident.headers(FORM))
         resident.remember(response)
-        if response.status == 303:
+        if response.status == 303 and resident.kind == "resident":
             target = resident.targets[-1] if resident.targets else work.activity_ids[0]
             page, html, _ = conn.request("GET", f"/activities/{target}", headers=resident.headers())
             resident.remember(page)
@@ -618,9 +760,9 @@ def log_in_everyone(work: Workload, server: Server, database: Database,
     # Timed: the POST only. Its "app CPU" also covers the two GETs around it (login form, activity page).
     endpoint = Endpoint("POST /login (argon2)", "app", 303, login, duration_bound=False)
     result = run_phase(endpoint, server, database, settings, 0)
-    ready = [r for r in residents if r.csrf and "remember_token" in r.cookies]
+    ready = [r for r in residents if (r.csrf or r.kind != "resident") and "remember_token" in r.cookies]
     if len(ready) != len(residents):
-        raise SystemExit(f"only {len(ready)} of {len(residents)} residents logged in: {result['statuses']}")
+        raise SystemExit(f"only {len(ready)} of {len(residents)} people logged in: {result['statuses']}")
     return residents, result
 
 
@@ -702,13 +844,17 @@ def main(argv=None) -> int:
         by_name = {s.name: s for s in servers}
         print(f"servers: hello on :{by_name['hello'].port}, site on :{by_name['app'].port}")
 
-        residents, login_result = log_in_everyone(work, by_name["app"], database, settings)
-        print(f"logged in {len(residents)} residents through /login "
-              f"({login_result['rps']:.1f} logins/s, p50 {login_result['p50_ms']:.0f} ms)")
+        people, login_result = log_in_everyone(work, by_name["app"], database, settings)
+        kinds = Counter(p.kind for p in people)
+        print(f"logged in {kinds['resident']} residents, the staff user ×{kinds['staff']} and {kinds['helper']} "
+              f"helpers through /login ({login_result['rps']:.1f} logins/s, p50 {login_result['p50_ms']:.0f} ms)")
+        endpoints = build_endpoints(work, people, settings)
+        if any("board" in e.name or "pairings" in e.name for e in endpoints):
+            check_pairing_pages(work, people, by_name["app"])
 
         results = []
         signups_posted = 0
-        for endpoint in build_endpoints(work, residents, settings):
+        for endpoint in endpoints:
             server = by_name[endpoint.server]
             warmup = run_phase(endpoint, server, database, settings, settings.warmup)  # discarded
             result = run_phase(endpoint, server, database, settings, settings.duration)
@@ -724,6 +870,11 @@ def main(argv=None) -> int:
               f"(+{signups_now - work.counts['signups']:,}; POSTs answered 303 incl. warm-up: {signups_posted:,})")
         hello_rps = results[0]["rps"]
         print_table(results, hello_rps, settings.db)
+        # A row with other answers than the expected one is not a figure of that page: say so and fail.
+        failed = [r for r in results if r["ok"] != r["requests"]]
+        for r in failed:
+            print(f"ERROR: {r['endpoint']}: {r['requests'] - r['ok']} of {r['requests']} answers were not "
+                  f"{r['expected_status']}: {r['statuses']}")
         drift = results[-2]["rps"] / hello_rps - 1 if hello_rps else 0.0
         if abs(drift) > 0.15:
             print(f"WARNING: hello changed by {drift:+.0%} between the start and the end of the run.")
@@ -743,6 +894,9 @@ def main(argv=None) -> int:
             "signup_target_activities": work.eligible_activities,
             "signup_rows_after": signups_now,
             "signup_posts_303_incl_warmup": signups_posted,
+            "board_counts": work.board_counts,
+            "helpers_households": [len(h["head_names"]) for h in work.helpers],
+            "failed_endpoints": [r["endpoint"] for r in failed],
             "ratio_definition": "x_slower_than_hello = hello req/s / endpoint req/s (same run)",
             "results": results,
             "hello_drift": round(drift, 3),
@@ -753,7 +907,7 @@ def main(argv=None) -> int:
             "total_seconds": round(time.perf_counter() - total_started, 1),
         }, ensure_ascii=False, indent=2, default=str))
         print(f"\nresults written to {out.relative_to(ROOT)}; whole run {time.perf_counter() - total_started:.0f} s")
-        return 0
+        return 1 if failed else 0
     finally:
         for server in servers:
             server.stop()
