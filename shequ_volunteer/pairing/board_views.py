@@ -36,19 +36,29 @@ def read_filters(args: MultiDict) -> tuple[BoardFilters, str]:
                         ), show if show in BOARD_VIEWS else ""
 
 
+PAGE_SIZE = 50  # rows per page of a list: the counts stay whole, a phone gets a short page
+
+
 def board_context(board_query: str, **extra) -> dict:
     """The board for a query string (the page's own, or the one a quick visit form carried back)."""
-    filters, show = read_filters(MultiDict(parse_qsl(board_query)))
+    args = MultiDict(parse_qsl(board_query))
+    filters, show = read_filters(args)
     result = queries.board(board_scope(), utcnow(), filters)
-    def link_args(to_show: str) -> dict:
-        """The board's URL arguments for another list, keeping the filters (empty ones left out)."""
-        args = {"grid": filters.grid, "building": filters.building, "tier": filters.tier,
-                "helper": filters.helper_id or "", "show": to_show}
-        return {key: value for key, value in args.items() if value}
+    listed = result.lists[show] if show else result.rows
+    pages = max(1, -(-len(listed) // PAGE_SIZE))
+    page_text = args.get("page", "1")
+    page = min(int(page_text), pages) if page_text.isascii() and page_text.isdigit() and len(page_text) < 6 else 1
+    page = max(page, 1)
+    def link_args(to_show: str, to_page: int = 1) -> dict:
+        """The board's URL arguments for another list or page, keeping the filters (empty ones left out)."""
+        values = {"grid": filters.grid, "building": filters.building, "tier": filters.tier,
+                  "helper": filters.helper_id or "", "show": to_show, "page": to_page if to_page > 1 else ""}
+        return {key: value for key, value in values.items() if value}
 
     return {"board": result, "filters": filters, "show": show, "views": BOARD_VIEWS, "tiers": TIER_LABELS,
             "link_args": link_args,
-            "listed": result.lists[show] if show else result.rows, "board_query": board_query, **extra}
+            "listed": listed, "shown": listed[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "page": page,
+            "pages": pages, "board_query": board_query, **extra}
 
 
 @bp.get("/board")

@@ -101,11 +101,14 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
     today = to_local(now).date()
     week_start = today - timedelta(days=today.weekday())
+    # Aggregate only the households in scope: a helper's three must not cost a scan of every visit.
+    in_scope = (select(Pairing.household_id).join(Household, Household.id == Pairing.household_id)
+                .where(scope, _active(Pairing, today)).correlate(None))
     last_visit = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"),
                          func.max(Visit.visited_on).label("last_on"))
-                  .group_by(Visit.household_id).subquery())
+                  .where(Visit.household_id.in_(in_scope)).group_by(Visit.household_id).subquery())
     last_change = (select(HouseholdEvent.household_id, func.max(HouseholdEvent.happened_at).label("changed_at"))
-                   .group_by(HouseholdEvent.household_id).subquery())
+                   .where(HouseholdEvent.household_id.in_(in_scope)).group_by(HouseholdEvent.household_id).subquery())
     statement = (
         select(Household, Pairing, Team.name, last_visit.c.last_at, last_visit.c.last_on, last_change.c.changed_at)
         .join(Pairing, Pairing.household_id == Household.id)
