@@ -1,6 +1,7 @@
 """Households in need (帮扶对象), their pairings with helpers, and who looked at them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -20,7 +21,28 @@ CATEGORIES = {
 }
 
 
-class Household(db.Model):
+class HouseholdLabels:
+    """How a household is named on screens; shared by the model and the board's light rows."""
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS.get(self.tier, self.tier)
+
+    @property
+    def address(self) -> str:
+        """The full address for staff and helpers: 小区 楼栋 室, or the address outside the area."""
+        if self.outside_area:
+            return f"外地：{self.address_note}" if self.address_note else "外地"
+        parts = [self.estate, f"{self.building}号楼" if self.building else "", f"{self.room}室" if self.room else ""]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def place_label(self) -> str:
+        """楼栋 only: what a calendar or a helper's list may show."""
+        return "外地" if self.outside_area else f"{self.building}号楼" if self.building else self.estate
+
+
+class Household(HouseholdLabels, db.Model):
     """Only what visiting needs: no religion, no criminal history (PIPL: collect the minimum)."""
 
     __tablename__ = "households"
@@ -51,23 +73,6 @@ class Household(db.Model):
     def category_labels(self) -> list[str]:
         return [CATEGORIES[key] for key in self.categories.split(",") if key in CATEGORIES]
 
-    @property
-    def tier_label(self) -> str:
-        return TIER_LABELS.get(self.tier, self.tier)
-
-    @property
-    def address(self) -> str:
-        """The full address for staff and helpers: 小区 楼栋 室, or the address outside the area."""
-        if self.outside_area:
-            return f"外地：{self.address_note}" if self.address_note else "外地"
-        parts = [self.estate, f"{self.building}号楼" if self.building else "", f"{self.room}室" if self.room else ""]
-        return " ".join(part for part in parts if part)
-
-    @property
-    def place_label(self) -> str:
-        """楼栋 only: what a calendar or a helper's list may show."""
-        return "外地" if self.outside_area else f"{self.building}号楼" if self.building else self.estate
-
 
 class Pairing(db.Model):
     """A household paired with helpers (one or two volunteers) or a whole team."""
@@ -86,6 +91,33 @@ class Pairing(db.Model):
 
     def is_active(self, today: date) -> bool:
         return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+@dataclass(frozen=True)
+class HouseholdSummary(HouseholdLabels):
+    """The columns the board and calendars need, without loading a whole ORM object per row."""
+
+    id: int
+    head_name: str
+    grid: str
+    estate: str
+    building: str
+    room: str
+    outside_area: bool
+    address_note: str
+    tier: str
+    visit_interval_days: int | None
+    updated_at: datetime
+
+    COLUMNS = ("id", "head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "tier",
+               "visit_interval_days", "updated_at")
+
+
+@dataclass(frozen=True)
+class PairingSummary:
+    id: int
+    starts_on: date
+    team_id: int | None
 
 
 class PairingHelper(db.Model):

@@ -22,8 +22,10 @@ from .models import (
     Household,
     HouseholdAccess,
     HouseholdEvent,
+    HouseholdSummary,
     Pairing,
     PairingHelper,
+    PairingSummary,
     Visit,
 )
 
@@ -36,8 +38,8 @@ def _active(model, today: date) -> ColumnElement[bool]:
 
 @dataclass
 class BoardRow:
-    household: Household
-    pairing: Pairing
+    household: HouseholdSummary
+    pairing: PairingSummary
     team_name: str | None
     last_visit_at: datetime | None
     due: rules.Due
@@ -109,8 +111,10 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
                   .where(Visit.household_id.in_(in_scope)).group_by(Visit.household_id).subquery())
     last_change = (select(HouseholdEvent.household_id, func.max(HouseholdEvent.happened_at).label("changed_at"))
                    .where(HouseholdEvent.household_id.in_(in_scope)).group_by(HouseholdEvent.household_id).subquery())
+    household_columns = [getattr(Household, name) for name in HouseholdSummary.COLUMNS]
     statement = (
-        select(Household, Pairing, Team.name, last_visit.c.last_at, last_visit.c.last_on, last_change.c.changed_at)
+        select(*household_columns, Pairing.id, Pairing.starts_on, Pairing.team_id, Team.name,
+               last_visit.c.last_at, last_visit.c.last_on, last_change.c.changed_at)
         .join(Pairing, Pairing.household_id == Household.id)
         .outerjoin(Team, Team.id == Pairing.team_id)
         .outerjoin(last_visit, last_visit.c.household_id == Household.id)
@@ -118,8 +122,13 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
         .where(scope, _active(Pairing, today))
         .order_by(Household.id)
     )
+    width = len(household_columns)
     rows = []
-    for household, pairing, team_name, last_at, last_on, changed_at in db.session.execute(statement):
+    # Plain columns, not ORM objects: a community's whole board is thousands of rows.
+    for values in db.session.execute(statement):
+        household = HouseholdSummary(*values[:width])
+        pairing_id, starts_on, team_id, team_name, last_at, last_on, changed_at = values[width:]
+        pairing = PairingSummary(pairing_id, starts_on, team_id)
         schedule = rules.Schedule(
             tier=household.tier, interval_days=household.visit_interval_days, last_visit_at=last_at,
             paired_since=_start_moment(pairing.starts_on), major_change_at=changed_at)
