@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import DateTime, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import ColumnElement
 
@@ -43,11 +43,25 @@ class Window:
 
     def condition(self) -> ColumnElement[bool]:
         """Activities a feed of this day shows (the starts_at bound lets the index do the work)."""
-        return (
-            (Activity.ends_at >= self.since) & (Activity.starts_at >= self.since - MAX_DURATION)
-            & (Activity.starts_at < self.until)
-            & or_(Activity.status != STATUS_CANCELLED, Activity.cancelled_at >= self.cancelled_since)
-        )
+        return _window_condition(self.since, self.since - MAX_DURATION, self.until, self.cancelled_since)
+
+    def params(self) -> dict:
+        """Values for bound_window_condition(), for statements built once and run many times."""
+        return {"w_since": self.since, "w_since_start": self.since - MAX_DURATION, "w_until": self.until,
+                "w_cancelled": self.cancelled_since}
+
+
+def _window_condition(since, since_start, until, cancelled_since) -> ColumnElement[bool]:
+    return (
+        (Activity.ends_at >= since) & (Activity.starts_at >= since_start) & (Activity.starts_at < until)
+        & or_(Activity.status != STATUS_CANCELLED, Activity.cancelled_at >= cancelled_since)
+    )
+
+
+def bound_window_condition() -> ColumnElement[bool]:
+    """The window as bound parameters (see Window.params)."""
+    return _window_condition(*(bindparam(name, type_=DateTime) for name in
+                               ("w_since", "w_since_start", "w_until", "w_cancelled")))
 
 
 def is_multi_day(activity: Activity) -> bool:

@@ -5,9 +5,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, select, update
 
+from ..accounts.models import User
 from ..extensions import db
 from .models import FeedToken
 
@@ -28,16 +30,26 @@ def issue(user_id: int, kind: str, now: datetime, team_id: int | None = None) ->
     return secret
 
 
-def find(secret: str, kind: str) -> FeedToken | None:
-    """The live token for a secret from a URL, or None. The lookup is by hash (an index probe
-    that reveals nothing about near misses); the final comparison is constant-time."""
+@cache
+def _lookup():
+    # Built once: feeds are polled all day, and building a statement costs more than running it.
+    return (select(FeedToken, User).join(User, User.id == FeedToken.user_id)
+            .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String)))
+
+
+def find(secret: str, kind: str) -> tuple[FeedToken, User] | None:
+    """The live token for a secret from a URL and its owner, or None. The lookup is by hash (an
+    index probe that reveals nothing about near misses); the final comparison is constant-time."""
     if not secret or len(secret) > 100:
         return None
     wanted = hash_secret(secret)
-    token = db.session.scalar(select(FeedToken).where(FeedToken.secret_hash == wanted))
-    if token is None or token.revoked_at is not None or token.kind != kind:
+    found = db.session.execute(_lookup(), {"secret_hash": wanted}).first()
+    if found is None:
         return None
-    return token if hmac.compare_digest(token.secret_hash, wanted) else None
+    token, owner = found
+    if token.revoked_at is not None or token.kind != kind:
+        return None
+    return (token, owner) if hmac.compare_digest(token.secret_hash, wanted) else None
 
 
 def active(user_id: int) -> list[FeedToken]:

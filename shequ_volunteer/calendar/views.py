@@ -80,8 +80,7 @@ def _public_body(name: str, activities) -> bytes:
 @bp.get("/me/<secret>.ics")
 def personal_feed(secret: str):
     """我的日程 behind a secret link (calendar apps cannot log in)."""
-    token = tokens.find(secret, KIND_PERSONAL) or abort(404)
-    person = token_user(token)
+    _token, person = tokens.find(secret, KIND_PERSONAL) or abort(404)
     now = utcnow()
     return conditional_feed(
         validators.personal_validator(person.id, person.reminder_minutes, now, request.host),
@@ -93,9 +92,9 @@ def personal_feed(secret: str):
 @bp.get("/team-live/<secret>.ics")
 def team_live_feed(secret: str):
     """A leader's team calendar with the sign-up counts in each title."""
-    token = tokens.find(secret, KIND_TEAM) or abort(404)
+    token, person = tokens.find(secret, KIND_TEAM) or abort(404)
     team = db.session.get(Team, token.team_id) or abort(404)
-    if not may_have_team_feed(token_user(token), team):
+    if not may_have_team_feed(person, team):
         abort(404)  # no longer leads the team: the link stops working
     now = utcnow()
     return conditional_feed(
@@ -103,12 +102,6 @@ def team_live_feed(secret: str):
         lambda: build_calendar(f"{team.name}（报名人数）", private_feeds.team_events(
             team.id, now, uid_domain(), activity_url_builder()), PRODID),
         private=True)
-
-
-def token_user(token):
-    from ..accounts.models import User
-
-    return db.session.get(User, token.user_id)
 
 
 def may_have_team_feed(person, team: Team) -> bool:
