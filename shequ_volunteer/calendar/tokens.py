@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -30,14 +31,30 @@ def issue(user_id: int, kind: str, now: datetime, team_id: int | None = None) ->
     return secret
 
 
+@dataclass(frozen=True)
+class FeedOwner:
+    """What serving a secret feed needs to know, read as plain columns (no ORM objects)."""
+
+    token_id: int
+    kind: str
+    team_id: int | None
+    revoked_at: datetime | None
+    secret_hash: str
+    user_id: int
+    name: str
+    reminder_minutes: int | None
+
+
 @cache
 def _lookup():
     # Built once: feeds are polled all day, and building a statement costs more than running it.
-    return (select(FeedToken, User).join(User, User.id == FeedToken.user_id)
+    return (select(FeedToken.id, FeedToken.kind, FeedToken.team_id, FeedToken.revoked_at, FeedToken.secret_hash,
+                   User.id, User.name, User.reminder_minutes)
+            .join(User, User.id == FeedToken.user_id)
             .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String)))
 
 
-def find(secret: str, kind: str) -> tuple[FeedToken, User] | None:
+def find(secret: str, kind: str) -> FeedOwner | None:
     """The live token for a secret from a URL and its owner, or None. The lookup is by hash (an
     index probe that reveals nothing about near misses); the final comparison is constant-time."""
     if not secret or len(secret) > 100:
@@ -46,10 +63,10 @@ def find(secret: str, kind: str) -> tuple[FeedToken, User] | None:
     found = db.session.execute(_lookup(), {"secret_hash": wanted}).first()
     if found is None:
         return None
-    token, owner = found
-    if token.revoked_at is not None or token.kind != kind:
+    owner = FeedOwner(*found)
+    if owner.revoked_at is not None or owner.kind != kind:
         return None
-    return (token, owner) if hmac.compare_digest(token.secret_hash, wanted) else None
+    return owner if hmac.compare_digest(owner.secret_hash, wanted) else None
 
 
 def active(user_id: int) -> list[FeedToken]:

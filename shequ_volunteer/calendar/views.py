@@ -7,6 +7,7 @@ from typing import Callable
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_login import current_user
 
+from ..accounts.models import User
 from ..activities.models import Activity
 from ..communities.models import Community
 from ..extensions import db
@@ -80,21 +81,21 @@ def _public_body(name: str, activities) -> bytes:
 @bp.get("/me/<secret>.ics")
 def personal_feed(secret: str):
     """我的日程 behind a secret link (calendar apps cannot log in)."""
-    _token, person = tokens.find(secret, KIND_PERSONAL) or abort(404)
+    owner = tokens.find(secret, KIND_PERSONAL) or abort(404)
     now = utcnow()
     return conditional_feed(
-        validators.personal_validator(person.id, person.reminder_minutes, now, request.host),
-        lambda: build_calendar(f"{person.name}的日程", private_feeds.personal_events(
-            person.id, person.reminder_minutes, now, uid_domain(), activity_url_builder()), PRODID),
+        validators.personal_validator(owner.user_id, owner.reminder_minutes, now, request.host),
+        lambda: build_calendar(f"{owner.name}的日程", private_feeds.personal_events(
+            owner.user_id, owner.reminder_minutes, now, uid_domain(), activity_url_builder()), PRODID),
         private=True)
 
 
 @bp.get("/team-live/<secret>.ics")
 def team_live_feed(secret: str):
     """A leader's team calendar with the sign-up counts in each title."""
-    token, person = tokens.find(secret, KIND_TEAM) or abort(404)
-    team = db.session.get(Team, token.team_id) or abort(404)
-    if not may_have_team_feed(person, team):
+    owner = tokens.find(secret, KIND_TEAM) or abort(404)
+    team = db.session.get(Team, owner.team_id) or abort(404)
+    if not may_have_team_feed(db.session.get(User, owner.user_id), team):
         abort(404)  # no longer leads the team: the link stops working
     now = utcnow()
     return conditional_feed(
