@@ -97,7 +97,12 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        if response.status_code == 200 and response.mimetype == "text/calendar" and response.request.method != "HEAD":
+            from tests.support.ical_conformance import check_feed
+
+            check_feed(response.get_data())  # every feed the suite builds must conform
+        return response
 
 
 @pytest.fixture(scope="session")

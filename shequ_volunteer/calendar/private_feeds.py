@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 from ..activities.models import HOLDING_SEATS, SIGNUP_PENDING, Activity, Signup
 from ..extensions import db
 from ..pairing import queries as pairing_queries
-from ..pairing.rules import VisitState
+from ..pairing.rules import MAJOR_CHANGE_WITHIN, VisitState
 from ..teams.models import Team
 from ..timeutil import to_local
 from .feeds import Window, activity_event
@@ -62,22 +62,28 @@ def visit_events(user_id: int, now: datetime, uid_domain: str) -> list[Event]:
             start=start,
             end=start + timedelta(days=1),
             summary=("探访（已逾期）· " if overdue else "探访 · ") + row.household.place_label,
-            # Derived from the last change, so it rises whenever the due day can have moved.
-            sequence=int((stamp - EPOCH).total_seconds() // 60),
+            # Seconds since 2020 of the last change: it rises whenever the due day can have moved
+            # (and stays within a signed 32-bit integer until 2088).
+            sequence=int((stamp - EPOCH).total_seconds()),
             all_day=True,
         ))
     return events
 
 
 def _visit_stamp(row, overdue_today) -> datetime:
+    """The last moment anything that places this event changed. Every part only ever grows: the
+    time a visit was *logged* (a back-dated visit is logged now), when a change was reported, the
+    household's record, the pairing's start, and today while it is overdue."""
     moments = [row.household.updated_at, datetime.combine(row.pairing.starts_on, datetime.min.time())]
-    if row.last_visit_at:
-        moments.append(row.last_visit_at)
+    if row.last_logged_at:
+        moments.append(row.last_logged_at)
     if row.due.urgent_by:
-        moments.append(row.due.urgent_by - timedelta(hours=24))
+        moments.append(row.due.urgent_by - MAJOR_CHANGE_WITHIN)
     if overdue_today:
         moments.append(datetime.combine(overdue_today, datetime.min.time()) - timedelta(hours=8))
-    return max(moments).replace(microsecond=0)
+    latest = max(moments)
+    # Whole seconds, rounded up: a change later within the same second still raises the stamp.
+    return latest.replace(microsecond=0) + (timedelta(seconds=1) if latest.microsecond else timedelta())
 
 
 def counted_title(activity: Activity) -> str:

@@ -59,13 +59,13 @@ def _led_team(team_id: int) -> Team:
     return team
 
 
-@bp.get("/subscribe/teams/<int:team_id>")
+@bp.get("/subscribe/team-live/<int:team_id>")
 @login_required
 def subscribe_team(team_id: int):
     return _page(KIND_TEAM, _led_team(team_id))
 
 
-@bp.post("/subscribe/teams/<int:team_id>")
+@bp.post("/subscribe/team-live/<int:team_id>")
 @login_required
 def new_team_link(team_id: int):
     team = _led_team(team_id)

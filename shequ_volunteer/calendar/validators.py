@@ -33,10 +33,13 @@ def _latest(*moments) -> datetime | None:
 def _public_statement(by_team: bool):
     scope = Team.id == bindparam("scope_id", type_=Integer) if by_team else \
         Team.community_id == bindparam("scope_id", type_=Integer)
-    activities = (select(func.count(Activity.id).label("count"), func.max(Activity.updated_at).label("changed"))
+    activities = (select(func.count(Activity.id).label("count"))
                   .join(Team, Team.id == Activity.team_id).where(scope, bound_window_condition()).subquery())
+    # Over every activity, not only the window's: an edit that moves one out changes the feed too.
+    changed = (select(func.max(Activity.updated_at)).join(Team, Team.id == Activity.team_id).where(scope)
+               .scalar_subquery())
     renamed = select(func.max(Team.updated_at)).where(scope).scalar_subquery()
-    return select(activities.c.count, activities.c.changed, renamed.label("renamed"))
+    return select(activities.c.count, changed.label("changed"), renamed.label("renamed"))
 
 
 def public_validator(now: datetime, host: str, community_id: int | None = None,
@@ -47,7 +50,7 @@ def public_validator(now: datetime, host: str, community_id: int | None = None,
     ).one()
     day = to_local(now).date()
     return Validator.of(("public", community_id, team_id, day, host, count, changed, renamed),
-                        _latest(changed, renamed))
+                        _latest(changed, renamed, _midnight(day)))
 
 
 def _active(model, today) -> object:
@@ -58,14 +61,17 @@ def _active(model, today) -> object:
 def _personal_statement():
     user = bindparam("user_id", type_=Integer)
     today = bindparam("today", type_=Date)
+    in_window = bound_window_condition()
+    # Counts within the window; last changes over all the person's sign-ups, so an edit that moves an
+    # activity out of the window still moves Last-Modified.
     signups = (
-        select(func.count(Signup.id).label("count"),
-               func.count(Signup.id).filter(Signup.status.in_(HOLDING_SEATS)).label("holding"),
+        select(func.count(Signup.id).filter(in_window).label("count"),
+               func.count(Signup.id).filter(in_window, Signup.status.in_(HOLDING_SEATS)).label("holding"),
                func.max(Signup.updated_at).label("signup_changed"),
                func.max(Activity.updated_at).label("activity_changed"),
                func.max(Team.updated_at).label("renamed"))
         .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
-        .where(Signup.user_id == user, bound_window_condition()).subquery()
+        .where(Signup.user_id == user).subquery()
     )
     helping = (select(Pairing.household_id).join(PairingHelper, PairingHelper.pairing_id == Pairing.id)
                .where(PairingHelper.user_id == user, _active(PairingHelper, today), _active(Pairing, today)))
@@ -86,24 +92,26 @@ def personal_validator(user_id: int, reminder: int | None, now: datetime, host: 
     today = to_local(now).date()
     row = tuple(db.session.execute(_personal_statement(),
                                    {"user_id": user_id, "today": today, **Window.of(now).params()}).one())
-    signup_changed, activity_changed, renamed, households, household_changed = row[2], row[3], row[4], row[5], row[6]
+    signup_changed, activity_changed, renamed, household_changed = row[2], row[3], row[4], row[6]
     visit_logged, changed_at = row[8], row[10]
     # A major change turns from due to overdue 24 hours later, within a day.
     change_expired = changed_at is not None and now > changed_at + MAJOR_CHANGE_WITHIN
     parts = ("personal", user_id, reminder, today, host, row, change_expired)
     return Validator.of(parts, _latest(signup_changed, activity_changed, renamed, household_changed, visit_logged,
-                                       changed_at, _midnight(today) if households else None))
+                                       changed_at, _midnight(today)))
 
 
 @cache
 def _team_statement():
     team = bindparam("team_id", type_=Integer)
-    activities = (select(func.count(Activity.id).label("count"), func.max(Activity.updated_at).label("changed"))
+    activities = (select(func.count(Activity.id).label("count"))
                   .where(Activity.team_id == team, bound_window_condition()).subquery())
+    changed = select(func.max(Activity.updated_at)).where(Activity.team_id == team).scalar_subquery()
     signups = (select(func.max(Signup.updated_at)).join(Activity, Activity.id == Signup.activity_id)
                .where(Activity.team_id == team, bound_window_condition()).scalar_subquery())
     renamed = select(Team.updated_at).where(Team.id == team).scalar_subquery()
-    return select(activities.c.count, activities.c.changed, signups.label("signup_changed"), renamed.label("renamed"))
+    return select(activities.c.count, changed.label("changed"), signups.label("signup_changed"),
+                  renamed.label("renamed"))
 
 
 def team_live_validator(team_id: int, now: datetime, host: str) -> Validator:
@@ -111,10 +119,11 @@ def team_live_validator(team_id: int, now: datetime, host: str) -> Validator:
         _team_statement(), {"team_id": team_id, **Window.of(now).params()}).one()
     day = to_local(now).date()
     return Validator.of(("team", team_id, day, host, count, activity_changed, signup_changed, renamed),
-                        _latest(activity_changed, signup_changed, renamed))
+                        _latest(activity_changed, signup_changed, renamed, _midnight(day)))
 
 
 def _midnight(today: date) -> datetime:
-    """The start of today in Shanghai, as naive UTC: overdue visits move to today's date."""
+    """The start of today in Shanghai, as naive UTC. The window moves at midnight (events enter
+    and leave it, overdue visits move to the new day), so Last-Modified is never older."""
     return datetime(today.year, today.month, today.day) - timedelta(hours=8)
 

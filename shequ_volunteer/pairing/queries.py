@@ -44,6 +44,7 @@ class BoardRow:
     last_visit_at: datetime | None
     due: rules.Due
     visited_this_week: bool
+    last_logged_at: datetime | None = None  # when the latest visit was written down (visits may be back-dated)
     helpers: list[tuple[int, str]] = field(default_factory=list)  # (user id, name)
 
     @property
@@ -107,14 +108,14 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     in_scope = (select(Pairing.household_id).join(Household, Household.id == Pairing.household_id)
                 .where(scope, _active(Pairing, today)).correlate(None))
     last_visit = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"),
-                         func.max(Visit.visited_on).label("last_on"))
+                         func.max(Visit.visited_on).label("last_on"), func.max(Visit.created_at).label("logged_at"))
                   .where(Visit.household_id.in_(in_scope)).group_by(Visit.household_id).subquery())
     last_change = (select(HouseholdEvent.household_id, func.max(HouseholdEvent.happened_at).label("changed_at"))
                    .where(HouseholdEvent.household_id.in_(in_scope)).group_by(HouseholdEvent.household_id).subquery())
     household_columns = [getattr(Household, name) for name in HouseholdSummary.COLUMNS]
     statement = (
         select(*household_columns, Pairing.id, Pairing.starts_on, Pairing.team_id, Team.name,
-               last_visit.c.last_at, last_visit.c.last_on, last_change.c.changed_at)
+               last_visit.c.last_at, last_visit.c.last_on, last_visit.c.logged_at, last_change.c.changed_at)
         .join(Pairing, Pairing.household_id == Household.id)
         .outerjoin(Team, Team.id == Pairing.team_id)
         .outerjoin(last_visit, last_visit.c.household_id == Household.id)
@@ -127,13 +128,14 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     # Plain columns, not ORM objects: a community's whole board is thousands of rows.
     for values in db.session.execute(statement):
         household = HouseholdSummary(*values[:width])
-        pairing_id, starts_on, team_id, team_name, last_at, last_on, changed_at = values[width:]
+        pairing_id, starts_on, team_id, team_name, last_at, last_on, logged_at, changed_at = values[width:]
         pairing = PairingSummary(pairing_id, starts_on, team_id)
         schedule = rules.Schedule(
             tier=household.tier, interval_days=household.visit_interval_days, last_visit_at=last_at,
             paired_since=_start_moment(pairing.starts_on), major_change_at=changed_at)
         rows.append(BoardRow(household, pairing, team_name, last_at, rules.next_due(schedule, now),
-                             visited_this_week=last_on is not None and last_on >= week_start))
+                             visited_this_week=last_on is not None and last_on >= week_start,
+                             last_logged_at=logged_at))
     helpers = db.session.execute(
         select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
         .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)

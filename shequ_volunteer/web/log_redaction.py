@@ -6,7 +6,8 @@ import logging
 import re
 
 FEED_SECRET = re.compile(r"(/calendar/(?:me|team-live)/)[A-Za-z0-9_-]+")
-ACCESS_LOGGERS = ("gunicorn.access", "gunicorn.error", "werkzeug")
+# Access logs, and the app's own logger: Flask logs "Exception on /calendar/me/… [GET]".
+LOGGERS = ("gunicorn.access", "gunicorn.error", "werkzeug", "shequ_volunteer", "flask.app")
 
 
 def redact(text: str) -> str:
@@ -22,7 +23,7 @@ class RedactFeedSecrets(logging.Filter):
 
 
 def install() -> None:
-    for name in ACCESS_LOGGERS:
+    for name in LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactFeedSecrets) for f in logger.filters):
             logger.addFilter(RedactFeedSecrets())
