@@ -1,0 +1,275 @@
+"""Every figure of the statistics page, each defined once.
+
+A figure is its *records* — one SELECT with a `team_id` column — and an aggregate over them.
+The page's numbers, the per-team table, the "records behind" lists, the ledgers and the
+certificate all come from these definitions, so no count exists twice.
+
+Definitions (the issue left them to us; the README repeats them):
+- 活动场次 held: not cancelled, started within the period (Shanghai dates) and before now.
+- 参与人次: the seats of confirmed sign-ups of held activities, except those marked 缺席 or 请假
+  (a household sign-up "我和老伴" is 2 人次); waiting, pending, declined, withdrawn do not count.
+- 参与人数: distinct people among those sign-ups (a companion is not a registered person).
+- 服务时长: attended activities of the person's own team (the leader's correction if any, else the
+  activity's length for 出席/迟到) plus approved 补录, dated by the activity's day or the 补录 date.
+- 志愿者 / 队伍: approved members and teams as of the period's last day; 新增队员: approved within it.
+- 结对户数: households with a pairing active on the period's last day; 探访次数: visits dated within it;
+  探访及时率: of those households, the ones not overdue at the end of the period (pairing.rules).
+- 跟进事项: follow-ups opened within the period, and closed within it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import DateTime, Integer, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from ..accounts.models import User
+from ..activities.models import SIGNUP_CONFIRMED, STATUS_CANCELLED, Activity, Signup
+from ..extensions import db
+from ..hours.models import APPROVED, KIND_CLAIM, HoursEntry
+from ..hours.rules import ATTENDED
+from ..pairing import rules as visit_rules
+from ..pairing.models import FollowUp, Household, Pairing, Visit
+from ..teams.models import MEMBER_APPROVED, Membership, Team
+from ..timeutil import from_local
+from .periods import Period
+
+NOT_THERE = ("absent", "leave")
+
+
+class minutes_between(FunctionElement):
+    """Whole minutes from one timestamp column to another, in each database's own words."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(minutes_between, "sqlite")
+def _minutes_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return (f"CAST(ROUND((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
+            f" * 1440) AS INTEGER)")
+
+
+@compiles(minutes_between, "postgresql")
+def _minutes_postgresql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    seconds = f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+    return f"CAST(ROUND({seconds} / 60) AS INTEGER)"
+
+
+class noon_in_shanghai(FunctionElement):
+    """A date column as the naive-UTC moment of noon that day in Shanghai (04:00 UTC)."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(noon_in_shanghai, "sqlite")
+def _noon_sqlite(element, compiler, **kw):
+    (day,) = list(element.clauses)
+    return f"datetime({compiler.process(day, **kw)}, '+4 hours')"
+
+
+@compiles(noon_in_shanghai, "postgresql")
+def _noon_postgresql(element, compiler, **kw):
+    (day,) = list(element.clauses)
+    return f"(CAST({compiler.process(day, **kw)} AS TIMESTAMP) + INTERVAL '4 hours')"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period as the naive-UTC bounds activities are stored in, and the moment it is seen from."""
+
+    period: Period
+    now: datetime
+
+    @property
+    def since(self) -> datetime:
+        return from_local(datetime.combine(self.period.start, datetime.min.time()))
+
+    @property
+    def until(self) -> datetime:  # exclusive
+        return from_local(datetime.combine(self.period.end + timedelta(days=1), datetime.min.time()))
+
+    @property
+    def seen_until(self) -> datetime:
+        """Nothing after now has happened yet."""
+        return min(self.until, self.now)
+
+
+def held(window: Window) -> ColumnElement[bool]:
+    return and_(Activity.status != STATUS_CANCELLED, Activity.starts_at >= window.since,
+                Activity.starts_at < window.seen_until)
+
+
+def activities_records(community_id: int, window: Window):
+    return (select(Activity.team_id, Activity.id, Activity.title, Activity.starts_at, Team.name.label("team"))
+            .join(Team, Team.id == Activity.team_id).where(Team.community_id == community_id, held(window)))
+
+
+def participation_records(community_id: int, window: Window):
+    return (select(Activity.team_id, Signup.id, Signup.user_id, Signup.seats, User.name, Activity.title,
+                   Activity.starts_at)
+            .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
+            .join(User, User.id == Signup.user_id)
+            .where(Team.community_id == community_id, held(window), Signup.status == SIGNUP_CONFIRMED,
+                   or_(Signup.attendance.is_(None), Signup.attendance.not_in(NOT_THERE))))
+
+
+def attendance_minutes() -> ColumnElement[int]:
+    """hours.rules.attended_minutes in SQL: the correction, else the length when there."""
+    return case((Signup.service_minutes.is_not(None), Signup.service_minutes),
+                (Signup.attendance.in_(ATTENDED), minutes_between(Activity.starts_at, Activity.ends_at)),
+                else_=0)
+
+
+def hours_records(community_id: int, window: Window, user_id: int | None = None):
+    """Service-hours lines: attendances of a team's own members, and approved 补录."""
+    own_team = (select(Membership.id).where(Membership.team_id == Activity.team_id,
+                                            Membership.user_id == Signup.user_id,
+                                            Membership.status == MEMBER_APPROVED).exists())
+    attended = (
+        select(Activity.team_id.label("team_id"), Signup.user_id.label("user_id"),
+               Activity.starts_at.label("served_at"), Activity.title.label("title"),
+               attendance_minutes().label("minutes"), literal("签到").label("source"))
+        .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
+        .where(Team.community_id == community_id, Signup.status == SIGNUP_CONFIRMED, held(window), own_team,
+               or_(Signup.attendance.in_(ATTENDED), Signup.service_minutes.is_not(None)))
+    )
+    # A 补录 date is a Shanghai date; noon of it keeps it inside the same day in UTC terms.
+    claimed = (
+        select(HoursEntry.team_id.label("team_id"), HoursEntry.user_id.label("user_id"),
+               noon_in_shanghai(HoursEntry.served_on).label("served_at"),
+               HoursEntry.note.label("title"), HoursEntry.minutes.label("minutes"), literal("补录").label("source"))
+        .join(Team, Team.id == HoursEntry.team_id)
+        .where(Team.community_id == community_id, HoursEntry.kind == KIND_CLAIM, HoursEntry.status == APPROVED,
+               HoursEntry.served_on >= window.period.start, HoursEntry.served_on <= window.period.end)
+    )
+    if user_id is not None:
+        attended = attended.where(Signup.user_id == user_id)
+        claimed = claimed.where(HoursEntry.user_id == user_id)
+    return union_all(attended, claimed)
+
+
+def _approved_by(moment: datetime) -> ColumnElement[bool]:
+    return and_(Membership.status == MEMBER_APPROVED,
+                func.coalesce(Membership.decided_at, Membership.created_at) < moment)
+
+
+def volunteer_records(community_id: int, window: Window):
+    return (select(Membership.team_id, Membership.user_id, User.name, Team.name.label("team"))
+            .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
+            .where(Team.community_id == community_id, _approved_by(window.until)))
+
+
+def team_records(community_id: int, window: Window):
+    return (select(Team.id.label("team_id"), Team.name, Team.kind)
+            .where(Team.community_id == community_id, Team.created_at < window.until))
+
+
+def new_member_records(community_id: int, window: Window):
+    joined = func.coalesce(Membership.decided_at, Membership.created_at)
+    return (select(Membership.team_id, Membership.user_id, User.name, joined.label("joined_at"))
+            .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
+            .where(Team.community_id == community_id, Membership.status == MEMBER_APPROVED,
+                   joined >= window.since, joined < window.until))
+
+
+def _paired_on_last_day(window: Window) -> ColumnElement[bool]:
+    last = window.period.end
+    return and_(Pairing.starts_on <= last, or_(Pairing.ends_on.is_(None), Pairing.ends_on >= last))
+
+
+def household_records(community_id: int, window: Window):
+    return (select(Pairing.team_id, Pairing.household_id, Household.head_name, Household.building,
+                   Household.tier, Household.visit_interval_days, Pairing.starts_on)
+            .join(Household, Household.id == Pairing.household_id)
+            .where(Household.community_id == community_id, _paired_on_last_day(window)))
+
+
+def visit_records(community_id: int, window: Window):
+    return (select(Pairing.team_id, Visit.id, Visit.household_id, Household.head_name, Visit.visited_on, Visit.way)
+            .join(Household, Household.id == Visit.household_id).outerjoin(Pairing, Pairing.id == Visit.pairing_id)
+            .where(Household.community_id == community_id, Visit.visited_on >= window.period.start,
+                   Visit.visited_on <= window.period.end))
+
+
+def _follow_up_records(moment, community_id: int, window: Window):
+    # The team of the household's latest pairing, for the per-team table.
+    team = (select(Pairing.team_id).where(Pairing.household_id == FollowUp.household_id)
+            .order_by(Pairing.id.desc()).limit(1).correlate(FollowUp).scalar_subquery())
+    return (select(team.label("team_id"), FollowUp.id, Household.head_name, FollowUp.reason, FollowUp.status)
+            .join(Household, Household.id == FollowUp.household_id)
+            .where(FollowUp.community_id == community_id, moment >= window.since, moment < window.until))
+
+
+def opened_records(community_id: int, window: Window):
+    return _follow_up_records(FollowUp.opened_at, community_id, window)
+
+
+def closed_records(community_id: int, window: Window):
+    return _follow_up_records(FollowUp.closed_at, community_id, window)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str
+    records: Callable
+    aggregate: Callable  # records subquery → aggregate column
+
+    def value(self, community_id: int, window: Window, by_team: bool = False):
+        rows = self.records(community_id, window).subquery()
+        if by_team:
+            statement = select(rows.c.team_id, self.aggregate(rows)).select_from(rows).group_by(rows.c.team_id)
+            return {team_id: _number(value) for team_id, value in db.session.execute(statement)}
+        return _number(db.session.scalar(select(self.aggregate(rows)).select_from(rows)))
+
+
+def _number(value):
+    return 0 if value is None else value
+
+
+def _count(rows):
+    return func.count()
+
+
+FIGURES = [
+    Figure("activities", "活动场次", "场", activities_records, _count),
+    Figure("person_times", "参与人次", "人次", participation_records, lambda rows: func.sum(rows.c.seats)),
+    Figure("participants", "参与人数", "人", participation_records, lambda rows: func.count(rows.c.user_id.distinct())),
+    Figure("teams", "志愿者队伍", "支", team_records, _count),
+    Figure("volunteers", "志愿者", "人", volunteer_records, lambda rows: func.count(rows.c.user_id.distinct())),
+    Figure("new_members", "新增队员", "人", new_member_records, _count),
+    Figure("hours", "服务时长", "小时", hours_records, lambda rows: func.sum(rows.c.minutes)),
+    Figure("households", "结对户数", "户", household_records, lambda rows: func.count(rows.c.household_id.distinct())),
+    Figure("visits", "探访次数", "次", visit_records, _count),
+    Figure("follow_ups_opened", "新增跟进", "件", opened_records, _count),
+    Figure("follow_ups_closed", "办结跟进", "件", closed_records, _count),
+]
+BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+def coverage(community_id: int, window: Window) -> tuple[int, int]:
+    """探访及时率: (households not overdue at the end of the period, households paired then)."""
+    end_moment = min(window.until, window.now)
+    paired = household_records(community_id, window).subquery()
+    last_visits = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"))
+                   .where(Visit.household_id.in_(select(paired.c.household_id)), Visit.visited_at < end_moment)
+                   .group_by(Visit.household_id).subquery())
+    rows = db.session.execute(
+        select(paired.c.tier, paired.c.visit_interval_days, paired.c.starts_on, last_visits.c.last_at)
+        .outerjoin(last_visits, last_visits.c.household_id == paired.c.household_id))
+    on_time = total = 0
+    for tier, interval, starts_on, last_at in rows:
+        schedule = visit_rules.Schedule(tier=tier, interval_days=interval, last_visit_at=last_at,
+                                        paired_since=datetime.combine(starts_on, datetime.min.time()) - timedelta(
+                                            hours=8))
+        total += 1
+        on_time += visit_rules.next_due(schedule, end_moment).state != visit_rules.VisitState.OVERDUE
+    return on_time, total
