@@ -86,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .pairing.views import bp as pairing_bp
+    from .reports.views import bp as reports_bp
     from .rooms.views import bp as rooms_bp
     from .teams.views import bp as teams_bp
     from .web.routing import IdConverter
 
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp):
+    for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,66 @@
+"""统计: the figures of a period with last year's, per team, charts, and the records behind each."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+from flask_login import login_required
+
+from ..extensions import db
+from ..timeutil import to_local, utcnow
+from ..web.auth import current_actor
+from ..web.htmx import render_page
+from . import figures, statistics
+from .periods import PeriodError, month, parse
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+KINDS = {"month": "月", "quarter": "季度", "year": "年", "range": "起止日期", "asof": "截止某日"}
+RECORD_LABELS = {"team_id": None, "id": None, "user_id": None, "household_id": None, "title": "活动/事项",
+                 "starts_at": "时间", "team": "队伍", "name": "姓名", "seats": "人数", "head_name": "帮扶对象",
+                 "building": "楼栋", "tier": "等级", "visit_interval_days": None, "starts_on": "结对开始",
+                 "visited_on": "探访日期", "way": "方式", "reason": "事由", "status": "状态", "kind": "类型",
+                 "joined_at": "入队时间", "served_at": "日期", "minutes": "分钟", "source": "来源"}
+
+
+def staff_community() -> int:
+    actor = current_actor()
+    if not actor.is_staff:
+        abort(404)
+    return actor.community_id
+
+
+def requested_period():
+    """The period the form asks for (this month when it asks for none) and the typed values."""
+    args = request.args
+    typed = {key: args.get(key, "")[:20] for key in ("kind", "value", "start", "end")}
+    if not typed["kind"]:
+        today = to_local(utcnow()).date()
+        return month(today.year, today.month), typed, None
+    try:
+        return parse(typed["kind"], typed["value"], typed["start"], typed["end"]), typed, None
+    except PeriodError as error:
+        return None, typed, str(error)
+
+
+@bp.get("")
+@login_required
+def index():
+    community_id = staff_community()
+    period, typed, error = requested_period()
+    report = statistics.build(community_id, period, utcnow()) if period else None
+    return render_page("reports/index.html", "report", status=422 if error else 200, report=report, typed=typed,
+                       error=error, kinds=KINDS, query=request.query_string.decode("ascii", "replace"))
+
+
+@bp.get("/records/<key>")
+@login_required
+def records(key: str):
+    community_id = staff_community()
+    figure = figures.BY_KEY.get(key) or abort(404)
+    period, typed, error = requested_period()
+    if error:
+        abort(404)
+    rows = [row._asdict() for row in db.session.execute(
+        figure.records(community_id, figures.Window(period, utcnow())).limit(2000))]
+    columns = [name for name in (rows[0] if rows else {}) if RECORD_LABELS.get(name, name)]
+    return render_page("reports/records.html", figure=figure, period=period, rows=rows, columns=columns,
+                       labels=RECORD_LABELS, query=request.query_string.decode("ascii", "replace"))

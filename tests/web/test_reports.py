@@ -1,0 +1,63 @@
+"""统计 page: the same numbers as the figure definitions, the records behind them, access, bad periods."""
+import re
+
+import pytest
+
+from shequ_volunteer.reports import figures
+from shequ_volunteer.reports.periods import month
+from shequ_volunteer.timeutil import utcnow
+from tests import factories as f
+from tests.services.test_report_figures import world  # noqa: F401 (the hand-built community)
+
+from .helpers import HX, text
+
+NOVEMBER = "/reports?kind=month&value=2026-11"
+
+
+def staff_client(app, home):
+    client = app.test_client()
+    f.login(client, f.staff(home, "统计员"))
+    return client
+
+
+def test_page_shows_the_figures_and_last_year(app, world):  # noqa: F811
+    home, *_ = world
+    body = text(staff_client(app, home).get(NOVEMBER))
+    assert "2026年11月" in body
+    shown = dict(re.findall(r'id="figure-(\w+)">([^<]+)<', body))
+    assert shown["activities"] == "3场" and shown["person_times"] == "7人次" and shown["participants"] == "4人"
+    assert shown["hours"] == "7.2小时" and shown["coverage"] == "1/2户"  # 435 minutes
+    assert "<svg" in body and "各队参与人次" in body
+
+
+def test_records_behind_a_figure_match_it(app, world):  # noqa: F811
+    home, *_ = world
+    client = staff_client(app, home)
+    body = text(client.get("/reports/records/activities?kind=month&value=2026-11"))
+    expected = figures.BY_KEY["activities"].value(home.id, figures.Window(month(2026, 11), utcnow()))
+    assert body.count("<tr>") - 1 == expected == 3
+    assert client.get("/reports/records/nothing?kind=month&value=2026-11").status_code == 404
+
+
+@pytest.mark.parametrize("query, message", [
+    ("kind=month&value=2026-13", "月份请写成"), ("kind=range&start=2026-11-30&end=2026-11-01", "不能早于"),
+    ("kind=asof&value=abc", "正确的日期"), ("kind=year&value=1999", "2000到2099"), ("kind=bogus", "请选择"),
+])
+def test_bad_periods_get_a_message(app, world, query, message):  # noqa: F811
+    home, *_ = world
+    client = staff_client(app, home)
+    response = client.get(f"/reports?{query}")
+    assert response.status_code == 422 and message in text(response)
+    fragment = client.get(f"/reports?{query}", headers=HX)
+    assert fragment.status_code == 422 and "<html" not in text(fragment)
+
+
+def test_only_staff_of_the_community_see_reports(app, world):  # noqa: F811
+    home, youth, _science = world
+    leader = f.user(home, "队长")
+    f.member(youth, leader, leader=True)
+    for person in (f.user(home, "居民"), leader, f.staff(f.community("光明社区"), "外社工")):
+        client = app.test_client()
+        f.login(client, person)
+        assert client.get(NOVEMBER).status_code == 404 or "3场" not in text(client.get(NOVEMBER))
+    assert app.test_client().get(NOVEMBER).status_code == 302
