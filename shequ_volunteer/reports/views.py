@@ -64,3 +64,6 @@ def records(key: str):
     columns = [name for name in (rows[0] if rows else {}) if RECORD_LABELS.get(name, name)]
     return render_page("reports/records.html", figure=figure, period=period, rows=rows, columns=columns,
                        labels=RECORD_LABELS, query=request.query_string.decode("ascii", "replace"))
+
+
+from . import certificates, ledger  # noqa: E402,F401,I001  (their routes are on this blueprint)

@@ -1,0 +1,1 @@
+"""台账: the Excel ledgers, one fixed layout for every community (routes on reports.bp)."""
