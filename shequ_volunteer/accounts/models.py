@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
         return self.role == ROLE_STAFF
 
     @property
+    def is_viewer(self) -> bool:
+        """街道 viewer: read-only aggregates of every community of the 街道."""
+        return self.role == ROLE_VIEWER
+
+    @property
     def can_log_in(self) -> bool:
         """False for people the community registered on their behalf (no password yet)."""
         return bool(self.password_hash)

@@ -101,6 +101,13 @@ class Window:
         return min(self.until, self.now)
 
 
+def in_communities(column, community_id) -> ColumnElement[bool]:
+    """One community, or several (a 街道's totals count a person once across its communities)."""
+    if isinstance(community_id, (list, tuple, set, frozenset)):
+        return column.in_(list(community_id))
+    return column == community_id
+
+
 def held(window: Window) -> ColumnElement[bool]:
     return and_(Activity.status != STATUS_CANCELLED, Activity.starts_at >= window.since,
                 Activity.starts_at < window.seen_until)
@@ -108,7 +115,8 @@ def held(window: Window) -> ColumnElement[bool]:
 
 def activities_records(community_id: int, window: Window):
     return (select(Activity.team_id, Activity.id, Activity.title, Activity.starts_at, Team.name.label("team"))
-            .join(Team, Team.id == Activity.team_id).where(Team.community_id == community_id, held(window)))
+            .join(Team, Team.id == Activity.team_id)
+            .where(in_communities(Team.community_id, community_id), held(window)))
 
 
 def participation_records(community_id: int, window: Window):
@@ -116,7 +124,7 @@ def participation_records(community_id: int, window: Window):
                    Activity.starts_at)
             .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
             .join(User, User.id == Signup.user_id)
-            .where(Team.community_id == community_id, held(window), Signup.status == SIGNUP_CONFIRMED,
+            .where(in_communities(Team.community_id, community_id), held(window), Signup.status == SIGNUP_CONFIRMED,
                    or_(Signup.attendance.is_(None), Signup.attendance.not_in(NOT_THERE))))
 
 
@@ -137,8 +145,8 @@ def hours_records(community_id: int, window: Window, user_id: int | None = None)
                Activity.starts_at.label("served_at"), Activity.title.label("title"),
                attendance_minutes().label("minutes"), literal("签到").label("source"))
         .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
-        .where(Team.community_id == community_id, Signup.status == SIGNUP_CONFIRMED, held(window), own_team,
-               or_(Signup.attendance.in_(ATTENDED), Signup.service_minutes.is_not(None)))
+        .where(in_communities(Team.community_id, community_id), Signup.status == SIGNUP_CONFIRMED, held(window),
+               own_team, or_(Signup.attendance.in_(ATTENDED), Signup.service_minutes.is_not(None)))
     )
     # A 补录 date is a Shanghai date; noon of it keeps it inside the same day in UTC terms.
     claimed = (
@@ -146,8 +154,9 @@ def hours_records(community_id: int, window: Window, user_id: int | None = None)
                noon_in_shanghai(HoursEntry.served_on).label("served_at"),
                HoursEntry.note.label("title"), HoursEntry.minutes.label("minutes"), literal("补录").label("source"))
         .join(Team, Team.id == HoursEntry.team_id)
-        .where(Team.community_id == community_id, HoursEntry.kind == KIND_CLAIM, HoursEntry.status == APPROVED,
-               HoursEntry.served_on >= window.period.start, HoursEntry.served_on <= window.period.end)
+        .where(in_communities(Team.community_id, community_id), HoursEntry.kind == KIND_CLAIM,
+               HoursEntry.status == APPROVED, HoursEntry.served_on >= window.period.start,
+               HoursEntry.served_on <= window.period.end)
     )
     if user_id is not None:
         attended = attended.where(Signup.user_id == user_id)
@@ -163,19 +172,19 @@ def _approved_by(moment: datetime) -> ColumnElement[bool]:
 def volunteer_records(community_id: int, window: Window):
     return (select(Membership.team_id, Membership.user_id, User.name, Team.name.label("team"))
             .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
-            .where(Team.community_id == community_id, _approved_by(window.until)))
+            .where(in_communities(Team.community_id, community_id), _approved_by(window.until)))
 
 
 def team_records(community_id: int, window: Window):
     return (select(Team.id.label("team_id"), Team.name, Team.kind)
-            .where(Team.community_id == community_id, Team.created_at < window.until))
+            .where(in_communities(Team.community_id, community_id), Team.created_at < window.until))
 
 
 def new_member_records(community_id: int, window: Window):
     joined = func.coalesce(Membership.decided_at, Membership.created_at)
     return (select(Membership.team_id, Membership.user_id, User.name, joined.label("joined_at"))
             .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
-            .where(Team.community_id == community_id, Membership.status == MEMBER_APPROVED,
+            .where(in_communities(Team.community_id, community_id), Membership.status == MEMBER_APPROVED,
                    joined >= window.since, joined < window.until))
 
 
@@ -188,13 +197,13 @@ def household_records(community_id: int, window: Window):
     return (select(Pairing.team_id, Pairing.household_id, Household.head_name, Household.building,
                    Household.tier, Household.visit_interval_days, Pairing.starts_on)
             .join(Household, Household.id == Pairing.household_id)
-            .where(Household.community_id == community_id, _paired_on_last_day(window)))
+            .where(in_communities(Household.community_id, community_id), _paired_on_last_day(window)))
 
 
 def visit_records(community_id: int, window: Window):
     return (select(Pairing.team_id, Visit.id, Visit.household_id, Household.head_name, Visit.visited_on, Visit.way)
             .join(Household, Household.id == Visit.household_id).outerjoin(Pairing, Pairing.id == Visit.pairing_id)
-            .where(Household.community_id == community_id, Visit.visited_on >= window.period.start,
+            .where(in_communities(Household.community_id, community_id), Visit.visited_on >= window.period.start,
                    Visit.visited_on <= window.period.end))
 
 
@@ -204,7 +213,7 @@ def _follow_up_records(moment, community_id: int, window: Window):
             .order_by(Pairing.id.desc()).limit(1).correlate(FollowUp).scalar_subquery())
     return (select(team.label("team_id"), FollowUp.id, Household.head_name, FollowUp.reason, FollowUp.status)
             .join(Household, Household.id == FollowUp.household_id)
-            .where(FollowUp.community_id == community_id, moment >= window.since, moment < window.until))
+            .where(in_communities(FollowUp.community_id, community_id), moment >= window.since, moment < window.until))
 
 
 def opened_records(community_id: int, window: Window):

@@ -66,3 +66,22 @@ def build(community_id: int, period: Period, now: datetime) -> Report:
             (piece.label, activities.value(community_id, figures.Window(piece, now))) for piece in months], "场"))
     return Report(period, lines, figures.coverage(community_id, window), figures.coverage(community_id, last),
                   teams, pictures)
+
+
+@dataclass
+class StreetRow:
+    name: str
+    values: dict
+    coverage: tuple[int, int]
+
+
+def street(community_ids: list[int], names: dict[int, str], period: Period, now: datetime) -> list[StreetRow]:
+    """A 街道's view: each community's figures, then the totals over all of them (computed over the
+    communities together, so a person who took part in two communities is one 参与人数)."""
+    window = figures.Window(period, now)
+    rows = []
+    for scope, name in [*((cid, names[cid]) for cid in community_ids), (list(community_ids), "合计")]:
+        values = {fig.key: shown(fig, fig.value(scope, window)) for fig in figures.FIGURES}
+        coverages = [figures.coverage(cid, window) for cid in (scope if isinstance(scope, list) else [scope])]
+        rows.append(StreetRow(name, values, (sum(c[0] for c in coverages), sum(c[1] for c in coverages))))
+    return rows

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 from flask_login import login_required
+from sqlalchemy import select
 
+from ..communities.models import Community
 from ..extensions import db
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor
@@ -49,6 +51,24 @@ def index():
     report = statistics.build(community_id, period, utcnow()) if period else None
     return render_page("reports/index.html", "report", status=422 if error else 200, report=report, typed=typed,
                        error=error, kinds=KINDS, query=request.query_string.decode("ascii", "replace"))
+
+
+@bp.get("/street")
+@login_required
+def street():
+    """街道 viewers: every community of the 街道 and the totals; aggregates only, no records."""
+    actor = current_actor()
+    if not actor.is_viewer:
+        abort(404)
+    mine = db.session.get(Community, actor.community_id)
+    communities = db.session.execute(select(Community.id, Community.name).where(
+        Community.street_id == mine.street_id if mine.street_id else Community.id == mine.id)
+        .order_by(Community.id)).all()
+    period, typed, error = requested_period()
+    rows = statistics.street([c.id for c in communities], dict(communities), period, utcnow()) if period else []
+    return render_page("reports/street.html", "report", status=422 if error else 200, rows=rows, period=period,
+                       typed=typed, error=error, kinds=KINDS, figures=figures.FIGURES,
+                       street_name=mine.street.name if mine.street else mine.name)
 
 
 @bp.get("/records/<key>")

@@ -16,6 +16,7 @@ class Actor:
     user_id: int | None
     community_id: int | None
     is_staff: bool = False
+    is_viewer: bool = False
     member_team_ids: frozenset[int] = field(default_factory=frozenset)
     leader_team_ids: frozenset[int] = field(default_factory=frozenset)
     pending_team_ids: frozenset[int] = field(default_factory=frozenset)
@@ -29,6 +30,8 @@ class Actor:
         """What the person is on this site, in the words the community uses."""
         if self.is_staff:
             return "社区工作人员"
+        if self.is_viewer:
+            return "街道查看"
         if self.leader_team_ids:
             return "队长"
         if self.member_team_ids:
@@ -65,6 +68,7 @@ def actor_for(user) -> Actor:
         user_id=user.id,
         community_id=user.community_id,
         is_staff=user.is_staff,
+        is_viewer=user.is_viewer,
         member_team_ids=frozenset(approved),
         leader_team_ids=frozenset(leading),
         pending_team_ids=frozenset(pending),

@@ -61,3 +61,45 @@ def test_only_staff_of_the_community_see_reports(app, world):  # noqa: F811
         f.login(client, person)
         assert client.get(NOVEMBER).status_code == 404 or "3场" not in text(client.get(NOVEMBER))
     assert app.test_client().get(NOVEMBER).status_code == 302
+
+
+def test_street_viewer_sees_every_community_and_the_totals_read_only(app, world):  # noqa: F811
+    from datetime import datetime, timedelta
+
+    from shequ_volunteer.accounts.models import ROLE_VIEWER
+    from shequ_volunteer.activities.models import Activity, Signup
+    from shequ_volunteer.communities.models import Street
+    from shequ_volunteer.extensions import db
+    from shequ_volunteer.pairing.models import Household
+
+    home, youth, _science = world
+    street = Street(name="东湖街道")
+    db.session.add(street)
+    db.session.flush()
+    other = f.community("光明社区")
+    home.street_id = other.street_id = street.id
+    team = f.team(other, "光明青年队")
+    start = datetime(2026, 11, 7, 1)
+    held = Activity(team_id=team.id, title="光明义诊", place="广场", starts_at=start,
+                    ends_at=start + timedelta(hours=2))
+    db.session.add(held)
+    db.session.flush()
+    jia = db.session.scalar(db.select(Signup.user_id).order_by(Signup.id))  # 甲 of 幸福里 takes part here too
+    db.session.add(Signup(activity_id=held.id, user_id=jia, status="confirmed", attendance="present"))
+    db.session.commit()
+    viewer = f.user(home, "街道刘科长", role=ROLE_VIEWER)
+    client = app.test_client()
+    f.login(client, viewer)
+    body = text(client.get("/reports/street?kind=month&value=2026-11"))
+    rows = re.findall(r"<tr class=\"[^\"]*\"><td>([^<]+)</td>(.*?)</tr>", body, re.S)
+    table = {name: dict(re.findall(r'data-figure="(\w+)">([^<]+)<', cells)) for name, cells in rows}
+    assert table["幸福里社区"]["activities"] == "3" and table["光明社区"]["activities"] == "1"
+    assert table["合计"]["activities"] == "4" and table["合计"]["person_times"] == "8"
+    assert table["合计"]["participants"] == "4"  # 甲 counted once across the two communities
+    household_id = db.session.scalar(db.select(Household.id))
+    for url in ("/reports?kind=month&value=2026-11", "/reports/records/activities?kind=month&value=2026-11",
+                f"/households/{household_id}", "/board", "/follow-ups"):
+        assert client.get(url).status_code == 404, url
+    staff = app.test_client()
+    f.login(staff, f.staff(home, "社工"))
+    assert staff.get("/reports/street").status_code == 404
