@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, update
 
-from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, User
+from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User
 from ..accounts.passwords import hash_password
 from ..activities.models import STATUS_CANCELLED, STATUS_SCHEDULED, Activity, Signup
 from ..communities.models import Community, Street
@@ -116,6 +116,9 @@ class SeedSizes:
     households: int = 40  # households in need, each with one active pairing
     visits: int = 400  # visits in all (about: split by tier and pairing length, at least one per household)
     grids: int = 4
+
+
+VIEWER_PHONE = "13700000001"  # outside the residents' 138… numbers
 
 
 @dataclass
@@ -514,6 +517,13 @@ def seed_demo_command(if_empty: bool, residents: int, activities: int, household
             return
     logins = seed_community(SeedSizes(residents=residents, activities=activities, households=households,
                                       visits=visits))
+    # A second, smaller community of the same 街道, and a 街道 viewer who sees both.
+    seed_community(SeedSizes(residents=60, activities=30, households=10, visits=100), seed=2027,
+                   community_name="光明社区")
+    first = db.session.scalar(select(Community).order_by(Community.id))
+    db.session.add(User(community_id=first.id, phone=VIEWER_PHONE, name="刘科长", role=ROLE_VIEWER,
+                        password_hash=hash_password(DEMO_PASSWORD)))
+    db.session.commit()
     click.echo("演示社区已创建。")
     _print_logins(logins)
 
@@ -528,3 +538,4 @@ def _print_logins(logins: DemoLogins | None = None) -> None:
     click.echo(f"  社区工作人员  {logins.staff_phone}  密码 {logins.password}")
     click.echo(f"  队长          {logins.leader_phone}  密码 {logins.password}")
     click.echo(f"  居民          {logins.resident_phone}  密码 {logins.password}")
+    click.echo(f"  街道查看      {VIEWER_PHONE}  密码 {logins.password}")
