@@ -668,6 +668,12 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         helper = my_helpers[thread][n % len(my_helpers[thread])]
         return get("/me/pairings", helper.headers(), conn, helper)
 
+    this_year = datetime.now().year
+
+    def statistics_year(thread, n, conn):
+        # A whole year of the large community, with last year beside it: every figure, per team, charts.
+        return get(f"/reports?kind=year&value={this_year}", staff[thread].headers(), conn, staff[thread])
+
     endpoints = [
         Endpoint("hello (baseline)", "hello", 200, hello),
         Endpoint("GET / anonymous", "app", 200, list_anonymous),
@@ -679,6 +685,7 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         Endpoint("GET /board staff", "app", 200, board),
         Endpoint("GET /board?<filter> staff", "app", 200, board_filtered),
         Endpoint("GET /me/pairings helper", "app", 200, my_pairings),
+        Endpoint("GET /reports?kind=year staff", "app", 200, statistics_year),
         Endpoint("hello (again, drift check)", "hello", 200, hello),
     ]
     if settings.only:
