@@ -120,10 +120,11 @@ def activities_records(community_id: int, window: Window):
 
 
 def participation_records(community_id: int, window: Window):
-    return (select(Activity.team_id, Signup.id, Signup.user_id, Signup.seats, User.name, Activity.title,
+    # The name as a scalar subquery, not a join: aggregates over these records never pay for it.
+    name = select(User.name).where(User.id == Signup.user_id).correlate(Signup).scalar_subquery()
+    return (select(Activity.team_id, Signup.id, Signup.user_id, Signup.seats, name.label("name"), Activity.title,
                    Activity.starts_at)
             .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
-            .join(User, User.id == Signup.user_id)
             .where(in_communities(Team.community_id, community_id), held(window), Signup.status == SIGNUP_CONFIRMED,
                    or_(Signup.attendance.is_(None), Signup.attendance.not_in(NOT_THERE))))
 
@@ -262,6 +263,28 @@ FIGURES = [
     Figure("follow_ups_closed", "办结跟进", "件", closed_records, _count),
 ]
 BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+def values(community_id, window: Window, keys=None, by_team: bool = False) -> dict:
+    """Several figures at once: one statement per records definition (人次 and 人数 share theirs).
+    The same aggregates as Figure.value, only fewer round trips."""
+    groups: dict = {}
+    for figure in FIGURES:
+        if keys is None or figure.key in keys:
+            groups.setdefault(figure.records, []).append(figure)
+    result = {}
+    for records, members in groups.items():
+        rows = records(community_id, window).subquery()
+        aggregates = [figure.aggregate(rows).label(figure.key) for figure in members]
+        if by_team:
+            statement = select(rows.c.team_id, *aggregates).select_from(rows).group_by(rows.c.team_id)
+            found = db.session.execute(statement).all()
+            for index, figure in enumerate(members, start=1):
+                result[figure.key] = {row[0]: _number(row[index]) for row in found}
+        else:
+            row = db.session.execute(select(*aggregates).select_from(rows)).one()
+            result.update({figure.key: _number(value) for figure, value in zip(members, row, strict=True)})
+    return result
 
 
 def coverage(community_id: int, window: Window) -> tuple[int, int]:

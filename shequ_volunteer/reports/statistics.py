@@ -45,10 +45,10 @@ class Report:
 
 def build(community_id: int, period: Period, now: datetime) -> Report:
     window, last = figures.Window(period, now), figures.Window(period.last_year(), now)
-    lines = [Line(fig, shown(fig, fig.value(community_id, window)), shown(fig, fig.value(community_id, last)))
-             for fig in figures.FIGURES]
-    per_team = {key: figures.BY_KEY[key].value(community_id, window, by_team=True) for key in TEAM_COLUMNS}
-    per_team_before = figures.BY_KEY["person_times"].value(community_id, last, by_team=True)
+    current, before = figures.values(community_id, window), figures.values(community_id, last)
+    lines = [Line(fig, shown(fig, current[fig.key]), shown(fig, before[fig.key])) for fig in figures.FIGURES]
+    per_team = figures.values(community_id, window, keys=TEAM_COLUMNS, by_team=True)
+    per_team_before = figures.values(community_id, last, keys=("person_times",), by_team=True)["person_times"]
     names = dict(db.session.execute(select(Team.id, Team.name).where(Team.community_id == community_id)
                                     .order_by(Team.id)).all())
     teams = [(team_id, name, {key: shown(figures.BY_KEY[key], per_team[key].get(team_id, 0)) for key in TEAM_COLUMNS})
@@ -81,7 +81,8 @@ def street(community_ids: list[int], names: dict[int, str], period: Period, now:
     window = figures.Window(period, now)
     rows = []
     for scope, name in [*((cid, names[cid]) for cid in community_ids), (list(community_ids), "合计")]:
-        values = {fig.key: shown(fig, fig.value(scope, window)) for fig in figures.FIGURES}
+        found = figures.values(scope, window)
+        values = {fig.key: shown(fig, found[fig.key]) for fig in figures.FIGURES}
         coverages = [figures.coverage(cid, window) for cid in (scope if isinstance(scope, list) else [scope])]
         rows.append(StreetRow(name, values, (sum(c[0] for c in coverages), sum(c[1] for c in coverages))))
     return rows

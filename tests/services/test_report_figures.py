@@ -151,3 +151,12 @@ def test_last_year_and_the_records_behind_a_figure(world):
     lines = db.session.execute(figures.hours_records(home.id, figures.Window(november, NOW))).all()
     assert sorted((line.source, line.minutes) for line in lines) == [
         ("签到", 45), ("签到", 120), ("签到", 180), ("补录", 90)]
+
+
+def test_figures_at_once_equal_each_figure_alone(world):
+    home, *_ = world
+    for period in (month(2026, 11), month(2026, 11).last_year()):
+        window = figures.Window(period, NOW)
+        for by_team in (False, True):
+            assert figures.values(home.id, window, by_team=by_team) == {
+                fig.key: fig.value(home.id, window, by_team) for fig in figures.FIGURES}
