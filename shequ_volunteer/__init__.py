@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "hours.models",
     "pairing.models",
     "calendar.models",
+    "reports.models",
 )
 
 
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .pairing.views import bp as pairing_bp
+    from .reports.certificates import verify_bp
     from .reports.views import bp as reports_bp
     from .rooms.views import bp as rooms_bp
     from .teams.views import bp as teams_bp
@@ -93,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp):
+                      reports_bp, verify_bp):
         app.register_blueprint(blueprint)
 
 
