@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..extensions import db
 from ..web.auth import Actor
@@ -59,8 +59,15 @@ def visible_household(actor: Actor, household_id: int, now: datetime, today: dat
 
 
 def log_access(actor: Actor, household_id: int, action: str, now: datetime) -> None:
-    db.session.add(HouseholdAccess(household_id=household_id, user_id=actor.user_id, action=action, at=now))
-    db.session.flush()
+    log_accesses(actor, [household_id], action, now)
+
+
+def log_accesses(actor: Actor, household_ids, action: str, now: datetime) -> None:
+    """One access-log row per household, in one batched INSERT (an export shows many at once)."""
+    rows = [{"household_id": household_id, "user_id": actor.user_id, "action": action, "at": now}
+            for household_id in household_ids]
+    if rows:
+        db.session.execute(insert(HouseholdAccess), rows)
 
 
 def helpers_households(user_id: int, today: date) -> list[tuple[Household, Pairing]]:
