@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
-from ..activities.models import Activity, Signup
 from ..extensions import db
-from ..teams.models import MEMBER_APPROVED, Membership, Team
-from ..timeutil import to_local
-from . import rules
-from .models import APPROVED, KIND_CLAIM, PENDING, HoursEntry
+from ..teams.models import Team
+from ..timeutil import to_local, utcnow
+from .models import KIND_CLAIM, PENDING, HoursEntry
 
 
 @dataclass(frozen=True)
@@ -25,30 +23,24 @@ class HoursLine:
     source: str  # 签到 / 队长更正 / 补录
 
 
-def my_hours(user_id: int) -> tuple[list[HoursLine], list[HoursEntry]]:
-    """Counted lines (attended activities of teams the person serves in, approved 补录), newest
-    first; and the person's claims with their status."""
-    member_of = select(Membership.team_id).where(Membership.user_id == user_id,
-                                                 Membership.status == MEMBER_APPROVED)
-    attended = db.session.scalars(
-        select(Signup).join(Signup.activity).join(Activity.team)
-        .options(contains_eager(Signup.activity).contains_eager(Activity.team))
-        .where(Signup.user_id == user_id, Signup.status == "confirmed", Activity.team_id.in_(member_of),
-               (Signup.attendance.in_(rules.ATTENDED)) | (Signup.service_minutes.is_not(None)))
-    ).all()
-    lines = [
-        HoursLine(to_local(s.activity.starts_at).date(), s.activity.title, s.activity.team.name,
-                  rules.attended_minutes(s.activity.starts_at, s.activity.ends_at, s.attendance, s.service_minutes),
-                  "队长更正" if s.service_minutes is not None else "签到")
-        for s in attended
-    ]
+def my_hours(user_id: int, now: datetime | None = None) -> tuple[list[HoursLine], list[HoursEntry]]:
+    """Counted lines, newest first — the same definition as the statistics, ledgers and certificates
+    (reports.figures.hours_records) — and the person's claims with their status."""
+    from ..reports.figures import Window, hours_records
+    from ..reports.periods import Period
+
+    now = now or utcnow()
+    person = db.session.get(User, user_id)
+    everything = Window(Period(date(2000, 1, 1), to_local(now).date(), "至今"), now)
+    rows = db.session.execute(hours_records(person.community_id, everything, user_id=user_id)).all()
+    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_({r.team_id for r in rows}))).all())
+    lines = [HoursLine(to_local(row.served_at).date(), row.title or "补录", names[row.team_id], row.minutes, row.source)
+             for row in rows]
     claims = db.session.scalars(
         select(HoursEntry).join(HoursEntry.team).options(contains_eager(HoursEntry.team))
         .where(HoursEntry.user_id == user_id, HoursEntry.kind == KIND_CLAIM)
         .order_by(HoursEntry.served_on.desc(), HoursEntry.id.desc())
     ).all()
-    lines += [HoursLine(c.served_on, c.note or "补录", c.team.name, c.minutes, "补录") for c in claims
-              if c.status == APPROVED]
     return sorted(lines, key=lambda line: line.served_on, reverse=True), list(claims)
 
 

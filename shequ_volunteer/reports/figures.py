@@ -144,7 +144,8 @@ def hours_records(community_id: int, window: Window, user_id: int | None = None)
     attended = (
         select(Activity.team_id.label("team_id"), Signup.user_id.label("user_id"),
                Activity.starts_at.label("served_at"), Activity.title.label("title"),
-               attendance_minutes().label("minutes"), literal("签到").label("source"))
+               attendance_minutes().label("minutes"),
+               case((Signup.service_minutes.is_not(None), literal("队长更正")), else_=literal("签到")).label("source"))
         .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
         .where(in_communities(Team.community_id, community_id), Signup.status == SIGNUP_CONFIRMED, held(window),
                own_team, or_(Signup.attendance.in_(ATTENDED), Signup.service_minutes.is_not(None)))

@@ -150,7 +150,7 @@ def test_last_year_and_the_records_behind_a_figure(world):
     assert sum(row.seats for row in rows) == 7  # the list behind the figure adds up to it
     lines = db.session.execute(figures.hours_records(home.id, figures.Window(november, NOW))).all()
     assert sorted((line.source, line.minutes) for line in lines) == [
-        ("签到", 45), ("签到", 120), ("签到", 180), ("补录", 90)]
+        ("签到", 120), ("签到", 180), ("补录", 90), ("队长更正", 45)]
 
 
 def test_figures_at_once_equal_each_figure_alone(world):

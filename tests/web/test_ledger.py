@@ -114,7 +114,7 @@ def test_fixed_layout_and_totals_equal_the_figures_and_the_page(app, world):  # 
 
     hours = book["志愿服务时长台账"]
     lines = data_rows(hours, 8)
-    assert sorted((row[5], row[7]) for row in lines) == [("签到", 45), ("签到", 120), ("签到", 180), ("补录", 90)]
+    assert sorted((row[5], row[7]) for row in lines) == [("签到", 120), ("签到", 180), ("补录", 90), ("队长更正", 45)]
     (total,) = totals(hours)
     assert total[7] == figure(home, "hours") == sum(row[7] for row in lines) == 435
     assert total[6] == 7.2 and shown["hours"] == f"{total[6]}小时"

@@ -103,3 +103,18 @@ def test_street_viewer_sees_every_community_and_the_totals_read_only(app, world)
     staff = app.test_client()
     f.login(staff, f.staff(home, "社工"))
     assert staff.get("/reports/street").status_code == 404
+
+
+def test_my_hours_page_counts_what_the_statistics_count(app, world):  # noqa: F811
+    """One definition: 甲's cancelled A4 attendance and his A3 visit to another team count nowhere."""
+    from shequ_volunteer.accounts.models import User
+    from shequ_volunteer.extensions import db
+
+    jia = db.session.scalar(db.select(User).where(User.name == "甲"))
+    client = app.test_client()
+    f.login(client, jia)
+    page = text(client.get("/me/hours"))
+    assert "累计 <strong>3小时</strong>" in page  # A1 120 min + the approved 补录 of 2 Oct, 60 min
+    window = figures.Window(month(2026, 11), utcnow())
+    rows = figures.db.session.execute(figures.hours_records(jia.community_id, window, user_id=jia.id)).all()
+    assert sum(row.minutes for row in rows) == 120
