@@ -8,7 +8,6 @@ with status 200 for htmx; a quick visit from the board brings the board back wit
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -31,7 +30,7 @@ from shequ_volunteer.pairing.models import (
 )
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
-from tests.conftest import make_app, wipe
+from tests.support.module_app import one_commit, per_test_app, shared_module_app  # noqa: F401 (fixtures)
 
 from .helpers import HX, client_for, db_state, read_form, text
 
@@ -42,42 +41,6 @@ NUL, ESC = "门\x00锁", "门\x1b[2J锁"
 
 def shanghai_today() -> date:
     return to_local(utcnow()).date()
-
-
-# A throwaway database needs no durability: PostgreSQL commits need not wait for the disk.
-FAST_COMMITS = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
-                                              "connect_args": {"options": "-c synchronous_commit=off"}}}
-
-
-@pytest.fixture(scope="module")
-def _module_app(_migrated):
-    """One app for the module: routes, compiled templates and SQL are built once, not per test."""
-    shared = make_app(_migrated, **FAST_COMMITS) if _migrated.startswith("postgresql") else make_app(_migrated)
-    yield shared
-    with shared.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def app(_module_app):
-    """As conftest's `app` (empty tables, app context pushed), on the module's app."""
-    wipe(_module_app)
-    with _module_app.app_context():
-        yield _module_app
-        db.session.remove()
-
-
-@contextmanager
-def one_commit():
-    """The factories commit after every row; while a world is built each of those commits is only a
-    flush, and the world is committed once at the end (a commit per row doubles the run on PostgreSQL)."""
-    session = db.session()
-    session.commit = session.flush
-    try:
-        yield
-    finally:
-        del session.commit
-    db.session.commit()
 
 
 @pytest.fixture

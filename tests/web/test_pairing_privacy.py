@@ -53,7 +53,6 @@ neither they nor the household's name or brief on the home page, activity or tea
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -76,7 +75,7 @@ from shequ_volunteer.pairing.models import (
 )
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
-from tests.conftest import make_app, wipe
+from tests.support.module_app import one_commit, per_test_app, shared_module_app  # noqa: F401 (fixtures)
 
 from .helpers import HX, client_for, db_state, text
 
@@ -113,42 +112,6 @@ class Person:
 
 def person(user) -> Person:
     return Person(user.id, user.name, user.phone, user.community_id)
-
-
-# A throwaway database needs no durability: PostgreSQL commits need not wait for the disk.
-FAST_COMMITS = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
-                                              "connect_args": {"options": "-c synchronous_commit=off"}}}
-
-
-@pytest.fixture(scope="module")
-def _module_app(_migrated):
-    """One app for the module: routes, compiled templates and SQL are built once, not per test."""
-    shared = make_app(_migrated, **FAST_COMMITS) if _migrated.startswith("postgresql") else make_app(_migrated)
-    yield shared
-    with shared.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def app(_module_app):
-    """As conftest's `app` (empty tables, app context pushed), on the module's app."""
-    wipe(_module_app)
-    with _module_app.app_context():
-        yield _module_app
-        db.session.remove()
-
-
-@contextmanager
-def one_commit():
-    """The factories commit after every row; while a world is built each of those commits is only a
-    flush, and the world is committed once at the end (a commit per row doubles the run on PostgreSQL)."""
-    session = db.session()
-    session.commit = session.flush
-    try:
-        yield
-    finally:
-        del session.commit
-    db.session.commit()
 
 
 @pytest.fixture
