@@ -72,7 +72,6 @@ def lock_for_writes(app) -> None:
     @app.before_request
     def _lock_for_writes():
         view = app.view_functions.get(request.endpoint)
-        if request.method == "POST" and not getattr(view, "takes_write_lock_itself", False):
-            begin_write_transaction()
-        elif getattr(view, "writes_on_get", False):
+        posts = request.method == "POST" and not getattr(view, "takes_write_lock_itself", False)
+        if posts or getattr(view, "writes_on_get", False):
             begin_write_transaction()

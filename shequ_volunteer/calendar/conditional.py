@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from werkzeug.http import http_date, parse_date, parse_etags
 
@@ -24,8 +24,6 @@ class Validator:
 
     @property
     def http_last_modified(self) -> str:
-        from datetime import UTC
-
         return http_date(self.last_modified.replace(tzinfo=UTC))
 
 

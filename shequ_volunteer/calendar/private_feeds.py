@@ -15,7 +15,6 @@ from ..activities.models import HOLDING_SEATS, SIGNUP_PENDING, Activity, Signup
 from ..extensions import db
 from ..pairing import queries as pairing_queries
 from ..pairing.rules import MAJOR_CHANGE_WITHIN, VisitState
-from ..teams.models import Team
 from ..timeutil import to_local
 from .feeds import Window, activity_event
 from .ical import Event
@@ -105,6 +104,3 @@ def team_events(team_id: int, now: datetime, uid_domain: str, url_for) -> list[E
                            stamp=max(activity.updated_at, changed_at or activity.updated_at))
             for activity, changed_at in rows]
 
-
-def team_of(team_id: int) -> Team | None:
-    return db.session.get(Team, team_id)

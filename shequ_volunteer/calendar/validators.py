@@ -16,7 +16,7 @@ from sqlalchemy import Date, Integer, bindparam, func, select, true
 
 from ..activities.models import HOLDING_SEATS, Activity, Signup
 from ..extensions import db
-from ..pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
+from ..pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit, active_on
 from ..pairing.rules import MAJOR_CHANGE_WITHIN
 from ..teams.models import Team
 from ..timeutil import to_local
@@ -53,10 +53,6 @@ def public_validator(now: datetime, host: str, community_id: int | None = None,
                         _latest(changed, renamed, _midnight(day)))
 
 
-def _active(model, today) -> object:
-    return (model.starts_on <= today) & ((model.ends_on.is_(None)) | (model.ends_on >= today))
-
-
 @cache
 def _personal_statement():
     user = bindparam("user_id", type_=Integer)
@@ -74,7 +70,7 @@ def _personal_statement():
         .where(Signup.user_id == user).subquery()
     )
     helping = (select(Pairing.household_id).join(PairingHelper, PairingHelper.pairing_id == Pairing.id)
-               .where(PairingHelper.user_id == user, _active(PairingHelper, today), _active(Pairing, today)))
+               .where(PairingHelper.user_id == user, active_on(PairingHelper, today), active_on(Pairing, today)))
     households = (select(func.count(Household.id).label("count"), func.max(Household.updated_at).label("changed"))
                   .where(Household.id.in_(helping)).subquery())
     visits = (select(func.count(Visit.id).label("count"), func.max(Visit.created_at).label("logged"),

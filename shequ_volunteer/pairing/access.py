@@ -9,17 +9,13 @@ from sqlalchemy import func, insert, select
 
 from ..extensions import db
 from ..web.auth import Actor
-from .models import Household, HouseholdAccess, Pairing, PairingHelper
-
-
-def _active(model, today: date):
-    return (model.starts_on <= today) & ((model.ends_on.is_(None)) | (model.ends_on >= today))
+from .models import Household, HouseholdAccess, Pairing, PairingHelper, active_on
 
 
 def current_helper_ids(household_id: int, today: date) -> set[int]:
     return set(db.session.scalars(
         select(PairingHelper.user_id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
-        .where(Pairing.household_id == household_id, _active(Pairing, today), _active(PairingHelper, today))
+        .where(Pairing.household_id == household_id, active_on(Pairing, today), active_on(PairingHelper, today))
     ))
 
 
@@ -27,15 +23,15 @@ def helper_since(household_id: int, user_id: int, today: date) -> date | None:
     """When this person's current turn as the household's helper began (None: not a helper now)."""
     return db.session.scalar(
         select(func.min(PairingHelper.starts_on)).join(Pairing, Pairing.id == PairingHelper.pairing_id)
-        .where(Pairing.household_id == household_id, PairingHelper.user_id == user_id, _active(Pairing, today),
-               _active(PairingHelper, today))
+        .where(Pairing.household_id == household_id, PairingHelper.user_id == user_id, active_on(Pairing, today),
+               active_on(PairingHelper, today))
     )
 
 
 def paired_team_ids(household_id: int, today: date) -> set[int]:
     return set(db.session.scalars(
         select(Pairing.team_id).where(Pairing.household_id == household_id, Pairing.team_id.is_not(None),
-                                      _active(Pairing, today))
+                                      active_on(Pairing, today))
     ))
 
 
@@ -75,6 +71,6 @@ def helpers_households(user_id: int, today: date) -> list[tuple[Household, Pairi
     return list(db.session.execute(
         select(Household, Pairing).join(Pairing, Pairing.household_id == Household.id)
         .join(PairingHelper, PairingHelper.pairing_id == Pairing.id)
-        .where(PairingHelper.user_id == user_id, _active(Pairing, today), _active(PairingHelper, today))
+        .where(PairingHelper.user_id == user_id, active_on(Pairing, today), active_on(PairingHelper, today))
         .order_by(Household.id)
     ))

@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import normalise_phone
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
-from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS
+from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS, Household
 from .rules import TIER_LABELS, parse_yuan
 
 AID_ROWS = 3  # material help lines on the visit form
@@ -45,10 +45,7 @@ class HouseholdForm(BaseForm):
             raise ValidationError("请填写11位手机号")
 
     def household_data(self) -> dict:
-        return {name: self[name].data for name in (
-            "head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "members",
-            "categories", "tier", "visit_interval_days", "contact_name", "contact_phone", "consent", "notes",
-            "helper_brief")}
+        return {name: self[name].data for name in (*Household.EDITABLE, "categories", "consent")}
 
 
 def split_phones(text: str) -> list[str]:

@@ -69,9 +69,19 @@ class Household(HouseholdLabels, db.Model):
 
     community = relationship("Community")
 
+    # The plain fields the staff form edits (categories and consent are stored differently).
+    EDITABLE = ("head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "members",
+                "tier", "visit_interval_days", "contact_name", "contact_phone", "notes", "helper_brief")
+
     @property
     def category_labels(self) -> list[str]:
         return [CATEGORIES[key] for key in self.categories.split(",") if key in CATEGORIES]
+
+
+def active_on(model, day: date):
+    """SQL: a pairing or helper row that has started by `day` and not ended before it (ends_on is
+    the last day it counts). The one definition every access rule, board, feed and report uses."""
+    return (model.starts_on <= day) & ((model.ends_on.is_(None)) | (model.ends_on >= day))
 
 
 class Pairing(db.Model):

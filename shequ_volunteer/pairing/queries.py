@@ -27,13 +27,10 @@ from .models import (
     PairingHelper,
     PairingSummary,
     Visit,
+    active_on,
 )
 
 BOARD_VIEWS = {"due": "本周应访", "visited": "本周已访", "overdue": "逾期"}
-
-
-def _active(model, today: date) -> ColumnElement[bool]:
-    return (model.starts_on <= today) & ((model.ends_on.is_(None)) | (model.ends_on >= today))
 
 
 @dataclass
@@ -93,7 +90,7 @@ def teams_scope(team_ids) -> ColumnElement[bool]:
 
 def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
     return Pairing.id.in_(select(PairingHelper.pairing_id).where(PairingHelper.user_id == user_id,
-                                                                  _active(PairingHelper, today)))
+                                                                  active_on(PairingHelper, today)))
 
 
 def household_scope(household_id: int) -> ColumnElement[bool]:
@@ -106,7 +103,7 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     week_start = today - timedelta(days=today.weekday())
     # Aggregate only the households in scope: a helper's three must not cost a scan of every visit.
     in_scope = (select(Pairing.household_id).join(Household, Household.id == Pairing.household_id)
-                .where(scope, _active(Pairing, today)).correlate(None))
+                .where(scope, active_on(Pairing, today)).correlate(None))
     last_visit = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"),
                          func.max(Visit.visited_on).label("last_on"), func.max(Visit.created_at).label("logged_at"))
                   .where(Visit.household_id.in_(in_scope)).group_by(Visit.household_id).subquery())
@@ -120,7 +117,7 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
         .outerjoin(Team, Team.id == Pairing.team_id)
         .outerjoin(last_visit, last_visit.c.household_id == Household.id)
         .outerjoin(last_change, last_change.c.household_id == Household.id)
-        .where(scope, _active(Pairing, today))
+        .where(scope, active_on(Pairing, today))
         .order_by(Household.id)
     )
     width = len(household_columns)
@@ -139,7 +136,7 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     helpers = db.session.execute(
         select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
         .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)
-        .where(scope, _active(Pairing, today), _active(PairingHelper, today)).order_by(PairingHelper.id)
+        .where(scope, active_on(Pairing, today), active_on(PairingHelper, today)).order_by(PairingHelper.id)
     )
     by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for pairing_id, user_id, name in helpers:
@@ -186,7 +183,7 @@ def households_of(community_id: int, today: date) -> list[tuple[Household, Pairi
     """The staff register: every household with its current pairing, if any."""
     return list(db.session.execute(
         select(Household, Pairing)
-        .outerjoin(Pairing, (Pairing.household_id == Household.id) & _active(Pairing, today))
+        .outerjoin(Pairing, (Pairing.household_id == Household.id) & active_on(Pairing, today))
         .where(Household.community_id == community_id)
         .order_by(Household.grid, Household.building, Household.room, Household.id)
     ))
@@ -256,5 +253,5 @@ def helper_contacts(pairing_id: int, today: date) -> list[User]:
     """The current helpers of a pairing, for the door card (name and phone)."""
     return list(db.session.scalars(
         select(User).join(PairingHelper, PairingHelper.user_id == User.id)
-        .where(PairingHelper.pairing_id == pairing_id, _active(PairingHelper, today)).order_by(PairingHelper.id)
+        .where(PairingHelper.pairing_id == pairing_id, active_on(PairingHelper, today)).order_by(PairingHelper.id)
     ))

@@ -30,11 +30,10 @@ from .models import (
     PairingHelper,
     Visit,
     VisitAid,
+    active_on,
 )
 
 MAX_HELPERS = 2
-HOUSEHOLD_FIELDS = ("head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "members",
-                    "tier", "visit_interval_days", "contact_name", "contact_phone", "notes", "helper_brief")
 
 
 class PairingRefused(Exception):
@@ -62,10 +61,10 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
     if household is None:
         household = Household(community_id=community_id, created_at=now)
         db.session.add(household)
-    for name in HOUSEHOLD_FIELDS:
+    for name in Household.EDITABLE:
         if name in data:
             setattr(household, name, data[name] if data[name] is not None else "")
-    household.visit_interval_days = data.get("visit_interval_days") or None
+    household.visit_interval_days = data.get("visit_interval_days") or None  # 0 or empty: the tier's default
     household.categories = ",".join(sorted(set(data.get("categories") or ())))
     if data.get("consent") and household.consent_recorded_at is None:
         household.consent_recorded_at = now
@@ -78,8 +77,7 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
 
 def active_pairing(household_id: int, today: date) -> Pairing | None:
     return db.session.scalars(
-        select(Pairing).where(Pairing.household_id == household_id, Pairing.starts_on <= today,
-                              (Pairing.ends_on.is_(None)) | (Pairing.ends_on >= today))
+        select(Pairing).where(Pairing.household_id == household_id, active_on(Pairing, today))
         .order_by(Pairing.id).limit(1)
     ).first()
 
@@ -152,7 +150,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
     # Ended as of yesterday: access is lost at once, and the history keeps who helped when.
     db.session.execute(
         update(PairingHelper).where(PairingHelper.pairing_id == pairing.id, PairingHelper.user_id.in_(current - wanted),
-                                    (PairingHelper.ends_on.is_(None)) | (PairingHelper.ends_on >= today))
+                                    active_on(PairingHelper, today))
         .values(ends_on=today - timedelta(days=1))
     )
     for person in people:
@@ -172,7 +170,7 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
     pairing.ends_on = yesterday
     db.session.execute(
         update(PairingHelper).where(PairingHelper.pairing_id == pairing.id,
-                                    (PairingHelper.ends_on.is_(None)) | (PairingHelper.ends_on >= today))
+                                    active_on(PairingHelper, today))
         .values(ends_on=yesterday)
     )
     db.session.flush()

@@ -32,7 +32,7 @@ from ..extensions import db
 from ..hours.models import APPROVED, KIND_CLAIM, HoursEntry
 from ..hours.rules import ATTENDED
 from ..pairing import rules as visit_rules
-from ..pairing.models import FollowUp, Household, Pairing, Visit
+from ..pairing.models import FollowUp, Household, Pairing, Visit, active_on
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import from_local
 from .periods import Period
@@ -190,16 +190,11 @@ def new_member_records(community_id: int, window: Window):
                    joined >= window.since, joined < window.until))
 
 
-def _paired_on_last_day(window: Window) -> ColumnElement[bool]:
-    last = window.period.end
-    return and_(Pairing.starts_on <= last, or_(Pairing.ends_on.is_(None), Pairing.ends_on >= last))
-
-
 def household_records(community_id: int, window: Window):
     return (select(Pairing.team_id, Pairing.household_id, Household.head_name, Household.building,
                    Household.tier, Household.visit_interval_days, Pairing.starts_on)
             .join(Household, Household.id == Pairing.household_id)
-            .where(in_communities(Household.community_id, community_id), _paired_on_last_day(window)))
+            .where(in_communities(Household.community_id, community_id), active_on(Pairing, window.period.end)))
 
 
 def visit_records(community_id: int, window: Window):

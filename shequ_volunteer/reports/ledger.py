@@ -24,8 +24,8 @@ from ..activities.models import Activity, Signup
 from ..communities.models import Community
 from ..database import begin_write_transaction
 from ..extensions import db
-from ..pairing.access import _active, log_accesses
-from ..pairing.models import FOLLOW_UP_STATUSES, FollowUp, Household, Pairing, PairingHelper, Visit
+from ..pairing.access import log_accesses
+from ..pairing.models import FOLLOW_UP_STATUSES, FollowUp, Household, Pairing, PairingHelper, Visit, active_on
 from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor
@@ -109,7 +109,7 @@ def pairing_blocks(community_id: int, window: figures.Window) -> tuple[list[Bloc
     for household_id, name in db.session.execute(
             select(Pairing.household_id, User.name).select_from(PairingHelper)
             .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(User, User.id == PairingHelper.user_id)
-            .where(Pairing.household_id.in_(in_ledger), _active(Pairing, end), _active(PairingHelper, end))
+            .where(Pairing.household_id.in_(in_ledger), active_on(Pairing, end), active_on(PairingHelper, end))
             .order_by(PairingHelper.id)):
         helpers.setdefault(household_id, []).append(name)
     counted = dict(db.session.execute(

@@ -50,7 +50,8 @@ def index():
     period, typed, error = requested_period()
     report = statistics.build(community_id, period, utcnow()) if period else None
     return render_page("reports/index.html", "report", status=422 if error else 200, report=report, typed=typed,
-                       error=error, kinds=KINDS, query=request.query_string.decode("ascii", "replace"))
+                       error=error, kinds=KINDS, query=request.query_string.decode("ascii", "replace"),
+                       team_columns=[figures.BY_KEY[key] for key in statistics.TEAM_COLUMNS])
 
 
 @bp.get("/street")
