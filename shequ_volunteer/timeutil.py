@@ -1,11 +1,22 @@
-"""Times: stored as naive UTC, shown and entered in Asia/Shanghai."""
+"""Times: stored as naive UTC, shown and entered in Asia/Shanghai.
+
+This module is the only place that knows how an instant maps to a Beijing calendar day:
+"today", local midnight, day ranges and the all-day rule. Everything else asks it, so a
+day boundary (23:30 vs 00:30 Beijing, 07:59 vs 08:01 when the UTC date changes) is decided
+once. Callers pass `now` in; nothing here reads the clock except `utcnow()`.
+"""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAYS_ZH = "一二三四五六日"
+
+# An activity is shown as an all-day event when it lasts this long or longer. A shorter one
+# that crosses midnight (an evening patrol 20:00–02:00, a 除夕 gathering 22:00–00:30) keeps its
+# times: calendars would otherwise show it as two days with no hours.
+ALL_DAY_AT_LEAST = timedelta(hours=24)
 
 
 def utcnow() -> datetime:
@@ -27,12 +38,59 @@ def from_local(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
+def local_wall(moment: datetime) -> datetime:
+    """Naive UTC → naive Shanghai wall time (what a calendar event with TZID carries)."""
+    return to_local(moment).replace(tzinfo=None)
+
+
+def local_date(moment: datetime) -> date:
+    """The Beijing calendar day an instant (naive UTC) falls on."""
+    return to_local(moment).date()
+
+
+def local_today(now: datetime) -> date:
+    """Today in Beijing at the instant `now` (naive UTC)."""
+    return local_date(now)
+
+
+def at_local(day: date, clock: time = time()) -> datetime:
+    """A Beijing wall-clock time on a Beijing day, as naive UTC."""
+    return from_local(datetime.combine(day, clock))
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a Beijing day, as naive UTC (16:00 UTC the day before)."""
+    return at_local(day)
+
+
+def day_range(first: date, last: date | None = None) -> tuple[datetime, datetime]:
+    """Naive UTC bounds [start, end) covering the Beijing days first..last inclusive."""
+    return local_midnight(first), local_midnight((last or first) + timedelta(days=1))
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week a day is in (weeks run Monday to Sunday in China)."""
+    return day - timedelta(days=day.weekday())
+
+
+def is_all_day(starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether an activity is shown as whole days rather than times (see ALL_DAY_AT_LEAST)."""
+    return ends_at - starts_at >= ALL_DAY_AT_LEAST
+
+
 def format_local(moment: datetime | None, with_weekday: bool = True) -> str:
     """'11月22日 周日 14:30' in Shanghai time."""
     local = to_local(moment)
     if local is None:
         return ""
-    text = f"{local.month}月{local.day}日"
+    return f"{format_day(local.date(), with_weekday)} {local:%H:%M}"
+
+
+def format_day(day: date | None, with_weekday: bool = True) -> str:
+    """'12月5日 周六': a Beijing day as the site writes it everywhere."""
+    if day is None:
+        return ""
+    text = f"{day.month}月{day.day}日"
     if with_weekday:
-        text += f" 周{WEEKDAYS_ZH[local.weekday()]}"
-    return f"{text} {local:%H:%M}"
+        text += f" 周{WEEKDAYS_ZH[day.weekday()]}"
+    return text

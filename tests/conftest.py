@@ -37,10 +37,6 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_report_header(config):
-    return f"database: {config.getoption('--db')}"
-
-
 @pytest.fixture(scope="session")
 def db_kind(pytestconfig) -> str:
     return pytestconfig.getoption("--db")
@@ -138,6 +134,31 @@ def running_app(database_url: str, **overrides):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+# `SHEQU_TEST_CLOCK=2028-02-28T23:30+08:00` (bin/test-clock) starts every test at that instant with
+# time-machine, a real clock faker: datetime.now(), time.time() and friends all answer from it, ticking
+# on from there. Tests that drive a separate server process keep the real clock, since the server's
+# clock cannot follow the test's.
+TEST_CLOCK = os.environ.get("SHEQU_TEST_CLOCK")
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    if not TEST_CLOCK or "live_server" in request.fixturenames:
+        yield
+        return
+    from datetime import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.fromisoformat(TEST_CLOCK), tick=True):
+        yield
+
+
+def pytest_report_header(config):
+    header = f"database: {config.getoption('--db')}"
+    return header + (f"; clock starts every test at {TEST_CLOCK}" if TEST_CLOCK else "")
 
 
 @pytest.fixture

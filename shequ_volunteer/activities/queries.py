@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import from_local, to_local
+from ..timeutil import local_midnight, local_today
 from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from .rules import MAX_DURATION
 
@@ -30,15 +30,15 @@ class ListFilter:
 
 def _window(flt: ListFilter, now: datetime) -> tuple[datetime, datetime | None]:
     """UTC [from, to) for the chosen period, in Shanghai calendar days."""
-    today = to_local(now).date()
+    today = local_today(now)
     if flt.on_date is not None:
-        start = from_local(datetime.combine(flt.on_date, time()))
+        start = local_midnight(flt.on_date)
         return start, start + timedelta(days=1)
     if flt.when == "today":
-        return now, from_local(datetime.combine(today + timedelta(days=1), time()))
+        return now, local_midnight(today + timedelta(days=1))
     days = {"week": 7, "month": 30}.get(flt.when)
     if days:
-        return now, from_local(datetime.combine(today + timedelta(days=days + 1), time()))
+        return now, local_midnight(today + timedelta(days=days + 1))
     return now, None
 
 

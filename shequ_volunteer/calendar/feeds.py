@@ -13,11 +13,12 @@ from sqlalchemy import DateTime, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import ColumnElement
 
+from .. import timeutil
 from ..activities.models import STATUS_CANCELLED, Activity
 from ..activities.rules import MAX_DURATION
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import from_local, to_local
+from ..timeutil import local_midnight, local_today, local_wall
 from .ical import Event, build_calendar
 
 PRODID = "-//shequ-volunteer//社区志愿服务//ZH"
@@ -36,8 +37,7 @@ class Window:
 
     @classmethod
     def of(cls, now: datetime) -> Window:
-        local_midnight = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-        midnight = from_local(local_midnight)
+        midnight = local_midnight(local_today(now))
         return cls(since=midnight - PAST_WINDOW, until=midnight + FUTURE_WINDOW,
                    cancelled_since=midnight - KEEP_CANCELLED)
 
@@ -64,9 +64,9 @@ def bound_window_condition() -> ColumnElement[bool]:
                                ("w_since", "w_since_start", "w_until", "w_cancelled")))
 
 
-def is_multi_day(activity: Activity) -> bool:
-    start, end = to_local(activity.starts_at), to_local(activity.ends_at - timedelta(microseconds=1))
-    return start.date() != end.date()
+def is_all_day(activity: Activity) -> bool:
+    """Whole days in calendars: see timeutil.ALL_DAY_AT_LEAST (an evening across midnight keeps its times)."""
+    return timeutil.is_all_day(activity.starts_at, activity.ends_at)
 
 
 def activity_event(activity: Activity, uid_domain: str, url: str, *, summary: str | None = None,
@@ -79,15 +79,15 @@ def activity_event(activity: Activity, uid_domain: str, url: str, *, summary: st
     return Event(
         uid=activity_uid(activity.id, uid_domain),
         stamp=(stamp or activity.updated_at).replace(microsecond=0),
-        start=to_local(activity.starts_at).replace(tzinfo=None),
-        end=to_local(activity.ends_at).replace(tzinfo=None),
+        start=local_wall(activity.starts_at),
+        end=local_wall(activity.ends_at),
         summary=summary or f"{activity.title}（{activity.team.name}）",
         sequence=activity.sequence,
         cancelled=activity.is_cancelled,
         description=activity.description,
         location=activity.place,
         url=url,
-        all_day=is_multi_day(activity),
+        all_day=is_all_day(activity),
         alarm_minutes=alarm_minutes,
     )
 

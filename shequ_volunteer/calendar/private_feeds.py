@@ -15,7 +15,7 @@ from ..activities.models import HOLDING_SEATS, SIGNUP_PENDING, Activity, Signup
 from ..extensions import db
 from ..pairing import queries as pairing_queries
 from ..pairing.rules import MAJOR_CHANGE_WITHIN, VisitState
-from ..timeutil import to_local
+from ..timeutil import local_midnight, local_today
 from .feeds import Window, activity_event
 from .ical import Event
 
@@ -48,7 +48,7 @@ def personal_events(user_id: int, reminder: int | None, now: datetime, uid_domai
 def visit_events(user_id: int, now: datetime, uid_domain: str) -> list[Event]:
     """One all-day event per household the person helps, on the day its next visit is due
     (today when overdue)."""
-    today = to_local(now).date()
+    today = local_today(now)
     events = []
     for row in pairing_queries.board_rows(pairing_queries.helper_scope(user_id, today), now):
         overdue = row.due.state == VisitState.OVERDUE
@@ -73,13 +73,13 @@ def _visit_stamp(row, overdue_today) -> datetime:
     """The last moment anything that places this event changed. Every part only ever grows: the
     time a visit was *logged* (a back-dated visit is logged now), when a change was reported, the
     household's record, the pairing's start, and today while it is overdue."""
-    moments = [row.household.updated_at, datetime.combine(row.pairing.starts_on, datetime.min.time())]
+    moments = [row.household.updated_at, local_midnight(row.pairing.starts_on)]
     if row.last_logged_at:
         moments.append(row.last_logged_at)
     if row.due.urgent_by:
         moments.append(row.due.urgent_by - MAJOR_CHANGE_WITHIN)
     if overdue_today:
-        moments.append(datetime.combine(overdue_today, datetime.min.time()) - timedelta(hours=8))
+        moments.append(local_midnight(overdue_today))
     latest = max(moments)
     # Whole seconds, rounded up: a change later within the same second still raises the stamp.
     return latest.replace(microsecond=0) + (timedelta(seconds=1) if latest.microsecond else timedelta())

@@ -9,7 +9,7 @@ and building a SQLAlchemy statement costs more than running it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Date, Integer, bindparam, func, select, true
@@ -19,7 +19,7 @@ from ..extensions import db
 from ..pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit, active_on
 from ..pairing.rules import MAJOR_CHANGE_WITHIN
 from ..teams.models import Team
-from ..timeutil import to_local
+from ..timeutil import local_midnight, local_today
 from .conditional import Validator
 from .feeds import Window, bound_window_condition
 
@@ -48,7 +48,7 @@ def public_validator(now: datetime, host: str, community_id: int | None = None,
     count, changed, renamed = db.session.execute(
         _public_statement(by_team), {"scope_id": team_id if by_team else community_id, **Window.of(now).params()}
     ).one()
-    day = to_local(now).date()
+    day = local_today(now)
     return Validator.of(("public", community_id, team_id, day, host, count, changed, renamed),
                         _latest(changed, renamed, _midnight(day)))
 
@@ -85,7 +85,7 @@ def _personal_statement():
 
 
 def personal_validator(user_id: int, reminder: int | None, now: datetime, host: str) -> Validator:
-    today = to_local(now).date()
+    today = local_today(now)
     row = tuple(db.session.execute(_personal_statement(),
                                    {"user_id": user_id, "today": today, **Window.of(now).params()}).one())
     signup_changed, activity_changed, renamed, household_changed = row[2], row[3], row[4], row[6]
@@ -113,7 +113,7 @@ def _team_statement():
 def team_live_validator(team_id: int, now: datetime, host: str) -> Validator:
     count, activity_changed, signup_changed, renamed = db.session.execute(
         _team_statement(), {"team_id": team_id, **Window.of(now).params()}).one()
-    day = to_local(now).date()
+    day = local_today(now)
     return Validator.of(("team", team_id, day, host, count, activity_changed, signup_changed, renamed),
                         _latest(activity_changed, signup_changed, renamed, _midnight(day)))
 
@@ -121,5 +121,5 @@ def team_live_validator(team_id: int, now: datetime, host: str) -> Validator:
 def _midnight(today: date) -> datetime:
     """The start of today in Shanghai, as naive UTC. The window moves at midnight (events enter
     and leave it, overdue visits move to the new day), so Last-Modified is never older."""
-    return datetime(today.year, today.month, today.day) - timedelta(hours=8)
+    return local_midnight(today)
 

@@ -33,7 +33,7 @@ from ..pairing.models import (
 )
 from ..pairing.rules import TIER_INTERVAL_DAYS, week_end
 from ..teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, ROLE_MEMBER, Membership, Team
-from ..timeutil import from_local, to_local, utcnow
+from ..timeutil import from_local, local_date, local_today, utcnow
 
 DEMO_PASSWORD = "demo1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
@@ -199,7 +199,7 @@ def seed_community(sizes: SeedSizes, now: datetime | None = None, seed: int = 20
             })
     _batched_insert(Membership, membership_rows)
 
-    today = to_local(now).date()
+    today = local_today(now)
     activity_rows = []
     for i in range(sizes.activities):
         team_id, kind = team_ids[i % len(team_ids)]
@@ -302,7 +302,7 @@ def _seed_pairings(rng: random.Random, sizes: SeedSizes, community_id: int, staf
     """
     if sizes.households <= 0:
         return
-    today = to_local(now).date()
+    today = local_today(now)
     days_left = (week_end(today) - today).days
     volunteers = sorted({u for members in team_members.values() for u in members if u != leader_id})
     teams = [t for t in team_ids if [u for u in team_members.get(t, ()) if u != leader_id]]
@@ -495,7 +495,7 @@ def _visit_row(rng: random.Random, household_id: int, pairing_id: int, visitor_i
     needs_follow_up = rng.random() < (0.25 if concerns else 0.01)
     note = CONCERN_NOTES[concerns.split(",")[0]] if concerns else rng.choice(VISIT_NOTES)
     return {"household_id": household_id, "pairing_id": pairing_id, "visitor_id": visitor_id, "way": way,
-            "visited_on": to_local(visited_at).date(), "visited_at": visited_at,
+            "visited_on": local_date(visited_at), "visited_at": visited_at,
             "duration_minutes": rng.randint(*minutes), "concerns": concerns, "note": note,
             "needs_follow_up": needs_follow_up,
             "created_at": min(visited_at + timedelta(minutes=rng.randint(5, 240)), now)}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_date, local_today, utcnow
 from .models import KIND_CLAIM, PENDING, HoursEntry
 
 
@@ -31,10 +31,10 @@ def my_hours(user_id: int, now: datetime | None = None) -> tuple[list[HoursLine]
 
     now = now or utcnow()
     person = db.session.get(User, user_id)
-    everything = Window(Period(date(2000, 1, 1), to_local(now).date(), "至今"), now)
+    everything = Window(Period(date(2000, 1, 1), local_today(now), "至今"), now)
     rows = db.session.execute(hours_records(person.community_id, everything, user_id=user_id)).all()
     names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_({r.team_id for r in rows}))).all())
-    lines = [HoursLine(to_local(row.served_at).date(), row.title or "补录", names[row.team_id], row.minutes, row.source)
+    lines = [HoursLine(local_date(row.served_at), row.title or "补录", names[row.team_id], row.minutes, row.source)
              for row in rows]
     claims = db.session.scalars(
         select(HoursEntry).join(HoursEntry.team).options(contains_eager(HoursEntry.team))

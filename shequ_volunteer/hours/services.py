@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ..activities.models import Activity, Signup
 from ..extensions import db
-from ..timeutil import to_local
+from ..timeutil import local_date, local_today
 from ..web.auth import Actor
 from . import rules
 from .models import APPROVED, DECLINED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
@@ -23,7 +23,7 @@ def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now:
         raise HoursRefused("这位居民不在报名名单里")
     signup.service_minutes = minutes
     entry = HoursEntry(user_id=signup.user_id, team_id=activity.team_id, signup_id=signup.id, kind=KIND_CORRECTION,
-                       status=APPROVED, minutes=minutes, served_on=to_local(activity.starts_at).date(),
+                       status=APPROVED, minutes=minutes, served_on=local_date(activity.starts_at),
                        note=f"更正：{activity.title}", entered_by_id=actor.user_id, decided_by_id=actor.user_id,
                        created_at=now, decided_at=now)
     db.session.add(entry)
@@ -35,7 +35,7 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
     """补录: a volunteer reports service done outside the site; it counts once staff approve."""
     if team_id not in actor.member_team_ids:
         raise HoursRefused("只能为自己所在的队伍补录")
-    refusal = rules.claim_refusal(served_on, to_local(now).date(), minutes)
+    refusal = rules.claim_refusal(served_on, local_today(now), minutes)
     if refusal:
         raise HoursRefused(refusal)
     entry = HoursEntry(user_id=actor.user_id, team_id=team_id, kind=KIND_CLAIM, status=PENDING, minutes=minutes,

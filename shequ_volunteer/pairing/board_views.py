@@ -7,6 +7,7 @@ from flask import abort, request
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
+from ..timeutil import local_today
 from ..web.auth import current_actor
 from ..web.htmx import render_page
 from . import queries
@@ -74,6 +75,6 @@ def board():
 def mine():
     """我的结对: the households I help, when each is next due, and one tap to log a visit."""
     actor = current_actor()
-    rows = queries.board_rows(queries.helper_scope(actor.user_id, queries.local_today(utcnow())), utcnow())
+    rows = queries.board_rows(queries.helper_scope(actor.user_id, local_today(utcnow())), utcnow())
     rows.sort(key=queries.urgency)
     return render_page("pairing/mine.html", rows=rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,7 +14,7 @@ from sqlalchemy.sql import ColumnElement
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import to_local
+from ..timeutil import local_midnight, local_today, week_start
 from . import rules
 from .models import (
     FOLLOW_UP_CLOSED,
@@ -99,8 +99,8 @@ def household_scope(household_id: int) -> ColumnElement[bool]:
 
 def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
-    today = to_local(now).date()
-    week_start = today - timedelta(days=today.weekday())
+    today = local_today(now)
+    this_week = week_start(today)
     # Aggregate only the households in scope: a helper's three must not cost a scan of every visit.
     in_scope = (select(Pairing.household_id).join(Household, Household.id == Pairing.household_id)
                 .where(scope, active_on(Pairing, today)).correlate(None))
@@ -129,9 +129,9 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
         pairing = PairingSummary(pairing_id, starts_on, team_id)
         schedule = rules.Schedule(
             tier=household.tier, interval_days=household.visit_interval_days, last_visit_at=last_at,
-            paired_since=_start_moment(pairing.starts_on), major_change_at=changed_at)
+            paired_since=local_midnight(pairing.starts_on), major_change_at=changed_at)
         rows.append(BoardRow(household, pairing, team_name, last_at, rules.next_due(schedule, now),
-                             visited_this_week=last_on is not None and last_on >= week_start,
+                             visited_this_week=last_on is not None and last_on >= this_week,
                              last_logged_at=logged_at))
     helpers = db.session.execute(
         select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
@@ -146,21 +146,12 @@ def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     return rows
 
 
-def _start_moment(day: date) -> datetime:
-    """A pairing starts at midnight Shanghai of its first day (naive UTC)."""
-    return datetime(day.year, day.month, day.day) - timedelta(hours=8)
-
-
 _URGENCY = {rules.VisitState.OVERDUE: 0, rules.VisitState.DUE: 1, rules.VisitState.FINE: 2}
 
 
 def urgency(row: BoardRow) -> tuple:
     """Overdue first, then due, then the rest; earliest due date first within each."""
     return (_URGENCY[row.due.state], row.due.due_on, row.household.id)
-
-
-def local_today(now: datetime) -> date:
-    return to_local(now).date()
 
 
 def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = BoardFilters()) -> Board:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
-from ..timeutil import to_local
+from ..timeutil import local_date, local_today, to_local, week_start
 
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -45,7 +45,7 @@ class Due:
 
 def week_end(day: date) -> date:
     """Sunday of the week containing `day`."""
-    return day + timedelta(days=6 - day.weekday())
+    return week_start(day) + timedelta(days=6)
 
 
 def interval(schedule: Schedule) -> int:
@@ -60,14 +60,14 @@ def next_due(schedule: Schedule, now: datetime) -> Due:
     one). A visit on the due date itself is on time. A major change after the last
     visit makes a visit due within 24 hours, whatever the tier.
     """
-    today = to_local(now).date()
+    today = local_today(now)
     since = schedule.last_visit_at or schedule.paired_since
-    due_on = to_local(since).date() + timedelta(days=interval(schedule))
+    due_on = local_date(since) + timedelta(days=interval(schedule))
     change = schedule.major_change_at
     if change is not None and (schedule.last_visit_at is None or change > schedule.last_visit_at):
         urgent_by = change + MAJOR_CHANGE_WITHIN
         state = VisitState.OVERDUE if now > urgent_by else VisitState.DUE
-        return Due(state, min(due_on, to_local(urgent_by).date()), urgent_by)
+        return Due(state, min(due_on, local_date(urgent_by)), urgent_by)
     if today > due_on:
         return Due(VisitState.OVERDUE, due_on)
     if due_on <= week_end(today):

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import MEMBER_APPROVED, Membership, Team
-from ..timeutil import to_local
+from ..timeutil import local_today
 from ..web.auth import Actor
 from . import rules
 from .access import current_helper_ids
@@ -99,7 +99,7 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
                    starts_on: date, now: datetime, ends_on: date | None = None) -> Pairing:
     """Pair a household with one or two volunteers, or a whole team (staff)."""
     _require_staff(actor, household.community_id)
-    today = to_local(now).date()
+    today = local_today(now)
     if starts_on > today + timedelta(days=90):
         raise PairingRefused("开始日期太远了（最多三个月后）", "starts_on")
     if active_pairing(household.id, max(today, starts_on)) is not None:
@@ -133,7 +133,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
     household = pairing.household
     if not may_choose_helpers(actor, pairing, household.community_id):
         raise PairingRefused("只有社区工作人员或结对队伍的队长可以更换志愿者")
-    today = to_local(now).date()
+    today = local_today(now)
     if not pairing.is_active(today):
         raise PairingRefused("这个结对已经结束了", "helper_phones")
     people = _helpers_by_phone(household.community_id, phones)
@@ -163,7 +163,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
 def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
     """Staff end a pairing; its helpers and team lose access today."""
     _require_staff(actor, pairing.household.community_id)
-    today = to_local(now).date()
+    today = local_today(now)
     if not pairing.is_active(today):
         raise PairingRefused("这个结对已经结束了")
     yesterday = today - timedelta(days=1)
@@ -189,7 +189,7 @@ class VisitInput:
 
 def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetime) -> Visit:
     """A helper (or staff, or the paired team's leader) records a visit; a follow-up goes to staff."""
-    today = to_local(now).date()
+    today = local_today(now)
     refusal = rules.visit_date_refusal(data.visited_on, today)
     if refusal:
         raise PairingRefused(refusal, "visited_on")

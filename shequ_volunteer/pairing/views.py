@@ -11,7 +11,7 @@ from flask_login import login_required
 from ..database import writes_on_get
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, render_page
@@ -24,7 +24,7 @@ bp = Blueprint("pairing", __name__)
 
 
 def today():
-    return to_local(utcnow()).date()
+    return local_today(utcnow())
 
 
 def household_for(household_id: int, action: str = "view") -> Household:

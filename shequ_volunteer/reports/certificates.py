@@ -30,7 +30,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..hours.rules import format_minutes
 from ..teams.models import Team
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_date, local_today, to_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, choices, sensible_date
 from ..web.htmx import client_redirect, is_htmx, render_page
 from ..web.qr import qr_svg
@@ -137,7 +137,7 @@ def certified_lines(community_id: int, window: figures.Window, user_id: int) -> 
     rows = figures.hours_records(community_id, window, user_id=user_id).subquery()
     statement = (select(rows, Team.name.label("team")).join(Team, Team.id == rows.c.team_id)
                  .order_by(rows.c.served_at, rows.c.source, rows.c.title))
-    return [CertificateLine(position=number, served_on=to_local(row.served_at).date(), source=row.source,
+    return [CertificateLine(position=number, served_on=local_date(row.served_at), source=row.source,
                             title=row.title or "", team_name=row.team, minutes=row.minutes)
             for number, row in enumerate(db.session.execute(statement), start=1)]
 
@@ -209,7 +209,7 @@ class CertificateForm(BaseForm):
 # --- Routes ----------------------------------------------------------------------------------------
 
 def _today() -> date:
-    return to_local(utcnow()).date()
+    return local_today(utcnow())
 
 
 def _form_page(form: CertificateForm, status: int = 200):
@@ -266,7 +266,7 @@ def certificate(serial: str):
         abort(404)
     link = url_for("verify.verify", serial=item.serial, _external=True)
     response = render_page("reports/certificate.html", certificate=item, link=link, qr=qr_svg(link, 4),
-                           hours=shown_hours, number=hours_number, issued_on=to_local(item.issued_at).date())
+                           hours=shown_hours, number=hours_number, issued_on=local_date(item.issued_at))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -288,7 +288,7 @@ def verify(serial: str):
     """Public check of a certificate: masked name, period, total, issuer — never the lines or a phone."""
     item = genuine(serial)
     found = item and Verified(item.serial, masked_name(item.holder_name), item.period_label,
-                              shown_hours(item.total_minutes), item.community_name, to_local(item.issued_at).date())
+                              shown_hours(item.total_minutes), item.community_name, local_date(item.issued_at))
     response = render_page("reports/verify.html", found=found, status=200 if found else 404)
     response.headers["X-Robots-Tag"] = "noindex"
     return response

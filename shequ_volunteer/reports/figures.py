@@ -34,7 +34,7 @@ from ..hours.rules import ATTENDED
 from ..pairing import rules as visit_rules
 from ..pairing.models import FollowUp, Household, Pairing, Visit, active_on
 from ..teams.models import MEMBER_APPROVED, Membership, Team
-from ..timeutil import from_local
+from ..timeutil import local_midnight
 from .periods import Period
 
 NOT_THERE = ("absent", "leave")
@@ -89,11 +89,11 @@ class Window:
 
     @property
     def since(self) -> datetime:
-        return from_local(datetime.combine(self.period.start, datetime.min.time()))
+        return local_midnight(self.period.start)
 
     @property
     def until(self) -> datetime:  # exclusive
-        return from_local(datetime.combine(self.period.end + timedelta(days=1), datetime.min.time()))
+        return local_midnight(self.period.end + timedelta(days=1))
 
     @property
     def seen_until(self) -> datetime:
@@ -296,8 +296,7 @@ def coverage(community_id: int, window: Window) -> tuple[int, int]:
     on_time = total = 0
     for tier, interval, starts_on, last_at in rows:
         schedule = visit_rules.Schedule(tier=tier, interval_days=interval, last_visit_at=last_at,
-                                        paired_since=datetime.combine(starts_on, datetime.min.time()) - timedelta(
-                                            hours=8))
+                                        paired_since=local_midnight(starts_on))
         total += 1
         on_time += visit_rules.next_due(schedule, end_moment).state != visit_rules.VisitState.OVERDUE
     return on_time, total

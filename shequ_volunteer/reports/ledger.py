@@ -27,7 +27,7 @@ from ..extensions import db
 from ..pairing.access import log_accesses
 from ..pairing.models import FOLLOW_UP_STATUSES, FollowUp, Household, Pairing, PairingHelper, Visit, active_on
 from ..teams.models import Team
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_date, to_local, utcnow
 from ..web.auth import current_actor
 from ..web.htmx import render_page
 from . import figures
@@ -65,7 +65,7 @@ def activities_block(community_id: int, window: figures.Window) -> Block:
         .select_from(held).join(Activity, Activity.id == held.c.id)
         .outerjoin(per_activity, per_activity.c.activity_id == held.c.id).order_by(held.c.starts_at, held.c.id))
     return Block(ACTIVITY_COLUMNS, [
-        (number, to_local(starts).date(), _hours_of_day(starts, ends), team, title, place, int(times), int(people))
+        (number, local_date(starts), _hours_of_day(starts, ends), team, title, place, int(times), int(people))
         for number, (starts, ends, team, title, place, times, people) in enumerate(rows, 1)
     ], totals={1: Total(_value("activities", community_id, window), '"活动场次 "0" 场"', through=5),
                6: Total(_value("person_times", community_id, window)),
@@ -83,7 +83,7 @@ def hours_block(community_id: int, window: figures.Window) -> Block:
         .order_by(lines.c.served_at, lines.c.user_id, lines.c.source))
     minutes = figure.value(community_id, window)
     return Block(HOURS_COLUMNS, [
-        (number, to_local(served_at).date(), name, team, title or "—", source, shown(figure, spent), spent)
+        (number, local_date(served_at), name, team, title or "—", source, shown(figure, spent), spent)
         for number, (served_at, name, team, title, source, spent) in enumerate(rows, 1)
     ], totals={1: Total("服务时长（以分钟为准）", through=5), 6: Total(shown(figure, minutes)), 7: Total(minutes)},
         note="注：合计按分钟相加后换算为小时（保留1位小数），与统计页面相同；各行小时数取整后相加可能略有出入。")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..communities.models import Community
 from ..extensions import db
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor
 from ..web.htmx import render_page
 from . import figures, statistics
@@ -35,7 +35,7 @@ def requested_period():
     args = request.args
     typed = {key: args.get(key, "")[:20] for key in ("kind", "value", "start", "end")}
     if not typed["kind"]:
-        today = to_local(utcnow()).date()
+        today = local_today(utcnow())
         return month(today.year, today.month), typed, None
     try:
         return parse(typed["kind"], typed["value"], typed["start"], typed["end"]), typed, None

@@ -1,14 +1,14 @@
 """Room clashes (found by the database) and the week view."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from ..activities.models import STATUS_CANCELLED, Activity
 from ..extensions import db
-from ..timeutil import from_local, to_local
+from ..timeutil import local_date, local_midnight, to_local
 from .models import Room
 
 
@@ -47,7 +47,7 @@ def rooms_of(community_id: int) -> list[Room]:
 
 def week(community_id: int, monday: date) -> tuple[list[Room], dict[tuple[int, date], list[Activity]]]:
     """Bookings of every room for the week starting `monday`, by (room, Shanghai day)."""
-    start = from_local(datetime.combine(monday, time()))
+    start = local_midnight(monday)
     end = start + timedelta(days=7)
     rooms = rooms_of(community_id)
     bookings = db.session.scalars(
@@ -58,5 +58,5 @@ def week(community_id: int, monday: date) -> tuple[list[Room], dict[tuple[int, d
     ).all()
     by_cell: dict[tuple[int, date], list[Activity]] = {}
     for activity in bookings:
-        by_cell.setdefault((activity.room_id, to_local(activity.starts_at).date()), []).append(activity)
+        by_cell.setdefault((activity.room_id, local_date(activity.starts_at)), []).append(activity)
     return rooms, by_cell

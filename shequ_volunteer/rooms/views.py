@@ -7,7 +7,7 @@ from flask import Blueprint, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, render_page
 from . import queries
@@ -19,9 +19,9 @@ bp = Blueprint("rooms", __name__, url_prefix="/rooms")
 
 def _week_start(text: str | None) -> date:
     try:
-        day = date.fromisoformat(text) if text else to_local(utcnow()).date()
+        day = date.fromisoformat(text) if text else local_today(utcnow())
     except ValueError:
-        day = to_local(utcnow()).date()
+        day = local_today(utcnow())
     day = min(max(day, date(2000, 1, 3)), date(2099, 12, 21))
     return day - timedelta(days=day.weekday())
 

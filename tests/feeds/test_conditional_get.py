@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -20,7 +20,7 @@ from shequ_volunteer.calendar.models import KIND_PERSONAL, KIND_TEAM
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams import services as team_services
 from shequ_volunteer.teams.models import Team
-from shequ_volunteer.timeutil import utcnow
+from shequ_volunteer.timeutil import at_local, local_today, utcnow
 from shequ_volunteer.web.auth import ANONYMOUS, actor_for
 from tests import factories as f
 from tests.perf.test_query_counts import counting_statements
@@ -301,8 +301,10 @@ def test_a_new_day_that_brings_an_event_into_the_window_moves_last_modified(worl
     url = world.urls["community"]
     db.session.rollback()
     now = utcnow().replace(microsecond=0)
-    far = f.activity(db.session.get(Team, world.team.id), title="明年的活动", starts_in=timedelta(days=180, hours=12),
-                     now=now)
+    # 10:00 on the first Beijing day past today's window, which tomorrow's window reaches, whatever the hour now.
+    first_day_out = local_today(now) + timedelta(days=180)
+    far = f.activity(db.session.get(Team, world.team.id), title="明年的活动",
+                     starts_in=at_local(first_day_out, time(10)) - now, now=now)
     db.session.get(Activity, far.id).updated_at = now - timedelta(days=30)  # planned a month ago
     db.session.commit()
     today = client.get(url)

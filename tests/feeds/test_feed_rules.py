@@ -179,7 +179,7 @@ def test_a_multi_day_activity_is_an_all_day_event(world, client):
     home, team, _leader = world
     camp = add_activity(team, at(10, 9), at(12, 17), title="三天夏令营")
     late = add_activity(team, at(5, 22), at(6, 0), title="跨年夜巡逻到零点")  # ends at midnight: one day
-    night = add_activity(team, at(7, 23), at(8, 1), title="夜间巡逻")  # crosses midnight: two days
+    night = add_activity(team, at(7, 20), at(8, 2), title="夜间巡逻")  # crosses midnight: still a timed evening
     day1 = today() + timedelta(days=10)
     for url in feeds_of(home, team):
         events = events_of(client, url)
@@ -190,8 +190,14 @@ def test_a_multi_day_activity_is_an_all_day_event(world, client):
         assert not events[uid(late)].all_day
         assert events[uid(late)].line("DTSTART").startswith("DTSTART;TZID=Asia/Shanghai:")
         night_day = today() + timedelta(days=7)
-        assert events[uid(night)].line("DTSTART") == f"DTSTART;VALUE=DATE:{night_day:%Y%m%d}"
-        assert events[uid(night)].line("DTEND") == f"DTEND;VALUE=DATE:{night_day + timedelta(days=2):%Y%m%d}"
+        assert events[uid(night)].line("DTSTART") == f"DTSTART;TZID=Asia/Shanghai:{night_day:%Y%m%d}T200000"
+        assert events[uid(night)].line("DTEND") == (
+            f"DTEND;TZID=Asia/Shanghai:{night_day + timedelta(days=1):%Y%m%d}T020000")
+        assert not events[uid(night)].all_day
+    single = client.get(f"/calendar/activities/{night.id}.ics")
+    assert single.status_code == 200
+    body = single.get_data(as_text=True)
+    assert f"DTSTART;TZID=Asia/Shanghai:{night_day:%Y%m%d}T200000" in body and "VALUE=DATE" not in body
 
 
 def test_a_recurring_series_gives_one_event_per_occurrence_within_the_window(world, client):

@@ -360,7 +360,8 @@ def _event_rules(event: Component, seen_uids: set[str], problems: list[str]) -> 
     if start_kind == end_kind and end <= start:
         problems.append(f"{where}: DTEND {ends[0].value} is not after DTSTART {starts[0].value}")
     if start_kind == end_kind == "local" and starts[0].params.get("TZID") == ends[0].params.get("TZID"):
-        if start.date() != (end - timedelta(microseconds=1)).date():
+        # An evening across midnight keeps its times; 24 hours or more is whole days (timeutil.ALL_DAY_AT_LEAST).
+        if start.date() != (end - timedelta(microseconds=1)).date() and end - start >= timedelta(hours=24):
             problems.append(f"{where}: a timed event over several days ({starts[0].value} → {ends[0].value});"
                             " multi-day activities must be all-day events")
     for alarm in (c for c in event.children if c.name == "VALARM"):

@@ -169,6 +169,15 @@ def test_a_timed_event_over_several_days():
     assert_caught(body, "multi-day activities must be all-day")
 
 
+def test_an_evening_across_midnight_is_a_timed_event():
+    """A patrol 20:00–02:00 keeps its times; only 24 hours or more must be whole days."""
+    body = good_body().replace(b"DTSTART;TZID=Asia/Shanghai:20261205T093000",
+                               b"DTSTART;TZID=Asia/Shanghai:20261205T200000", 1)
+    body = body.replace(b"DTEND;TZID=Asia/Shanghai:20261205T110000", b"DTEND;TZID=Asia/Shanghai:20261206T020000", 1)
+    assert b"DTEND;TZID=Asia/Shanghai:20261206T020000" in body
+    assert feed_problems(body) == []
+
+
 def test_an_unbalanced_component():
     assert_caught(good_body().replace(b"END:VEVENT\r\n", b"", 1), "does not close")
 
