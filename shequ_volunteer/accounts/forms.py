@@ -1,28 +1,11 @@
 """Registration and login forms."""
 from __future__ import annotations
 
-import re
-
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ..phones import MAINLAND_MOBILE, normalise_phone
 from ..web.forms import BaseForm, CleanStringField
-
-MAINLAND_MOBILE = r"^1[3-9][0-9]{9}$"  # not \d, which also matches full-width and Arabic-Indic digits
-DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])-(?=[0-9])")
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def normalise_phone(value):
-    """What Chinese keyboards type: full-width digits, spaces or dashes between groups.
-
-    Anything that does not become a mobile number is kept as typed, so the form can
-    show it back with its error.
-    """
-    if not isinstance(value, str):
-        return value
-    digits = DASH_BETWEEN_DIGITS.sub("", "".join(value.translate(FULL_WIDTH_DIGITS).split()))
-    return digits if re.fullmatch(MAINLAND_MOBILE, digits) else value.strip()
 
 
 class PhoneField(CleanStringField):

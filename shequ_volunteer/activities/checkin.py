@@ -5,6 +5,8 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
+from ..phones import ascii_digits
+
 OPENS_BEFORE = timedelta(hours=1)
 LATE_AFTER = timedelta(minutes=15)
 MAX_WRONG_CODES = 10
@@ -23,7 +25,7 @@ def code_for(secret: str, activity_id: int) -> str:
 
 
 def code_matches(secret: str, activity_id: int, typed: str) -> bool:
-    typed = typed.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    typed = ascii_digits(typed.strip())
     return hmac.compare_digest(code_for(secret, activity_id), typed)
 
 

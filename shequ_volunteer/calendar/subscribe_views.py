@@ -9,10 +9,10 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..accounts.forms import normalise_phone
 from ..accounts.models import User
 from ..communities.models import Community
 from ..extensions import db
+from ..phones import normalise_phone
 from ..teams.models import Team
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require

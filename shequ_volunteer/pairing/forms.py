@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..accounts.forms import normalise_phone
+from ..phones import is_mobile, normalise_phone
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
 from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS, Household
 from .rules import TIER_LABELS, parse_yuan
@@ -41,7 +41,7 @@ class HouseholdForm(BaseForm):
                                       validators=[Length(max=500, message="不能超过500个字")])
 
     def validate_contact_phone(self, field):
-        if field.data and not (len(field.data) == 11 and field.data.isascii() and field.data.isdigit()):
+        if field.data and not is_mobile(field.data):
             raise ValidationError("请填写11位手机号")
 
     def household_data(self) -> dict:
@@ -57,7 +57,7 @@ def split_phones(text: str) -> list[str]:
 
 def _phones_valid(form, field):
     for phone in split_phones(field.data or ""):
-        if not (len(phone) == 11 and phone.isascii() and phone.isdigit()):
+        if not is_mobile(phone):
             raise ValidationError(f"“{phone}”不是11位手机号")
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
+from ..phones import ascii_digits
 from ..timeutil import local_date, local_today, to_local, week_start
-
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 TIER_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 91}  # 高风险 weekly, 重点 monthly, 一般 quarterly
 TIER_LABELS = {"high": "高风险", "key": "重点", "general": "一般"}
@@ -107,7 +106,7 @@ _YUAN = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,2})?$")
 
 def parse_yuan(text: str) -> int | None:
     """'12', '12.5', '0.05' 元 → fen; None for negative, malformed or absurd amounts."""
-    text = (text or "").strip().translate(FULL_WIDTH_DIGITS)
+    text = ascii_digits((text or "").strip())
     if not _YUAN.match(text):
         return None
     whole, _dot, fraction = text.partition(".")
