@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from ..accounts.actor import Actor
 from ..accounts.models import LoginFailure
 from ..extensions import db
-from ..web.auth import Actor
 from . import checkin
 from .models import ATTENDANCE_LABELS, SIGNUP_CONFIRMED, Activity, AttendanceChange, Signup
 from .services import SignupRefused

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..accounts.actor import Actor
 from ..extensions import db
 from ..timeutil import from_local, to_local
-from ..web.auth import Actor
 from . import recurrence
 from .models import Activity, ActivitySeries
 from .services import ActivityInput, capacity_problem, create_activity, update_activity

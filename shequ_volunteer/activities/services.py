@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.actor import Actor, actor_for
 from ..accounts.models import User
 from ..extensions import db
-from ..web.auth import Actor, actor_for
 from . import rules
 from .models import (
     HOLDING_SEATS,

@@ -7,6 +7,7 @@ from typing import Callable
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_login import current_user
 
+from ..accounts.actor import actor_for
 from ..accounts.models import User
 from ..activities.models import Activity
 from ..communities.models import Community
@@ -106,8 +107,6 @@ def team_live_feed(secret: str):
 
 
 def may_have_team_feed(person, team: Team) -> bool:
-    from ..web.auth import actor_for
-
     return actor_for(person).can_manage_team(team)
 
 

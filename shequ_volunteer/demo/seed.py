@@ -262,9 +262,9 @@ def seed_community(sizes: SeedSizes, now: datetime | None = None, seed: int = 20
 
 def _seed_series(team_ids: list[tuple[int, str]], staff_id: int, today, now: datetime) -> None:
     """Two recurring activities as a leader would set them up: a weekly one and a lunar festival."""
+    from ..accounts.actor import Actor
     from ..activities import recurrence, series
     from ..activities.services import ActivityInput
-    from ..web.auth import Actor
 
     actor = Actor(user_id=staff_id, community_id=None, is_staff=True)
     elderly = next(team_id for team_id, kind in team_ids if kind == "elderly")

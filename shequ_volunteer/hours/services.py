@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..accounts.actor import Actor
 from ..activities.models import Activity, Signup
 from ..extensions import db
 from ..timeutil import local_date, local_today
-from ..web.auth import Actor
 from . import rules
 from .models import APPROVED, DECLINED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from flask import abort
 from sqlalchemy import func, insert, select
 
+from ..accounts.actor import Actor
 from ..extensions import db
-from ..web.auth import Actor
 from .models import Household, HouseholdAccess, Pairing, PairingHelper, active_on
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import abort, request
+from flask import request
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from ..timeutil import local_today
-from ..web.auth import current_actor
+from ..web.auth import current_actor, require
 from ..web.htmx import render_page
 from . import queries
 from .queries import BOARD_VIEWS, BoardFilters
@@ -19,11 +19,10 @@ from .views import bp, utcnow
 def board_scope():
     """Staff see their community's pairings, leaders their teams'; everyone else 404."""
     actor = current_actor()
+    require(actor.is_staff_or_leader, 404)
     if actor.is_staff:
         return queries.community_scope(actor.community_id)
-    if actor.leader_team_ids:
-        return queries.teams_scope(actor.leader_team_ids)
-    abort(404)
+    return queries.teams_scope(actor.leader_team_ids)
 
 
 def read_filters(args: MultiDict) -> tuple[BoardFilters, str]:

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
-from ..web.auth import Actor
 from . import rules
 from .access import current_helper_ids
 from .models import (

@@ -31,7 +31,7 @@ def _week_start(text: str | None) -> date:
 def week():
     """Every room of the community for one week (staff and team leaders)."""
     actor = current_actor()
-    require(actor.is_staff or bool(actor.leader_team_ids))
+    require(actor.is_staff_or_leader)
     return render_page("rooms/week.html", "week",
                        **_week_context(RoomForm(formdata=None), _week_start(request.args.get("week"))))
 

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
-from ..web.auth import Actor
 from .models import (
     MEMBER_APPROVED,
     MEMBER_DECLINED,

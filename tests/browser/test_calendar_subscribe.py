@@ -5,12 +5,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities.services import sign_up
 from shequ_volunteer.calendar import tokens
 from shequ_volunteer.calendar.models import KIND_PERSONAL
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 from tests.browser.helpers import assert_no_page_load, log_in, set_marker
 from tests.browser.test_layout import SMALL_PHONE, check_layout

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import update
 from werkzeug.http import http_date, parse_date
 
+from shequ_volunteer.accounts.actor import ANONYMOUS, actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.activities.services import ActivityInput
@@ -21,7 +22,6 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.teams import services as team_services
 from shequ_volunteer.teams.models import Team
 from shequ_volunteer.timeutil import at_local, local_today, utcnow
-from shequ_volunteer.web.auth import ANONYMOUS, actor_for
 from tests import factories as f
 from tests.perf.test_query_counts import counting_statements
 

@@ -8,13 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import recurrence, series, services
 from shequ_volunteer.activities.models import STATUS_CANCELLED, Activity
 from shequ_volunteer.activities.services import ActivityInput
 from shequ_volunteer.calendar import views
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import from_local, to_local, utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 from tests.support.ical_conformance import FeedNotConformant, by_uid, check_feed
 

@@ -3,11 +3,11 @@ from datetime import timedelta
 
 import icalendar
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.activities.services import ActivityInput
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 

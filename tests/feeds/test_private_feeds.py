@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.accounts.models import User
 from shequ_volunteer.activities import services
 from shequ_volunteer.activities.models import Activity
@@ -24,7 +25,6 @@ from shequ_volunteer.pairing.models import CATEGORIES, Household, Pairing, Pairi
 from shequ_volunteer.teams.models import ROLE_MEMBER, Membership
 from shequ_volunteer.timeutil import to_local, utcnow
 from shequ_volunteer.web import log_redaction
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 from tests.support.ical_conformance import by_uid, check_feed
 from tests.web.helpers import db_state

@@ -4,10 +4,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 

@@ -1,10 +1,10 @@
 """Who may see a household: staff of its community, current helpers, the paired team's leader."""
 from datetime import date, timedelta
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing.access import helpers_households, may_see
 from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 TODAY = date(2026, 11, 22)

@@ -5,12 +5,12 @@ from itertools import product
 
 import pytest
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import queries, services
 from shequ_volunteer.pairing.access import may_see
 from shequ_volunteer.pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
 from shequ_volunteer.pairing.queries import BoardFilters
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 SHANGHAI = timedelta(hours=8)

@@ -1,11 +1,11 @@
 """Team membership services against the real database."""
 import pytest
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams import services
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_DECLINED, MEMBER_PENDING, ROLE_LEADER
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 

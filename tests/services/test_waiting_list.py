@@ -2,12 +2,12 @@
 import pytest
 from sqlalchemy import func, select
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import rules, services
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.activities.queries import confirmed_seat_count, waiting_position
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 

@@ -1,0 +1,81 @@
+"""Who may do what: the facts about a person the permission rules need, and the rules themselves.
+
+Domain knowledge, not web plumbing: services, rules and queries take an Actor; `web.auth` only
+finds the Actor of the current request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The facts the permission rules need about the person making a request."""
+
+    user_id: int | None
+    community_id: int | None
+    is_staff: bool = False
+    is_viewer: bool = False
+    member_team_ids: frozenset[int] = field(default_factory=frozenset)
+    leader_team_ids: frozenset[int] = field(default_factory=frozenset)
+    pending_team_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_staff_or_leader(self) -> bool:
+        """Community staff, or the leader of any team: those who organise (the pairing board, room bookings)."""
+        return self.is_staff or bool(self.leader_team_ids)
+
+    @property
+    def role_label(self) -> str:
+        """What the person is on this site, in the words the community uses."""
+        if self.is_staff:
+            return "社区工作人员"
+        if self.is_viewer:
+            return "街道查看"
+        if self.leader_team_ids:
+            return "队长"
+        if self.member_team_ids:
+            return "志愿者"
+        return "居民"
+
+    def can_manage_team(self, team) -> bool:
+        """Leader of that team, or staff of its community."""
+        if self.is_staff and team.community_id == self.community_id:
+            return True
+        return team.id in self.leader_team_ids
+
+    def can_see_roster(self, team) -> bool:
+        return self.can_manage_team(team) or team.id in self.member_team_ids
+
+    def can_manage_community(self, community_id: int) -> bool:
+        return self.is_staff and community_id == self.community_id
+
+
+ANONYMOUS = Actor(user_id=None, community_id=None)
+
+
+def actor_for(user) -> Actor:
+    """Build the Actor for a user object (or the anonymous user)."""
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    rows = Membership.query.filter_by(user_id=user.id).with_entities(
+        Membership.team_id, Membership.role, Membership.status
+    ).all()
+    approved = {r.team_id for r in rows if r.status == MEMBER_APPROVED}
+    leading = {r.team_id for r in rows if r.status == MEMBER_APPROVED and r.role == ROLE_LEADER}
+    pending = {r.team_id for r in rows if r.status == MEMBER_PENDING}
+    return Actor(
+        user_id=user.id,
+        community_id=user.community_id,
+        is_staff=user.is_staff,
+        is_viewer=user.is_viewer,
+        member_team_ids=frozenset(approved),
+        leader_team_ids=frozenset(leading),
+        pending_team_ids=frozenset(pending),
+    )
