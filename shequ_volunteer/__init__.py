@@ -61,18 +61,14 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from urllib.parse import urlsplit
-
         from flask import redirect, url_for
 
-        from .web.htmx import client_redirect, is_htmx
+        from .web.htmx import client_redirect, current_page, is_htmx
 
         if is_htmx():
             # Never swap a login form into a fragment: send the whole window there,
             # and bring the person back to the page they were on.
-            current = urlsplit(request.headers.get("HX-Current-URL", ""))
-            back = current.path + (f"?{current.query}" if current.query else "")
-            return client_redirect(url_for("accounts.login", next=back or None), status=401)
+            return client_redirect(url_for("accounts.login", next=current_page() or None), status=401)
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     with app.app_context():

@@ -8,17 +8,9 @@ from sqlalchemy import func, select
 from ..accounts.actor import Actor
 from ..accounts.models import LoginFailure
 from ..extensions import db
+from ..refusals import Refused
 from . import checkin
 from .models import ATTENDANCE_LABELS, SIGNUP_CONFIRMED, Activity, AttendanceChange, Signup
-from .services import SignupRefused
-
-
-class CheckInRefused(SignupRefused):
-    """A refused check-in; `record_failure` says the wrong code must be counted."""
-
-    def __init__(self, message: str, record_failure: bool = False):
-        super().__init__(message)
-        self.record_failure = record_failure
 
 
 def _set(signup: Signup, attendance: str, actor: Actor, via: str, now: datetime) -> Signup:
@@ -42,17 +34,17 @@ def check_in_with_code(actor: Actor, activity: Activity, typed: str, secret: str
     if activity.is_cancelled:
         refusal = "活动已取消"
     if refusal:
-        raise CheckInRefused(refusal)
+        raise Refused(refusal)
     key = _failure_key(activity.id, actor.user_id)
     wrong = db.session.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key))
     if wrong >= checkin.MAX_WRONG_CODES:
-        raise CheckInRefused(checkin.TOO_MANY_WRONG)
+        raise Refused(checkin.TOO_MANY_WRONG)
     if not checkin.code_matches(secret, activity.id, typed):
-        raise CheckInRefused(checkin.WRONG_CODE, record_failure=True)
+        raise Refused(checkin.WRONG_CODE)  # the caller counts it: record_wrong_code
     signup = db.session.scalar(select(Signup).where(
         Signup.activity_id == activity.id, Signup.user_id == actor.user_id, Signup.status == SIGNUP_CONFIRMED))
     if signup is None:
-        raise CheckInRefused(checkin.NOT_SIGNED_UP)
+        raise Refused(checkin.NOT_SIGNED_UP)
     if signup.attendance in ("present", "late"):
         return signup  # twice is harmless
     return _set(signup, checkin.arrival_status(activity.starts_at, now), actor, "code", now)
@@ -66,12 +58,12 @@ def record_wrong_code(activity: Activity, actor: Actor, now: datetime) -> None:
 def mark(actor: Actor, activity: Activity, signup_id: int, attendance: str, now: datetime) -> Signup:
     """The leader ticks a name: 出席 / 迟到 / 缺席 / 请假 (caller checked the actor manages it)."""
     if attendance not in ATTENDANCE_LABELS:
-        raise SignupRefused("请选择出席、迟到、缺席或请假")
+        raise Refused("请选择出席、迟到、缺席或请假")
     if now < activity.starts_at - timedelta(days=1):
-        raise SignupRefused("活动前一天起才能登记出勤")
+        raise Refused("活动前一天起才能登记出勤")
     signup = db.session.get(Signup, signup_id)
     if signup is None or signup.activity_id != activity.id or signup.status != SIGNUP_CONFIRMED:
-        raise SignupRefused("这位居民不在报名名单里")
+        raise Refused("这位居民不在报名名单里")
     if signup.attendance == attendance:
         return signup
     return _set(signup, attendance, actor, "roster", now)

@@ -6,9 +6,10 @@ from flask_login import login_required
 
 from ..extensions import db
 from ..hours import rules as hours_rules
+from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
 from . import attendance, checkin, queries
 from .models import ATTENDANCE_LABELS, Activity
@@ -61,9 +62,8 @@ def mark_attendance(activity_id: int, signup_id: int):
     require(current_actor().can_manage_team(activity.team))
     try:
         attendance.mark(current_actor(), activity, signup_id, request.form.get("attendance", ""), utcnow())
-    except attendance.SignupRefused as refused:
-        db.session.rollback()
-        return roster_response(db.get_or_404(Activity, activity_id), 409, refused.message, message_error=True)
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: roster_response(db.get_or_404(Activity, activity_id), **shown))
     db.session.commit()
     return roster_response(activity, message="已登记", after=True)
 
@@ -81,13 +81,14 @@ def check_in(activity_id: int):
     typed = request.form.get("code", "")[:20]
     try:
         signup = attendance.check_in_with_code(current_actor(), activity, typed, _secret(), utcnow())
-    except attendance.CheckInRefused as refused:
-        db.session.rollback()
-        if refused.record_failure:
+    except Refused as refusal:
+        def count_wrong_code():
             attendance.record_wrong_code(activity, current_actor(), utcnow())
-            db.session.commit()
-        return render_page("activities/check_in.html", status=422, activity=activity, typed=typed,
-                           message=refused.message, message_error=True)
+
+        # Only a wrong code counts towards the limit, and the count must outlive the rollback.
+        return answer_refusal(
+            refusal, lambda **shown: render_page("activities/check_in.html", activity=activity, typed=typed, **shown),
+            field="code", keep=count_wrong_code if refusal.message == checkin.WRONG_CODE else None)
     db.session.commit()
     word = "签到成功" if signup.attendance == "present" else "已签到（迟到）"
     return render_page("activities/check_in.html", activity=activity, typed=typed, message=word, done=True)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..extensions import db
+from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
 from .forms import OnBehalfExistingForm, OnBehalfNewPersonForm
 from .models import Activity
@@ -48,11 +49,10 @@ def on_behalf(activity_id: int):
 def _sign_up(activity: Activity, person: User, seats: int, new_form=None):
     try:
         signup = services.sign_up_on_behalf(current_actor(), activity, person, utcnow(), seats)
-    except services.SignupRefused as refused:
-        db.session.rollback()
-        activity = db.get_or_404(Activity, activity.id)
-        return render_page(TEMPLATE, "content", status=409, message=f"{person.name}：{refused.message}",
-                           message_error=True, **_context(activity, new_form))
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda message, **shown: render_page(
+            TEMPLATE, "content", message=f"{person.name}：{message}", **shown,
+            **_context(db.get_or_404(Activity, activity.id), new_form)))
     db.session.commit()
     state = "候补" if signup.status == "waiting" else "报名"
     return after_post(url_for(".on_behalf", activity_id=activity.id), TEMPLATE, "content",

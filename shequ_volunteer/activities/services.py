@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.actor import Actor, actor_for
 from ..accounts.models import User
 from ..extensions import db
+from ..refusals import Refused
 from . import rules
 from .models import (
     HOLDING_SEATS,
@@ -22,17 +23,6 @@ from .models import (
     Activity,
     Signup,
 )
-
-
-class SignupRefused(Exception):
-    """The sign-up or withdrawal did not happen; `message` says why, in Chinese.
-
-    The caller must roll the session back: seats may have been reserved.
-    """
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def context_of(activity: Activity) -> rules.SignupContext:
@@ -95,28 +85,28 @@ def _move(signup_id: int, from_status: str, now: datetime, **values) -> bool:
 def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> Signup:
     """Sign the actor up for `seats` seats; when full, join the waiting list.
 
-    Raises SignupRefused with the reason when neither is possible.
+    Raises Refused with the reason when neither is possible.
     """
     # Seats first: a household larger than the activity must hear so, not join a queue it can never leave.
     refusal = rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity) or rules.signup_refusal(
         context_of(activity), is_member=activity.team_id in actor.member_team_ids, now=now
     )
     if refusal is not None and refusal != rules.FULL:
-        raise SignupRefused(refusal)
+        raise Refused(refusal)
     lock_activity(activity.id)
     existing = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
     if existing is not None and existing.status in HOLDING_SEATS:
-        raise SignupRefused(rules.ALREADY)
+        raise Refused(rules.ALREADY)
     if existing is not None and existing.status == SIGNUP_WAITING:
-        raise SignupRefused(rules.ALREADY_WAITING)
+        raise Refused(rules.ALREADY_WAITING)
     if reserve_seats(activity.id, seats):
         status, queued_at = _holding_status(activity), None
     elif activity.waitlist_enabled and activity.capacity is not None and not activity.is_cancelled:
         status, queued_at = SIGNUP_WAITING, now
     else:
-        raise SignupRefused(rules.FULL)
+        raise Refused(rules.FULL)
     values = {"status": status, "seats": seats, "queued_at": queued_at, "promoted_at": None}
     if existing is None:
         existing = Signup(activity_id=activity.id, user_id=actor.user_id, created_at=now, updated_at=now, **values)
@@ -124,10 +114,10 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
         try:
             db.session.flush()
         except IntegrityError as error:  # the same person, twice at once
-            raise SignupRefused(rules.ALREADY) from error
+            raise Refused(rules.ALREADY) from error
     else:
         if not _move(existing.id, SIGNUP_WITHDRAWN, now, **values):
-            raise SignupRefused(rules.ALREADY)
+            raise Refused(rules.ALREADY)
         db.session.refresh(existing)
     db.session.refresh(activity)
     return existing
@@ -136,14 +126,14 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
 def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
     """"我去不了": after the withdrawal deadline the place stays taken, and the leader is told."""
     if not rules.may_say_cant_come(context_of(activity), now=now):
-        raise SignupRefused("现在可以直接取消报名" if activity.withdraw_deadline and now <= activity.withdraw_deadline
+        raise Refused("现在可以直接取消报名" if activity.withdraw_deadline and now <= activity.withdraw_deadline
                             else "现在不能这样操作")
     signup = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id,
                              Signup.status == SIGNUP_CONFIRMED)
     )
     if signup is None:
-        raise SignupRefused(rules.NOT_SIGNED_UP)
+        raise Refused(rules.NOT_SIGNED_UP)
     if signup.cant_come_at is None:
         signup.cant_come_at = now
         signup.updated_at = now
@@ -161,9 +151,9 @@ def review(actor: Actor, activity: Activity, signup_id: int, approve: bool, now:
     lock_activity(activity.id)
     signup = db.session.get(Signup, signup_id)
     if signup is None or signup.activity_id != activity.id:
-        raise SignupRefused("这条报名不在这个活动里")
+        raise Refused("这条报名不在这个活动里")
     if not _move(signup.id, SIGNUP_PENDING, now, status=SIGNUP_CONFIRMED if approve else SIGNUP_DECLINED):
-        raise SignupRefused("这条报名已经处理过了")
+        raise Refused("这条报名已经处理过了")
     if not approve:
         _free_seats(activity.id, signup.seats)
         promote_waiting(activity, now)
@@ -179,7 +169,7 @@ def sign_up_on_behalf(actor: Actor, activity: Activity, person: User, now: datet
     members-only), judged for that person.
     """
     if person.community_id != activity.team.community_id:
-        raise SignupRefused("只能为本社区的居民代报名")
+        raise Refused("只能为本社区的居民代报名")
     signup = sign_up(actor_for(person), activity, now, seats)
     signup.entered_by_id = actor.user_id
     db.session.flush()
@@ -216,16 +206,16 @@ def withdraw(actor: Actor, activity: Activity, now: datetime) -> Signup:
     """Withdraw the actor's sign-up or leave the waiting list; freed seats go to the queue."""
     refusal = rules.withdrawal_refusal(context_of(activity), now=now)
     if refusal is not None:
-        raise SignupRefused(refusal)
+        raise Refused(refusal)
     lock_activity(activity.id)
     signup = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
     if signup is None or signup.status == SIGNUP_WITHDRAWN:
-        raise SignupRefused(rules.NOT_SIGNED_UP)
+        raise Refused(rules.NOT_SIGNED_UP)
     held_seats = signup.status in HOLDING_SEATS
     if not _move(signup.id, signup.status, now, status=SIGNUP_WITHDRAWN):
-        raise SignupRefused(rules.NOT_SIGNED_UP)
+        raise Refused(rules.NOT_SIGNED_UP)
     if held_seats:
         _free_seats(activity.id, signup.seats)
         promote_waiting(activity, now)

@@ -8,12 +8,13 @@ from flask import Blueprint, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..refusals import Refused
 from ..rooms.queries import rooms_of
 from ..teams.models import Team
 from ..timeutil import to_local, utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
 from . import queries, rules, series, services
 from .booking import check_booking
@@ -63,6 +64,12 @@ def _detail_context(activity: Activity) -> dict:
     }
 
 
+def _detail_block(activity_id: int, block: str, **shown):
+    """The detail page (or one block of it) read afresh, e.g. after a refused action was rolled back."""
+    activity = db.get_or_404(Activity, activity_id)
+    return render_page("activities/detail.html", block, **shown, **_detail_context(activity))
+
+
 @bp.get("/activities/<int:activity_id>")
 def detail(activity_id: int):
     """Activity page; htmx refreshes only the sign-up panel."""
@@ -75,13 +82,8 @@ def _signup_action(activity_id: int, action, success):
     activity = db.get_or_404(Activity, activity_id)
     try:
         signup = action(current_actor(), activity, utcnow())
-    except services.SignupRefused as refused:
-        db.session.rollback()
-        activity = db.get_or_404(Activity, activity_id)
-        return render_page(
-            "activities/detail.html", "signup_panel", status=409,
-            message=refused.message, message_error=True, **_detail_context(activity),
-        )
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: _detail_block(activity_id, "signup_panel", **shown))
     db.session.commit()
     return after_post(
         url_for(".detail", activity_id=activity_id), "activities/detail.html", "signup_panel",
@@ -136,11 +138,8 @@ def review(activity_id: int, signup_id: int, decision: str):
     require(current_actor().can_manage_team(activity.team))
     try:
         services.review(current_actor(), activity, signup_id, decision == "approve", utcnow())
-    except services.SignupRefused as refused:
-        db.session.rollback()
-        activity = db.get_or_404(Activity, activity_id)
-        return render_page("activities/detail.html", "organiser_panel", status=409, message=refused.message,
-                           message_error=True, **_detail_context(activity))
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: _detail_block(activity_id, "organiser_panel", **shown))
     db.session.commit()
     return after_post(url_for(".detail", activity_id=activity_id), "activities/detail.html", "organiser_panel",
                       "已通过" if decision == "approve" else "已婉拒", **_detail_context(activity))

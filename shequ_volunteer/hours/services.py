@@ -6,21 +6,16 @@ from datetime import date, datetime
 from ..accounts.actor import Actor
 from ..activities.models import Activity, Signup
 from ..extensions import db
+from ..refusals import Refused
 from ..timeutil import local_date, local_today
 from . import rules
 from .models import APPROVED, DECLINED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
 
 
-class HoursRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now: datetime) -> HoursEntry:
     """A leader sets the hours one attendance counts (the caller checked the actor manages it)."""
     if signup.activity_id != activity.id or signup.status != "confirmed":
-        raise HoursRefused("这位居民不在报名名单里")
+        raise Refused("这位居民不在报名名单里")
     signup.service_minutes = minutes
     entry = HoursEntry(user_id=signup.user_id, team_id=activity.team_id, signup_id=signup.id, kind=KIND_CORRECTION,
                        status=APPROVED, minutes=minutes, served_on=local_date(activity.starts_at),
@@ -34,10 +29,10 @@ def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now:
 def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, now: datetime) -> HoursEntry:
     """补录: a volunteer reports service done outside the site; it counts once staff approve."""
     if team_id not in actor.member_team_ids:
-        raise HoursRefused("只能为自己所在的队伍补录")
+        raise Refused("只能为自己所在的队伍补录")
     refusal = rules.claim_refusal(served_on, local_today(now), minutes)
     if refusal:
-        raise HoursRefused(refusal)
+        raise Refused(refusal)
     entry = HoursEntry(user_id=actor.user_id, team_id=team_id, kind=KIND_CLAIM, status=PENDING, minutes=minutes,
                        served_on=served_on, note=note, entered_by_id=actor.user_id, created_at=now)
     db.session.add(entry)
@@ -48,7 +43,7 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
 def decide(actor: Actor, entry: HoursEntry, approve: bool, now: datetime) -> HoursEntry:
     """Staff approve or decline a pending claim (the caller checked the community)."""
     if entry.status != PENDING:
-        raise HoursRefused("这条补录已经处理过了")
+        raise Refused("这条补录已经处理过了")
     entry.status = APPROVED if approve else DECLINED
     entry.decided_by_id = actor.user_id
     entry.decided_at = now

@@ -7,11 +7,12 @@ from flask_login import current_user, login_required
 from ..activities.attendance_views import roster_response
 from ..activities.models import Activity, Signup
 from ..extensions import db
+from ..refusals import Refused
 from ..teams.models import Team
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_decision, after_post, answer_refusal, render_page
 from . import queries, rules, services
 from .forms import ClaimForm
 from .models import HoursEntry
@@ -44,13 +45,11 @@ def claim():
         try:
             services.claim(current_actor(), form.team_id.data, form.served_on.data, form.minutes, form.note.data,
                            utcnow())
-        except services.HoursRefused as refused:
-            db.session.rollback()
-            form.served_on.errors.append(refused.message)
-        else:
-            db.session.commit()
-            return after_post(url_for(".mine"), "hours/mine.html", "content", "已提交补录，等社区工作人员审核",
-                              **_mine_context(_claim_form()))
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _mine(form, status), form=form, field="served_on")
+        db.session.commit()
+        return after_post(url_for(".mine"), "hours/mine.html", "content", "已提交补录，等社区工作人员审核",
+                          **_mine_context(_claim_form()))
     return _mine(form, status=422)
 
 
@@ -65,8 +64,11 @@ def _mine_context(form: ClaimForm) -> dict:
 @login_required
 def queue():
     require(current_actor().is_staff)
-    return render_page("hours/queue.html", "claims", claims=queries.pending_claims(current_actor().community_id),
-                       fmt=rules.format_minutes)
+    return render_page("hours/queue.html", "claims", **_queue_context())
+
+
+def _queue_context() -> dict:
+    return {"claims": queries.pending_claims(current_actor().community_id), "fmt": rules.format_minutes}
 
 
 @bp.post("/hours/claims/<int:entry_id>/<any(approve, decline):decision>")
@@ -74,16 +76,9 @@ def queue():
 def decide(entry_id: int, decision: str):
     entry = db.get_or_404(HoursEntry, entry_id)
     require(current_actor().can_manage_community(entry.team.community_id))
-    message = "已通过" if decision == "approve" else "已退回"
-    try:
-        services.decide(current_actor(), entry, decision == "approve", utcnow())
-    except services.HoursRefused as refused:
-        db.session.rollback()
-        message = refused.message
-    else:
-        db.session.commit()
-    return after_post(url_for(".queue"), "hours/queue.html", "claims", message,
-                      claims=queries.pending_claims(current_actor().community_id), fmt=rules.format_minutes)
+    return after_decision(lambda: services.decide(current_actor(), entry, decision == "approve", utcnow()),
+                          "已通过" if decision == "approve" else "已退回", url_for(".queue"), "hours/queue.html",
+                          "claims", _queue_context)
 
 
 @bp.post("/activities/<int:activity_id>/attendance/<int:signup_id>/hours")
@@ -98,8 +93,7 @@ def correct(activity_id: int, signup_id: int):
         return roster_response(activity, status=422, message="请填写0到24之间的小时数，例如 1.5", message_error=True)
     try:
         services.correct(current_actor(), activity, signup, minutes, utcnow())
-    except services.HoursRefused as refused:
-        db.session.rollback()
-        return roster_response(activity, status=409, message=refused.message, message_error=True)
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: roster_response(activity, **shown))
     db.session.commit()
     return roster_response(activity, message=f"时长已改为{rules.format_minutes(minutes)}", after=True)

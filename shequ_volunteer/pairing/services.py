@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..extensions import db
+from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
 from . import rules
@@ -36,18 +37,9 @@ from .models import (
 MAX_HELPERS = 2
 
 
-class PairingRefused(Exception):
-    """A refusal with the message for the person, and the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def _require_staff(actor: Actor, community_id: int) -> None:
     if not actor.can_manage_community(community_id):
-        raise PairingRefused("只有本社区的工作人员可以这样做")
+        raise Refused("只有本社区的工作人员可以这样做")
 
 
 def save_household(actor: Actor, household: Household | None, data: dict, now: datetime) -> Household:
@@ -55,9 +47,9 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
     community_id = household.community_id if household else actor.community_id
     _require_staff(actor, community_id)
     if data.get("outside_area") and not data.get("address_note"):
-        raise PairingRefused("住在外地的，请填写外地地址", "address_note")
+        raise Refused("住在外地的，请填写外地地址", "address_note")
     if not data.get("outside_area") and not data.get("building"):
-        raise PairingRefused("请填写楼栋（外地的请勾选“外地”）", "building")
+        raise Refused("请填写楼栋（外地的请勾选“外地”）", "building")
     if household is None:
         household = Household(community_id=community_id, created_at=now)
         db.session.add(household)
@@ -87,11 +79,11 @@ def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
     for phone in phones:
         person = db.session.scalars(select(User).where(User.phone == phone)).first()
         if person is None or person.community_id != community_id:
-            raise PairingRefused(f"没有找到本社区手机号为{phone}的居民", "helper_phones")
+            raise Refused(f"没有找到本社区手机号为{phone}的居民", "helper_phones")
         if person not in people:
             people.append(person)
     if len(people) > MAX_HELPERS:
-        raise PairingRefused(f"最多{MAX_HELPERS}位结对志愿者；人更多时请结对整支队伍", "helper_phones")
+        raise Refused(f"最多{MAX_HELPERS}位结对志愿者；人更多时请结对整支队伍", "helper_phones")
     return people
 
 
@@ -101,17 +93,17 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     _require_staff(actor, household.community_id)
     today = local_today(now)
     if starts_on > today + timedelta(days=90):
-        raise PairingRefused("开始日期太远了（最多三个月后）", "starts_on")
+        raise Refused("开始日期太远了（最多三个月后）", "starts_on")
     if active_pairing(household.id, max(today, starts_on)) is not None:
-        raise PairingRefused("这户已有正在进行的结对，请先结束它或更换志愿者", "helper_phones")
+        raise Refused("这户已有正在进行的结对，请先结束它或更换志愿者", "helper_phones")
     team = db.session.get(Team, team_id) if team_id else None
     if team_id and (team is None or team.community_id != household.community_id):
-        raise PairingRefused("请选择本社区的队伍", "team_id")
+        raise Refused("请选择本社区的队伍", "team_id")
     helpers = _helpers_by_phone(household.community_id, phones)
     if not helpers and team is None:
-        raise PairingRefused("请填写结对志愿者的手机号，或选择一支队伍", "helper_phones")
+        raise Refused("请填写结对志愿者的手机号，或选择一支队伍", "helper_phones")
     if ends_on is not None and ends_on < starts_on:
-        raise PairingRefused("结束日期不能早于开始日期", "ends_on")
+        raise Refused("结束日期不能早于开始日期", "ends_on")
     pairing = Pairing(household_id=household.id, team_id=team.id if team else None, reason=reason,
                       starts_on=starts_on, ends_on=ends_on, created_by_id=actor.user_id, created_at=now)
     db.session.add(pairing)
@@ -132,19 +124,19 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
     """Handover: helpers not named any more stop today (and lose access); new ones start today."""
     household = pairing.household
     if not may_choose_helpers(actor, pairing, household.community_id):
-        raise PairingRefused("只有社区工作人员或结对队伍的队长可以更换志愿者")
+        raise Refused("只有社区工作人员或结对队伍的队长可以更换志愿者")
     today = local_today(now)
     if not pairing.is_active(today):
-        raise PairingRefused("这个结对已经结束了", "helper_phones")
+        raise Refused("这个结对已经结束了", "helper_phones")
     people = _helpers_by_phone(household.community_id, phones)
     if not people and pairing.team_id is None:
-        raise PairingRefused("至少要有一位结对志愿者", "helper_phones")
+        raise Refused("至少要有一位结对志愿者", "helper_phones")
     if pairing.team_id is not None and not actor.can_manage_community(household.community_id):
         members = set(db.session.scalars(select(Membership.user_id).where(
             Membership.team_id == pairing.team_id, Membership.status == MEMBER_APPROVED)))
         outsiders = [p.name for p in people if p.id not in members]
         if outsiders:
-            raise PairingRefused(f"{'、'.join(outsiders)}不是本队队员", "helper_phones")
+            raise Refused(f"{'、'.join(outsiders)}不是本队队员", "helper_phones")
     wanted = {p.id for p in people}
     current = current_helper_ids(household.id, today)
     # Ended as of yesterday: access is lost at once, and the history keeps who helped when.
@@ -165,7 +157,7 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
     _require_staff(actor, pairing.household.community_id)
     today = local_today(now)
     if not pairing.is_active(today):
-        raise PairingRefused("这个结对已经结束了")
+        raise Refused("这个结对已经结束了")
     yesterday = today - timedelta(days=1)
     pairing.ends_on = yesterday
     db.session.execute(
@@ -192,9 +184,9 @@ def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetim
     today = local_today(now)
     refusal = rules.visit_date_refusal(data.visited_on, today)
     if refusal:
-        raise PairingRefused(refusal, "visited_on")
+        raise Refused(refusal, "visited_on")
     if data.way not in VISIT_WAYS or any(key not in VISIT_CHECKS for key in data.concerns):
-        raise PairingRefused("请从列出的选项中选择", "way")
+        raise Refused("请从列出的选项中选择", "way")
     pairing = active_pairing(household.id, today)
     visit = Visit(household_id=household.id, pairing_id=pairing.id if pairing else None, visitor_id=actor.user_id,
                   way=data.way, visited_on=data.visited_on, visited_at=rules.visit_moment(data.visited_on, now),
@@ -214,7 +206,7 @@ def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetim
 def report_major_change(actor: Actor, household: Household, kind: str, note: str, now: datetime) -> HouseholdEvent:
     """住院、丧亲…: the household needs a visit within 24 hours."""
     if kind not in MAJOR_CHANGES:
-        raise PairingRefused("请从列出的选项中选择", "kind")
+        raise Refused("请从列出的选项中选择", "kind")
     event = HouseholdEvent(household_id=household.id, kind=kind, note=note, happened_at=now,
                            reported_by_id=actor.user_id)
     db.session.add(event)
@@ -227,15 +219,15 @@ def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: i
     """Staff take a follow-up, move it on, or close it with what was done."""
     _require_staff(actor, follow_up.community_id)
     if status not in FOLLOW_UP_STATUSES:
-        raise PairingRefused("请从列出的选项中选择", "status")
+        raise Refused("请从列出的选项中选择", "status")
     if follow_up.status == FOLLOW_UP_CLOSED:
-        raise PairingRefused("这条跟进已经办结了")  # a refused state change, not a form error
+        raise Refused("这条跟进已经办结了")  # a refused state change, not a form error
     if owner_id is not None:
         owner = db.session.get(User, owner_id)
         if owner is None or not owner.is_staff or owner.community_id != follow_up.community_id:
-            raise PairingRefused("负责人须是本社区的工作人员", "owner_id")
+            raise Refused("负责人须是本社区的工作人员", "owner_id")
     if status == FOLLOW_UP_CLOSED and not resolution:
-        raise PairingRefused("办结时请写明怎么处理的", "resolution")
+        raise Refused("办结时请写明怎么处理的", "resolution")
     follow_up.status = status
     follow_up.owner_id = owner_id if owner_id is not None else (follow_up.owner_id or actor.user_id)
     follow_up.resolution = resolution

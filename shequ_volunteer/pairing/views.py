@@ -10,11 +10,12 @@ from flask_login import login_required
 
 from ..database import writes_on_get
 from ..extensions import db
+from ..refusals import Refused
 from ..teams.models import Team
 from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
 from .access import helper_since, log_access, visible_household
 from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm, split_phones
@@ -32,13 +33,12 @@ def household_for(household_id: int, action: str = "view") -> Household:
     return visible_household(current_actor(), household_id, utcnow(), today(), action)
 
 
-def refused(household: Household | None, action: str) -> None:
-    """Undo a refused change but keep (and commit) the access-log row: the page shown again
-    with the person's input still displays the household's record."""
-    db.session.rollback()
-    if household is not None:
-        log_access(current_actor(), household.id, action, utcnow())
-    db.session.commit()
+def access_kept(household: Household | None, action: str):
+    """What a refused change must still write (answer_refusal's `keep`): the access-log row, since
+    the page shown again with the person's input still displays the household's record."""
+    if household is None:
+        return None
+    return lambda: log_access(current_actor(), household.id, action, utcnow())
 
 
 def staff_household(household_id: int, action: str = "view") -> Household:
@@ -78,18 +78,21 @@ def _save_household(household: Household | None):
             form.categories.data = [key for key in household.categories.split(",") if key]
             form.consent.data = household.consent_recorded_at is not None
         db.session.commit()  # the access-log row of an edit page view
-        return render_page("pairing/household_form.html", form=form, household=household)
+        return _household_form(form, household)
     if form.validate():
         try:
             saved = services.save_household(current_actor(), household, form.household_data(), utcnow())
-        except services.PairingRefused as refusal:
-            refused(household, "edit")
-            form[refusal.field or "head_name"].errors.append(refusal.message)
-        else:
-            db.session.commit()
-            return redirect(url_for(".household", household_id=saved.id), code=303)
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _household_form(form, household, status), form=form,
+                                  field="head_name", keep=access_kept(household, "edit"))
+        db.session.commit()
+        return redirect(url_for(".household", household_id=saved.id), code=303)
     db.session.commit()  # only the access-log row is pending
-    return render_page("pairing/household_form.html", status=422, form=form, household=household)
+    return _household_form(form, household, 422)
+
+
+def _household_form(form: HouseholdForm, household: Household | None, status: int = 200):
+    return render_page("pairing/household_form.html", status=status, form=form, household=household)
 
 
 def household_context(household: Household, **extra) -> dict:
@@ -143,12 +146,11 @@ def pair(household_id: int):
             services.create_pairing(current_actor(), item, split_phones(form.helper_phones.data or ""),
                                     form.team_id.data or None, form.reason.data, form.starts_on.data, utcnow(),
                                     ends_on=form.ends_on.data)
-        except services.PairingRefused as refusal:
-            refused(item, "edit")
-            form[refusal.field or "helper_phones"].errors.append(refusal.message)
-        else:
-            db.session.commit()
-            return _pairing_answer(item, "已结对")
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _pairing_answer(item, status=status, pairing_form=form),
+                                  form=form, field="helper_phones", keep=access_kept(item, "edit"))
+        db.session.commit()
+        return _pairing_answer(item, "已结对")
     db.session.commit()
     return _pairing_answer(item, status=422, pairing_form=form)
 
@@ -172,12 +174,11 @@ def change_helpers(pairing_id: int):
     if form.validate_on_submit():
         try:
             services.change_helpers(current_actor(), pairing, split_phones(form.helper_phones.data or ""), utcnow())
-        except services.PairingRefused as refusal:
-            refused(item, "edit")
-            form.helper_phones.errors.append(refusal.message)
-        else:
-            db.session.commit()
-            return _pairing_answer(item, "已更换结对志愿者")
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _pairing_answer(item, status=status, helpers_form=form),
+                                  form=form, field="helper_phones", keep=access_kept(item, "edit"))
+        db.session.commit()
+        return _pairing_answer(item, "已更换结对志愿者")
     db.session.commit()
     return _pairing_answer(item, status=422, helpers_form=form)
 
@@ -189,11 +190,10 @@ def end_pairing(pairing_id: int):
     item = staff_household(pairing.household_id, "edit")
     try:
         services.end_pairing(current_actor(), pairing, utcnow())
-    except services.PairingRefused as refusal:
-        refused(item, "edit")
-        return render_page("pairing/household.html", "pairing_panel", status=409,
-                           **household_context(db.session.get(Household, item.id), message=refusal.message,
-                                               message_error=True))
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda status, **shown: render_page(
+            "pairing/household.html", "pairing_panel", status=status,
+            **household_context(db.session.get(Household, item.id), **shown)), keep=access_kept(item, "edit"))
     db.session.commit()
     return _pairing_answer(item, "结对已结束，原志愿者不能再查看这户的信息")
 

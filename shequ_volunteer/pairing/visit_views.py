@@ -6,15 +6,16 @@ from flask_login import login_required
 
 from ..database import writes_on_get
 from ..extensions import db
+from ..refusals import Refused
 from ..web.auth import current_actor, require
 from ..web.forms import choices
-from ..web.htmx import after_post, render_page, retarget, wants_fragment
+from ..web.htmx import after_post, answer_refusal, render_page, retarget, wants_fragment
 from ..web.qr import qr_svg
 from . import queries, services
 from .board_views import board_context
 from .forms import AID_ROWS, FollowUpForm, VisitForm
 from .models import FollowUp, Household
-from .views import bp, household_for, refused, today, utcnow
+from .views import access_kept, bp, household_for, today, utcnow
 
 VISIT_TEMPLATE = "pairing/visit_form.html"
 
@@ -45,22 +46,21 @@ def log_visit(household_id: int):
             follow_up_reason=form.follow_up_reason.data if form.needs_follow_up.data else None)
         try:
             services.log_visit(current_actor(), item, data, utcnow())
-        except services.PairingRefused as refusal:
-            refused(item, "visit")
-            form[refusal.field or "way"].errors.append(refusal.message)
-        else:
-            db.session.commit()
-            message = f"已记录{item.head_name}的探访" + ("，已转社区跟进" if data.follow_up_reason else "")
-            if "board_query" in request.form and wants_fragment():
-                # A quick visit from the board: the whole board comes back with its new counts.
-                return retarget(render_page("pairing/board.html", "board", **board_context(
-                    request.form["board_query"][:500], message=message)), "#board")
-            back = {"board": url_for(".board"), "mine": url_for(".mine")}.get(
-                request.args.get("from", ""), url_for(".household", household_id=item.id))
-            return after_post(back, VISIT_TEMPLATE, "visit_form", message,
-                              household=item, form=VisitForm(formdata=None, visited_on=today()),
-                              aid_rows=range(1, AID_ROWS + 1), aid_errors={}, typed={}, saved=True,
-                              back_to=None, board_query=None)
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _visit_page(item, form, status, aid_errors), form=form,
+                                  field="way", keep=access_kept(item, "visit"))
+        db.session.commit()
+        message = f"已记录{item.head_name}的探访" + ("，已转社区跟进" if data.follow_up_reason else "")
+        if "board_query" in request.form and wants_fragment():
+            # A quick visit from the board: the whole board comes back with its new counts.
+            return retarget(render_page("pairing/board.html", "board", **board_context(
+                request.form["board_query"][:500], message=message)), "#board")
+        back = {"board": url_for(".board"), "mine": url_for(".mine")}.get(
+            request.args.get("from", ""), url_for(".household", household_id=item.id))
+        return after_post(back, VISIT_TEMPLATE, "visit_form", message,
+                          household=item, form=VisitForm(formdata=None, visited_on=today()),
+                          aid_rows=range(1, AID_ROWS + 1), aid_errors={}, typed={}, saved=True,
+                          back_to=None, board_query=None)
     db.session.commit()  # only the access-log row is pending
     return _visit_page(item, form, status=422, aid_errors=aid_errors)
 
@@ -108,9 +108,9 @@ def update_follow_up(follow_up_id: int):
         try:
             services.update_follow_up(current_actor(), follow_up, form.status.data, form.owner_id.data or None,
                                       form.resolution.data or "", utcnow())
-        except services.PairingRefused as refusal:
-            db.session.rollback()
-            return _queue_answer(follow_up_id, form, refusal.message, status=409 if refusal.field is None else 422)
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status, message, **_shown: _queue_answer(
+                follow_up_id, form, message, status))
         db.session.commit()
         return after_post(url_for(".follow_ups"), "pairing/follow_ups.html", "queue",
                           f"已更新：{follow_up.household.head_name}（{follow_up.status_label}）", **_queue_context())

@@ -29,10 +29,11 @@ from wtforms.validators import InputRequired, Length, Optional
 from ..accounts.models import User
 from ..extensions import db
 from ..hours.rules import format_minutes
+from ..refusals import Refused
 from ..teams.models import Team
 from ..timeutil import local_date, local_today, to_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, choices, sensible_date
-from ..web.htmx import client_redirect, is_htmx, render_page
+from ..web.htmx import answer_refusal, client_redirect, is_htmx, render_page
 from ..web.qr import qr_svg
 from . import figures, periods
 from .models import Certificate, CertificateLine
@@ -126,12 +127,6 @@ def masked_name(name: str) -> str:
 
 # --- Issuing and finding ---------------------------------------------------------------------------
 
-class CertificateRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def certified_lines(community_id: int, window: figures.Window, user_id: int) -> list[CertificateLine]:
     """figures.hours_records of one person, with team names and Shanghai dates, oldest first."""
     rows = figures.hours_records(community_id, window, user_id=user_id).subquery()
@@ -147,7 +142,7 @@ def issue(user: User, period: periods.Period, now: datetime) -> Certificate:
     lines = certified_lines(user.community_id, figures.Window(period, now), user.id)
     total = sum(line.minutes for line in lines)
     if total <= 0:
-        raise CertificateRefused(NO_SERVICE)
+        raise Refused(NO_SERVICE)
     issued_at = now.replace(microsecond=0)
     item = Certificate(serial=new_serial(to_local(issued_at).year, app_key("serial")), user_id=user.id,
                        community_id=user.community_id, community_name=user.community.name, holder_name=user.name,
@@ -247,13 +242,12 @@ def issue_certificate():
     if period is not None:
         try:
             item = issue(current_user, period, utcnow())
-        except CertificateRefused as refused:
-            db.session.rollback()
-            form.period_field.errors.append(refused.message)
-        else:
-            db.session.commit()
-            target = url_for(".certificate", serial=item.serial)
-            return client_redirect(target) if is_htmx() else redirect(target, code=303)
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _form_page(form, status), form=form,
+                                  field=form.period_field.name)
+        db.session.commit()
+        target = url_for(".certificate", serial=item.serial)
+        return client_redirect(target) if is_htmx() else redirect(target, code=303)
     return _form_page(form, status=422)
 
 

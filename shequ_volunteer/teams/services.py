@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..extensions import db
+from ..refusals import Refused
 from ..timeutil import utcnow
 from .models import (
     MEMBER_APPROVED,
@@ -21,12 +22,6 @@ from .models import (
 )
 
 
-class TeamActionRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def _membership(team_id: int, user_id: int) -> Membership | None:
     return db.session.scalar(
         select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id)
@@ -37,12 +32,12 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
     """Ask to join; a declined or former member may ask again."""
     if team.community_id != actor.community_id:
         # Leaders see applicants' phone numbers: keep them within the community.
-        raise TeamActionRefused("只能申请加入本社区的队伍")
+        raise Refused("只能申请加入本社区的队伍")
     membership = _membership(team.id, actor.user_id)
     if membership is not None and membership.status == MEMBER_APPROVED:
-        raise TeamActionRefused("您已经是这支队伍的队员")
+        raise Refused("您已经是这支队伍的队员")
     if membership is not None and membership.status == MEMBER_PENDING:
-        raise TeamActionRefused("已提交申请，请等待队长审核")
+        raise Refused("已提交申请，请等待队长审核")
     if membership is None:
         membership = Membership(team_id=team.id, user_id=actor.user_id, created_at=now)
         db.session.add(membership)
@@ -58,7 +53,7 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
 def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -> Membership:
     """Leader or staff approves or declines a pending application."""
     if membership.status != MEMBER_PENDING:
-        raise TeamActionRefused("这条申请已经处理过了")
+        raise Refused("这条申请已经处理过了")
     membership.status = MEMBER_APPROVED if approve else MEMBER_DECLINED
     membership.decided_at = now
     membership.decided_by_id = actor.user_id
@@ -69,7 +64,7 @@ def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -
 def leave(actor: Actor, team: Team, now: datetime) -> None:
     membership = _membership(team.id, actor.user_id)
     if membership is None or membership.status not in (MEMBER_APPROVED, MEMBER_PENDING):
-        raise TeamActionRefused("您不是这支队伍的队员")
+        raise Refused("您不是这支队伍的队员")
     membership.status = MEMBER_LEFT
     membership.role = ROLE_MEMBER
     membership.decided_at = now
@@ -82,11 +77,11 @@ def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: dat
         select(User).where(User.phone == phone, User.community_id == team.community_id)
     )
     if user is None:
-        raise TeamActionRefused("本社区没有用这个手机号注册的居民")
+        raise Refused("本社区没有用这个手机号注册的居民")
     membership = _membership(team.id, user.id)
     if membership is None:
         if not make_leader:
-            raise TeamActionRefused("这位居民不是队长")
+            raise Refused("这位居民不是队长")
         membership = Membership(team_id=team.id, user_id=user.id, created_at=now)
         db.session.add(membership)
     membership.status = MEMBER_APPROVED

@@ -5,9 +5,10 @@ from flask import Blueprint, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, forget_actor, require
-from ..web.htmx import after_post, render_page
+from ..web.htmx import after_decision, after_post, answer_refusal, render_page
 from . import queries, services
 from .forms import LeaderForm, TeamForm
 from .models import Membership, Team
@@ -59,10 +60,9 @@ def _member_action(team_id: int, action, success: str):
     team = db.get_or_404(Team, team_id)
     try:
         action(current_actor(), team, utcnow())
-    except services.TeamActionRefused as refused:
-        db.session.rollback()
-        return render_page("teams/detail.html", "membership_panel", status=409,
-                           message=refused.message, message_error=True, **_team_context(team))
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: render_page("teams/detail.html", "membership_panel", **shown,
+                                                                   **_team_context(team)))
     db.session.commit()
     forget_actor()  # memberships changed: rebuild for the response
     return after_post(url_for(".detail", team_id=team_id), "teams/detail.html", "membership_panel",
@@ -75,16 +75,10 @@ def decide(membership_id: int, decision: str):
     """Leader approves or declines inline; htmx swaps the applications block."""
     membership = db.get_or_404(Membership, membership_id)
     require(current_actor().can_manage_team(membership.team))
-    message = "已同意入队" if decision == "approve" else "已婉拒申请"
-    try:
-        services.decide(current_actor(), membership, decision == "approve", utcnow())
-    except services.TeamActionRefused as refused:
-        db.session.rollback()
-        message = refused.message
-    else:
-        db.session.commit()
-    return after_post(url_for(".detail", team_id=membership.team_id), "teams/detail.html",
-                      "applications_panel", message, **_team_context(membership.team))
+    return after_decision(lambda: services.decide(current_actor(), membership, decision == "approve", utcnow()),
+                          "已同意入队" if decision == "approve" else "已婉拒申请",
+                          url_for(".detail", team_id=membership.team_id), "teams/detail.html", "applications_panel",
+                          lambda: _team_context(membership.team))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,13 +117,14 @@ def leaders(team_id: int, change: str):
     if form.validate_on_submit():
         try:
             services.set_leader(current_actor(), team, form.phone.data, change == "add", utcnow())
-        except services.TeamActionRefused as refused:
-            db.session.rollback()
-            form.phone.errors.append(refused.message)
-        else:
-            db.session.commit()
-            forget_actor()
-            return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "content",
-                              "队长已设置" if change == "add" else "已取消队长", **_team_context(team))
-    return render_page("teams/detail.html", "leaders_panel", status=422,
-                       **_team_context(team, leader_form=form))
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: _leaders_panel(team, form, status), form=form, field="phone")
+        db.session.commit()
+        forget_actor()
+        return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "content",
+                          "队长已设置" if change == "add" else "已取消队长", **_team_context(team))
+    return _leaders_panel(team, form, 422)
+
+
+def _leaders_panel(team: Team, form: LeaderForm, status: int):
+    return render_page("teams/detail.html", "leaders_panel", status=status, **_team_context(team, leader_form=form))

@@ -1,8 +1,17 @@
-"""The only place that reads or writes HX-* headers."""
+"""How views answer, htmx or not: a page or one block of it, a POST's outcome, a refusal.
+
+The only place that reads or writes HX-* headers.
+"""
 from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlsplit
 
 from flask import Response, flash, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
+
+from ..extensions import db
+from ..refusals import Refused
 
 
 def is_htmx() -> bool:
@@ -13,6 +22,12 @@ def is_htmx() -> bool:
 def wants_fragment() -> bool:
     """htmx asked for part of a page (boosted requests want the whole page)."""
     return is_htmx() and request.headers.get("HX-Boosted") != "true"
+
+
+def current_page() -> str:
+    """The path and query of the page htmx sent this request from ("" when not known)."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return current.path + (f"?{current.query}" if current.query else "")
 
 
 def render_page(template: str, block: str | None = None, status: int = 200, **context) -> Response:
@@ -35,6 +50,45 @@ def after_post(target_url: str, template: str, block: str, message: str | None =
     if message:
         flash(message)
     return redirect(target_url, code=303)
+
+
+def answer_refusal(refusal: Refused, render: Callable[..., Response], form=None, field: str | None = None,
+                   keep: Callable[[], None] | None = None) -> Response:
+    """Answer a refused action, htmx or plain form alike: roll back what it half did, then re-render.
+
+    The message goes next to the field the refusal names, or `field`, where this view puts the
+    refusals that name none; then the answer is 422. With `form` (a WTForms form) it joins that
+    field's errors and `render(status=...)` shows the form again; without, `render(status=...,
+    message=..., message_error=True)` shows it. A refusal by no field is answered 409.
+    `keep` writes what must outlive the refusal (an access-log row, a wrong-code count), in a
+    transaction of its own after the rollback.
+    """
+    db.session.rollback()
+    if keep is not None:
+        keep()
+        db.session.commit()
+    by_field = refusal.field or field
+    status = 422 if by_field else 409
+    if form is not None and by_field:
+        form[by_field].errors.append(refusal.message)
+        return render(status=status)
+    return render(status=status, message=refusal.message, message_error=True)
+
+
+def after_decision(decide: Callable[[], object], done: str, target_url: str, template: str, block: str,
+                   context: Callable[[], dict]) -> Response:
+    """An approve/decline button on a waiting list (team applications, 补录): commit and say `done`;
+    when someone decided first, roll back and say so instead. Either way the refreshed list for htmx,
+    or a 303 back to it; `context` is read after the commit or rollback, so it shows the new state."""
+    try:
+        decide()
+    except Refused as refusal:
+        db.session.rollback()
+        message = refusal.message
+    else:
+        db.session.commit()
+        message = done
+    return after_post(target_url, template, block, message, **context())
 
 
 def client_redirect(url: str, status: int = 200) -> Response:

@@ -11,6 +11,7 @@ from shequ_volunteer.pairing import queries, services
 from shequ_volunteer.pairing.access import may_see
 from shequ_volunteer.pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
 from shequ_volunteer.pairing.queries import BoardFilters
+from shequ_volunteer.refusals import Refused
 from tests import factories as f
 
 SHANGHAI = timedelta(hours=8)
@@ -124,7 +125,7 @@ def test_handover_and_end(world):
     home, staff, team, leader, helper, helper2, made = world
     household = made["visited_high"]
     pairing = services.active_pairing(household.id, date(2026, 11, 18))
-    with pytest.raises(services.PairingRefused, match="不是本队队员"):
+    with pytest.raises(Refused, match="不是本队队员"):
         services.change_helpers(actor_for(leader), pairing, [helper2.phone], NOW)  # not in the leader's team
     db.session.rollback()
     services.change_helpers(actor_for(staff), pairing, [helper2.phone], NOW)
@@ -133,7 +134,7 @@ def test_handover_and_end(world):
     assert not may_see(actor_for(helper), household, today) and may_see(actor_for(helper2), household, today)
     history = {(person.name, row.ends_on) for row, person in queries.helper_history(household.id)}
     assert history == {("王志愿", date(2026, 11, 17)), ("赵志愿", None)}
-    with pytest.raises(services.PairingRefused, match="已有正在进行的结对"):
+    with pytest.raises(Refused, match="已有正在进行的结对"):
         services.create_pairing(actor_for(staff), household, [helper.phone], None, "再结对", today, NOW)
     db.session.rollback()
     services.end_pairing(actor_for(staff), pairing, NOW)

@@ -9,6 +9,7 @@ from shequ_volunteer.activities import rules, services
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, Signup
 from shequ_volunteer.activities.queries import confirmed_seat_count, my_signups
 from shequ_volunteer.extensions import db
+from shequ_volunteer.refusals import Refused
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
@@ -28,7 +29,7 @@ def test_sign_up_until_full_then_refuse(world):
     for person in people[:2]:
         services.sign_up(actor_for(person), activity, now)
         db.session.commit()
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(people[2]), activity, now)
     db.session.rollback()
     assert refused.value.message == rules.FULL
@@ -41,7 +42,7 @@ def test_twice_is_refused_and_withdraw_frees_the_place(world):
     now = utcnow()
     services.sign_up(actor_for(people[0]), activity, now)
     db.session.commit()
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(people[0]), activity, now)
     db.session.rollback()
     assert refused.value.message == rules.ALREADY
@@ -65,7 +66,7 @@ def test_withdraw_twice_frees_once(world):
     db.session.commit()
     services.withdraw(actor_for(people[0]), activity, now)
     db.session.commit()
-    with pytest.raises(services.SignupRefused):
+    with pytest.raises(Refused):
         services.withdraw(actor_for(people[0]), activity, now)
     db.session.rollback()
     assert db.session.get(type(activity), activity.id).seats_taken == 1
@@ -74,7 +75,7 @@ def test_withdraw_twice_frees_once(world):
 def test_members_only_and_started(world):
     _home, team, people = world
     members_only = f.activity(team, audience="members")
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(people[0]), members_only, utcnow())
     assert refused.value.message == rules.MEMBERS_ONLY
     db.session.rollback()
@@ -83,7 +84,7 @@ def test_members_only_and_started(world):
     db.session.commit()
 
     started = f.activity(team, starts_in=timedelta(hours=-1))
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(people[1]), started, utcnow())
     assert refused.value.message == rules.STARTED
 

@@ -3,6 +3,7 @@ import pytest
 
 from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
+from shequ_volunteer.refusals import Refused
 from shequ_volunteer.teams import services
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_DECLINED, MEMBER_PENDING, ROLE_LEADER
 from shequ_volunteer.timeutil import utcnow
@@ -18,7 +19,7 @@ def test_apply_approve_decline_and_apply_again(app):
     b = services.apply_to_join(actor_for(bob), team, utcnow())
     db.session.commit()
     assert a.status == b.status == MEMBER_PENDING
-    with pytest.raises(services.TeamActionRefused):
+    with pytest.raises(Refused):
         services.apply_to_join(actor_for(alice), team, utcnow())
     services.decide(actor_for(leader), a, True, utcnow())
     services.decide(actor_for(leader), b, False, utcnow())
@@ -26,7 +27,7 @@ def test_apply_approve_decline_and_apply_again(app):
     assert (a.status, b.status) == (MEMBER_APPROVED, MEMBER_DECLINED)
     assert a.decided_by_id == leader.id
     assert team.id in actor_for(alice).member_team_ids
-    with pytest.raises(services.TeamActionRefused):
+    with pytest.raises(Refused):
         services.decide(actor_for(leader), a, False, utcnow())  # already decided
     again = services.apply_to_join(actor_for(bob), team, utcnow())
     assert again.id == b.id and again.status == MEMBER_PENDING
@@ -35,7 +36,7 @@ def test_apply_approve_decline_and_apply_again(app):
 def test_cannot_apply_to_another_communitys_team(app):
     home, elsewhere = f.community(), f.community("光明社区")
     foreign_team = f.team(elsewhere)
-    with pytest.raises(services.TeamActionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.apply_to_join(actor_for(f.user(home)), foreign_team, utcnow())
     assert "本社区" in refused.value.message
 
@@ -49,7 +50,7 @@ def test_staff_appoint_leader_by_phone_only_in_their_community(app):
     db.session.commit()
     assert membership.role == ROLE_LEADER and membership.status == MEMBER_APPROVED
     assert team.id in actor_for(resident).leader_team_ids
-    with pytest.raises(services.TeamActionRefused):
+    with pytest.raises(Refused):
         services.set_leader(actor_for(staff), team, outsider.phone, True, utcnow())
     services.set_leader(actor_for(staff), team, resident.phone, False, utcnow())
     db.session.commit()

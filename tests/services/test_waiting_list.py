@@ -7,6 +7,7 @@ from shequ_volunteer.activities import rules, services
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.activities.queries import confirmed_seat_count, waiting_position
 from shequ_volunteer.extensions import db
+from shequ_volunteer.refusals import Refused
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
@@ -43,7 +44,7 @@ def test_household_seats_count_against_places_and_are_never_split(people):
 def test_too_many_seats_is_refused(people):
     team, folks = people
     activity = f.activity(team, capacity=10, max_seats_per_signup=2)
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(folks[0]), activity, utcnow(), 3)
     assert "最多2人" in refused.value.message
     db.session.rollback()
@@ -88,7 +89,7 @@ def test_leaving_the_waiting_list_and_signing_up_twice(people):
     activity = f.activity(team, capacity=1)
     sign(folks[0], activity)
     sign(folks[1], activity)
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(folks[1]), activity, utcnow())
     assert refused.value.message == rules.ALREADY_WAITING
     db.session.rollback()
@@ -116,7 +117,7 @@ def test_waitlist_off_means_full(people):
     team, folks = people
     activity = f.activity(team, capacity=1, waitlist_enabled=False)
     sign(folks[0], activity)
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(folks[1]), activity, utcnow())
     assert refused.value.message == rules.FULL
 
@@ -125,6 +126,6 @@ def test_household_larger_than_the_activity_is_refused_even_when_full(people):
     team, folks = people
     activity = f.activity(team, capacity=1, max_seats_per_signup=3)
     sign(folks[0], activity)
-    with pytest.raises(services.SignupRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.sign_up(actor_for(folks[1]), activity, utcnow(), 2)
     assert "一共只有1个名额" in refused.value.message
