@@ -7,13 +7,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..decisions import APPROVED, DECLINED, PENDING
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import utcnow
 
 KIND_CORRECTION = "correction"
 KIND_CLAIM = "claim"
-PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 STATUS_LABELS = {PENDING: "待审核", APPROVED: "已通过", DECLINED: "未通过"}
 MAX_MINUTES = 24 * 60
 

@@ -5,11 +5,12 @@ from datetime import date, datetime
 
 from ..accounts.actor import Actor
 from ..activities.models import Activity, Signup
+from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import local_date, local_today
 from . import rules
-from .models import APPROVED, DECLINED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
+from .models import APPROVED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
 
 
 def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now: datetime) -> HoursEntry:
@@ -42,10 +43,6 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
 
 def decide(actor: Actor, entry: HoursEntry, approve: bool, now: datetime) -> HoursEntry:
     """Staff approve or decline a pending claim (the caller checked the community)."""
-    if entry.status != PENDING:
-        raise Refused("这条补录已经处理过了")
-    entry.status = APPROVED if approve else DECLINED
-    entry.decided_by_id = actor.user_id
-    entry.decided_at = now
+    decide_pending(entry, approve, actor.user_id, now, "这条补录已经处理过了")
     db.session.flush()
     return entry

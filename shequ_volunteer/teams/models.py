@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..communities.models import Community
+from ..decisions import APPROVED, DECLINED, PENDING
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -24,9 +25,9 @@ TEAM_KINDS = {
     "other": "其他",
 }
 
-MEMBER_PENDING = "pending"
-MEMBER_APPROVED = "approved"
-MEMBER_DECLINED = "declined"
+MEMBER_PENDING = PENDING
+MEMBER_APPROVED = APPROVED
+MEMBER_DECLINED = DECLINED
 MEMBER_LEFT = "left"
 STATUS_LABELS = {
     MEMBER_PENDING: "待审核",

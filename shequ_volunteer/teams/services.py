@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from ..accounts.actor import Actor
 from ..accounts.models import User
+from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import utcnow
 from .models import (
     MEMBER_APPROVED,
-    MEMBER_DECLINED,
     MEMBER_LEFT,
     MEMBER_PENDING,
     ROLE_LEADER,
@@ -52,11 +52,7 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
 
 def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -> Membership:
     """Leader or staff approves or declines a pending application."""
-    if membership.status != MEMBER_PENDING:
-        raise Refused("这条申请已经处理过了")
-    membership.status = MEMBER_APPROVED if approve else MEMBER_DECLINED
-    membership.decided_at = now
-    membership.decided_by_id = actor.user_id
+    decide_pending(membership, approve, actor.user_id, now, "这条申请已经处理过了")
     db.session.flush()
     return membership
 
