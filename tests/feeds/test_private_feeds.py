@@ -7,7 +7,7 @@ import hashlib
 import logging
 import re
 import time as clock
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import requests
@@ -23,7 +23,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import services as pairing_services
 from shequ_volunteer.pairing.models import CATEGORIES, Household, Pairing, PairingHelper
 from shequ_volunteer.teams.models import ROLE_MEMBER, Membership
-from shequ_volunteer.timeutil import to_local, utcnow
+from shequ_volunteer.timeutil import at_local, to_local, utcnow
 from shequ_volunteer.web import log_redaction
 from tests import factories as f
 from tests.support.ical_conformance import by_uid, check_feed
@@ -425,6 +425,25 @@ def test_team_live_feed_has_counts_and_follows_sign_ups(world, client, app):
     membership.role = ROLE_MEMBER
     db.session.commit()
     assert anonymous.get(path).status_code == 404
+
+
+def test_an_evening_across_midnight_keeps_its_times_in_the_private_feeds(world, client, app):
+    """A patrol 20:00–02:00 is a timed event with TZID in 我的日程 and the leader's feed, not two all-day days."""
+    _home, team, leader, _resident = world
+    night_day = today() + timedelta(days=6)
+    patrol = f.activity(team, title="夜间巡逻", starts_in=at_local(night_day, time(20)) - utcnow(), hours=6)
+    services.sign_up(actor_for(leader), db.session.get(Activity, patrol.id), utcnow())
+    db.session.commit()
+    f.login(client, leader)
+    personal, _secret, _ = new_personal_link(client)
+    team_live, _secret, _ = new_team_link(client, team.id)
+    anonymous = app.test_client()
+    for path in (personal, team_live):
+        _response, events = feed(anonymous, path)
+        event = events[uid(patrol)]
+        assert not event.all_day, path
+        assert event.line("DTSTART") == f"DTSTART;TZID=Asia/Shanghai:{night_day:%Y%m%d}T200000", path
+        assert event.line("DTEND") == f"DTEND;TZID=Asia/Shanghai:{night_day + timedelta(days=1):%Y%m%d}T020000", path
 
 
 def test_only_a_leader_gets_a_team_feed_link(world, app):
