@@ -64,6 +64,11 @@ def bound_window_condition() -> ColumnElement[bool]:
                                ("w_since", "w_since_start", "w_until", "w_cancelled")))
 
 
+# Several phone calendars ignore STATUS:CANCELLED and keep showing the event as it was: the title
+# itself must say it, in every feed and download (they all build their events here).
+CANCELLED_PREFIX = "已取消 · "
+
+
 def is_all_day(activity: Activity) -> bool:
     """Whole days in calendars: see timeutil.ALL_DAY_AT_LEAST (an evening across midnight keeps its times)."""
     return timeutil.is_all_day(activity.starts_at, activity.ends_at)
@@ -76,12 +81,13 @@ def activity_event(activity: Activity, uid_domain: str, url: str, *, summary: st
     Every feed and the single-event download use this, so an app that has the event from
     one of them recognises it in another.
     """
+    default_summary = f"{activity.title}（{activity.team.name}）"
     return Event(
         uid=activity_uid(activity.id, uid_domain),
         stamp=(stamp or activity.updated_at).replace(microsecond=0),
         start=local_wall(activity.starts_at),
         end=local_wall(activity.ends_at),
-        summary=summary or f"{activity.title}（{activity.team.name}）",
+        summary=(CANCELLED_PREFIX if activity.is_cancelled else "") + (summary or default_summary),
         sequence=activity.sequence,
         cancelled=activity.is_cancelled,
         description=activity.description,
