@@ -99,10 +99,11 @@ def register_template_helpers(app: Flask) -> None:
     from .activities.models import ATTENDANCE_LABELS
     from .calendar.views import subscribe_links
     from .pairing.models import FOLLOW_UP_STATUSES
-    from .timeutil import format_local, to_local
+    from .timeutil import format_day, format_local, to_local
     from .web.auth import current_actor
 
     app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["local_time"] = lambda m: f"{to_local(m):%H:%M}" if m else ""
     app.jinja_env.globals["subscribe_links"] = subscribe_links
     # The words for states, from the one place each is defined.

@@ -86,11 +86,13 @@ def format_local(moment: datetime | None, with_weekday: bool = True) -> str:
     return f"{format_day(local.date(), with_weekday)} {local:%H:%M}"
 
 
-def format_day(day: date | None, with_weekday: bool = True) -> str:
-    """'12月5日 周六': a Beijing day as the site writes it everywhere."""
+def format_day(day: date | None, with_weekday: bool = True, with_year: bool = False) -> str:
+    """'12月5日 周六': a Beijing day as the site writes it everywhere ('2025年12月5日 周五' with the
+    year, for history)."""
     if day is None:
         return ""
-    text = f"{day.month}月{day.day}日"
+    text = f"{day.year}年" if with_year else ""
+    text += f"{day.month}月{day.day}日"
     if with_weekday:
         text += f" 周{WEEKDAYS_ZH[day.weekday()]}"
     return text

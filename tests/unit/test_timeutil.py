@@ -53,3 +53,8 @@ def test_all_day_means_24_hours_or_more():
 def test_days_are_written_the_way_the_site_writes_them():
     assert format_day(date(2026, 12, 5)) == "12月5日 周六"
     assert format_day(date(2028, 2, 29), with_weekday=False) == "2月29日"
+
+
+def test_format_day_with_the_year_for_history():
+    assert format_day(date(2025, 1, 1), with_year=True) == "2025年1月1日 周三"
+    assert format_day(None) == ""

@@ -1,0 +1,27 @@
+"""The pairing screens write days as the rest of the site does ('12月5日 周六'), never '2026-12-05'."""
+import re
+
+from tests import factories as f
+from tests.perf.test_pairing_query_counts import build
+
+from .helpers import text
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+SITE_DAY = re.compile(r"\d{1,2}月\d{1,2}日 周[一二三四五六日]")
+
+
+def shown_text(body: str) -> str:
+    """What a person reads: no form controls (a date input's value is ISO by the HTML standard), no tags."""
+    body = re.sub(r"<(input|script|style)\b[^>]*>(.*?</\1>)?", " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_board_household_and_my_pairings_write_days_like_the_rest_of_the_site(app):
+    world = build(3)
+    pages = [("staff", "/board"), ("staff", f"/households/{world['household_id']}"), ("helper", "/me/pairings")]
+    for who, url in pages:
+        client = app.test_client()
+        f.login(client, world[who])
+        shown = shown_text(text(client.get(url)))
+        assert not ISO_DAY.findall(shown), f"{url}: {ISO_DAY.findall(shown)}"
+        assert SITE_DAY.search(shown), url
