@@ -57,6 +57,21 @@ def as_of(day: date) -> Period:
     return Period(date(day.year, 1, 1), day, f"{day.year}年1月1日至{day.month}月{day.day}日")
 
 
+def this_period_values(today: date) -> dict[str, str]:
+    """What the period chooser shows before anything is typed: this month, quarter and year; from the
+    first of this month to today; as of today."""
+    return {"month": f"{today:%Y-%m}", "quarter": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+            "year": str(today.year), "start": date(today.year, today.month, 1).isoformat(),
+            "end": today.isoformat(), "asof": today.isoformat()}
+
+
+def recent_quarters(today: date, years: int = 6) -> list[tuple[str, str]]:
+    """('2026-Q4', '2026年第4季度') for this quarter back to the first quarter `years - 1` years ago."""
+    current = (today.month - 1) // 3 + 1
+    return [(f"{y}-Q{n}", quarter(y, n).label) for y in range(today.year, today.year - years, -1)
+            for n in range(4, 0, -1) if (y, n) <= (today.year, current)]
+
+
 def parse(kind: str, value: str, start: str = "", end: str = "", today: date | None = None) -> Period:
     """The period a form asked for. kind: month (2026-11), quarter (2026-Q4), year (2026),
     range (start/end dates), asof (a date)."""

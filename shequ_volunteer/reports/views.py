@@ -1,6 +1,8 @@
 """统计: the figures of a period with last year's, per team, charts, and the records behind each."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, request
 from flask_login import login_required
 from sqlalchemy import select
@@ -11,11 +13,15 @@ from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor
 from ..web.htmx import render_page
 from . import figures, statistics
-from .periods import PeriodError, month, parse
+from .periods import PeriodError, month, parse, recent_quarters, this_period_values
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-KINDS = {"month": "月", "quarter": "季度", "year": "年", "range": "起止日期", "asof": "截止某日"}
+# The period chooser: one option per kind the server reads, each with its own fields (the page shows only
+# the chosen option's). The fields start at this month/quarter/year, so 按月 untouched is 本月.
+KINDS = {"month": "按月（默认本月）", "quarter": "按季度（默认本季度）", "year": "按年（默认本年）",
+         "range": "自定义起止日期", "asof": "截止某日（从当年1月1日起）"}
+VALUE_FIELD = {"month": "month", "quarter": "quarter", "year": "year", "asof": "asof"}  # range: start, end
 RECORD_LABELS = {"team_id": None, "id": None, "user_id": None, "household_id": None, "title": "活动/事项",
                  "starts_at": "时间", "team": "队伍", "name": "姓名", "seats": "人数", "head_name": "帮扶对象",
                  "building": "楼栋", "tier": "等级", "visit_interval_days": None, "starts_on": "结对开始",
@@ -30,17 +36,32 @@ def staff_community() -> int:
     return actor.community_id
 
 
+@dataclass
+class PeriodChoice:
+    """What the period chooser shows: the chosen kind and every option's field values."""
+    kind: str
+    values: dict[str, str]
+    quarters: list[tuple[str, str]]
+
+
 def requested_period():
-    """The period the form asks for (this month when it asks for none) and the typed values."""
-    args = request.args
-    typed = {key: args.get(key, "")[:20] for key in ("kind", "value", "start", "end")}
-    if not typed["kind"]:
-        today = local_today(utcnow())
-        return month(today.year, today.month), typed, None
+    """The period the form asks for (this month when it asks for none), the chooser's state, the error.
+
+    Each kind reads its own field; `value` is still read for links made before the fields were split."""
+    args, today = request.args, local_today(utcnow())
+    typed = {key: args.get(key, "")[:20] for key in ("month", "quarter", "year", "start", "end", "asof")}
+    kind = args.get("kind", "")[:20]
+    value = typed.get(VALUE_FIELD.get(kind, ""), "") or args.get("value", "")[:20]
+    if kind in VALUE_FIELD:
+        typed[VALUE_FIELD[kind]] = value
+    choice = PeriodChoice(kind or "month", {**this_period_values(today), **{k: v for k, v in typed.items() if v}},
+                          recent_quarters(today))
+    if not kind:
+        return month(today.year, today.month), choice, None
     try:
-        return parse(typed["kind"], typed["value"], typed["start"], typed["end"]), typed, None
+        return parse(kind, value, typed["start"], typed["end"]), choice, None
     except PeriodError as error:
-        return None, typed, str(error)
+        return None, choice, str(error)
 
 
 @bp.get("")

@@ -97,12 +97,12 @@ def open_report(page: Page) -> dict[str, str]:
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="统计").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("统计")
     set_marker(page)
-    page.locator("select[name=kind]").select_option(label="月")
-    page.get_by_label("月/季/年/日期").fill("2026-11")
+    page.get_by_label("按月（默认本月）").check()
+    page.get_by_label("月份").fill("2026-11")
     page.get_by_role("button", name="统计", exact=True).click()
     expect(page.locator("#report h2").first).to_have_text("2026年11月")
     assert_no_page_load(page)
-    assert "kind=month" in page.url and "value=2026-11" in page.url  # hx-push-url: the address can be shared
+    assert "kind=month" in page.url and "month=2026-11" in page.url  # hx-push-url: the address can be shared
     return {key: page.locator(f"#figure-{key}").inner_text().strip() for key in SHOWN}
 
 
@@ -324,3 +324,53 @@ def test_report_and_certificate_screens_at_360_px(app, new_context, people):
     expect(phone.get_by_role("heading", level=2, name="开过的证明")).to_be_visible()
     problems += problems_of(phone, "certificate form with 开过的证明")
     assert not problems, "\n".join(problems)
+
+
+# --- 5. The period chooser ----------------------------------------------------------------------------
+
+PERIOD_FIELDS = ["月份", "季度", "年份", "起", "止", "截止日期"]
+
+
+def visible_period_fields(page: Page) -> list[str]:
+    return [label for label in PERIOD_FIELDS if page.get_by_label(label, exact=True).is_visible()]
+
+
+def test_the_period_chooser_shows_only_the_chosen_options_fields_without_javascript(app, new_context, people):
+    staff, _bing = people
+    page = new_context(**SMALL_PHONE, java_script_enabled=False).new_page()
+    log_in(page, staff)
+    page.goto("/reports")
+    expect(page.get_by_label("按月（默认本月）")).to_be_checked()
+    assert visible_period_fields(page) == ["月份"]
+    page.get_by_label("自定义起止日期").check()
+    assert visible_period_fields(page) == ["起", "止"]
+    page.get_by_label("按年（默认本年）").check()
+    assert visible_period_fields(page) == ["年份"]
+
+    page.get_by_label("年份", exact=True).fill("20x6")
+    page.get_by_role("button", name="统计", exact=True).click()
+    field = page.get_by_label("年份", exact=True)
+    expect(field).to_have_value("20x6")  # what was typed stays, the message stands by it
+    expect(page.locator("#period-year-msg")).to_have_text("年份请写成 2026")
+    expect(page.locator("#period-year-msg")).to_be_visible()
+    assert visible_period_fields(page) == ["年份"]
+
+    field.fill("2026")
+    page.get_by_role("button", name="统计", exact=True).click()
+    expect(page.locator("#report h2").first).to_have_text("2026年")
+    expect(page.get_by_label("按年（默认本年）")).to_be_checked()
+    assert visible_period_fields(page) == ["年份"]
+
+
+def test_with_javascript_choosing_a_period_reports_at_once_in_place(app, new_context, people):
+    staff, _bing = people
+    page = new_context(**SMALL_PHONE).new_page()
+    log_in(page, staff)
+    page.goto("/reports")
+    set_marker(page)
+    page.get_by_label("按年（默认本年）").check()  # this year, without pressing 统计
+    expect(page.get_by_label("按年（默认本年）")).to_be_checked()
+    expect(page.locator("#report h2").first).to_have_text(re.compile(r"^\d{4}年$"))
+    assert visible_period_fields(page) == ["年份"]
+    assert_no_page_load(page)
+    assert "kind=year" in page.url
