@@ -13,7 +13,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.browser.helpers import assert_no_page_load, log_in, set_marker
-from tests.browser.test_layout import SMALL_PHONE, check_layout
+from tests.browser.test_layout import SMALL_PHONE, SMALL_TEXT, check_layout
 from tests.browser.test_pairing_layout import ALL_TAP_TARGETS
 from tests.support.ical_conformance import check_feed
 
@@ -207,16 +207,6 @@ def test_staff_stop_a_residents_links(app, new_context, live_server):
     assert_no_page_load(page)
     feed(page, url, status=404)
 
-
-# Every element with its own visible text (not only body's font size).
-SMALL_TEXT = """
-() => [...document.querySelectorAll('body *')]
-  .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-  .filter(el => el.checkVisibility({visibilityProperty: true}) && !el.closest('svg'))
-  .map(el => ({tag: el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''),
-               text: el.textContent.trim().slice(0, 20), size: parseFloat(getComputedStyle(el).fontSize)}))
-  .filter(t => t.size < 18)
-"""
 
 # Whatever pokes out past the right edge of a 360 px screen, even inside a box that clips it.
 WIDE = """
