@@ -33,7 +33,7 @@ class ActivityForm(BaseForm):
         "结束时间", format=LOCAL_FORMAT, validators=[DataRequired("请填写结束时间"), sensible_date]
     )
     room_id = SelectField("社区场地", coerce=int, default=0, validate_choice=True)
-    place = CleanStringField("地点（选了场地可不填）", validators=[Length(max=80, message="不能超过80个字")])
+    place = CleanStringField("地点", validators=[Length(max=80, message="不能超过80个字")])
     capacity = IntegerField(
         "名额（不填为不限）",
         validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],

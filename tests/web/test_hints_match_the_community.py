@@ -1,0 +1,41 @@
+"""Hints speak only of what exists: no word about rooms where the community has none, no team to pair
+where it has no team."""
+from shequ_volunteer.extensions import db
+from shequ_volunteer.pairing.models import Household
+from shequ_volunteer.rooms.models import Room
+from tests import factories as f
+
+from .helpers import text
+
+
+def test_the_activity_form_speaks_of_rooms_only_where_there_are_rooms(app):
+    home = f.community()
+    team = f.team(home)
+    leader = f.user(home, "李队长")
+    f.member(team, leader, leader=True)
+    client = app.test_client()
+    f.login(client, leader)
+    without = text(client.get(f"/teams/{team.id}/activities/new"))
+    assert "地点" in without and "场地" not in without
+
+    db.session.add(Room(community_id=home.id, name="多功能厅", capacity=60))
+    db.session.commit()
+    with_room = text(client.get(f"/teams/{team.id}/activities/new"))
+    assert "多功能厅" in with_room and "选了场地可不填" in with_room
+
+
+def test_pairing_a_whole_team_is_offered_only_where_there_are_teams(app):
+    home = f.community()
+    staff = f.staff(home)
+    household = Household(community_id=home.id, head_name="欧阳桂英", building="3", room="201", tier="key")
+    db.session.add(household)
+    db.session.commit()
+    client = app.test_client()
+    f.login(client, staff)
+    without = text(client.get(f"/households/{household.id}"))
+    assert "新建结对" in without and "队伍" not in without.split("新建结对")[1].split("</form>")[0]
+
+    db.session.rollback()  # the page wrote its access log meanwhile: leave the old snapshot before writing
+    f.team(db.session.get(type(home), home.id), name="夕阳红老年志愿服务队")
+    with_team = text(client.get(f"/households/{household.id}"))
+    assert "结对整支队伍" in with_team and "夕阳红老年志愿服务队" in with_team
