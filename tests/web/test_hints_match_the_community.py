@@ -6,19 +6,15 @@ from shequ_volunteer.rooms.models import Room
 from tests import factories as f
 
 from .helpers import text
+from .test_series import leader_client  # noqa: F401 (a signed-in leader and the team)
 
 
-def test_the_activity_form_speaks_of_rooms_only_where_there_are_rooms(app):
-    home = f.community()
-    team = f.team(home)
-    leader = f.user(home, "李队长")
-    f.member(team, leader, leader=True)
-    client = app.test_client()
-    f.login(client, leader)
+def test_the_activity_form_speaks_of_rooms_only_where_there_are_rooms(app, leader_client):  # noqa: F811
+    client, team = leader_client
     without = text(client.get(f"/teams/{team.id}/activities/new"))
     assert "地点" in without and "场地" not in without
 
-    db.session.add(Room(community_id=home.id, name="多功能厅", capacity=60))
+    db.session.add(Room(community_id=team.community_id, name="多功能厅", capacity=60))
     db.session.commit()
     with_room = text(client.get(f"/teams/{team.id}/activities/new"))
     assert "多功能厅" in with_room and "选了场地可不填" in with_room
