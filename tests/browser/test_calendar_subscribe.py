@@ -41,15 +41,15 @@ def feed(page: Page, url: str, status: int = 200):
 
 def shown_link(page: Page, base_url: str, path_pattern: re.Pattern = FEED_PATH) -> str:
     """The secret feed address the page shows right after making it: the https (here http)
-    address as text and link, its webcal:// twin on 一键订阅, and a QR code."""
+    address in a read-only field to copy, its webcal:// twin on iPhone 一键订阅, and a QR code."""
     section = page.locator("#feed-link")
-    address = section.locator("a.feed-url")
+    address = section.get_by_label("订阅地址（长按可全选、复制）")
     expect(address).to_have_count(1)
-    url = address.get_attribute("href")
+    url = address.input_value()
     assert url.startswith(base_url + "/"), url
     assert path_pattern.match(url.removeprefix(base_url)), url
-    expect(address).to_have_text(url)
-    one_tap = section.get_by_role("link", name="一键订阅", exact=True)
+    expect(address).to_have_attribute("readonly", "")
+    one_tap = section.get_by_role("link", name="iPhone 一键订阅", exact=True)
     expect(one_tap).to_have_attribute("href", "webcal://" + url.split("://", 1)[1])
     expect(section.locator(".qr svg")).to_have_count(1)
     expect(section.locator(".qr svg")).to_be_visible()
@@ -59,7 +59,8 @@ def shown_link(page: Page, base_url: str, path_pattern: re.Pattern = FEED_PATH) 
 def expect_steps(page: Page) -> None:
     section = page.locator("#feed-link")
     steps = section.locator("dl.steps")
-    for app in ["苹果手机（iPhone）", "安卓手机 · 谷歌日历", "安卓手机自带的日历", "Outlook"]:
+    expect(section.get_by_role("heading", name="苹果手机（iPhone）")).to_be_visible()
+    for app in ["安卓手机 · 小米", "安卓手机 · 华为、荣耀、OPPO、vivo", "Outlook"]:
         expect(steps.locator("dt", has_text=app)).to_be_visible()
     expect(section).to_contain_text("每隔几个小时才刷新一次")
 
@@ -92,7 +93,7 @@ def test_resident_subscribes_to_my_schedule_and_resets_the_link(app, page, live_
 
     # 重新生成: a new link in place; the old one 404s at once, the new one works.
     section.get_by_role("button", name=re.compile("^重新生成订阅链接")).click()
-    expect(section.locator("a.feed-url")).not_to_have_attribute("href", first)
+    expect(section.locator("input.feed-address")).not_to_have_value(first)
     assert_no_page_load(page)
     second = shown_link(page, live_server.base_url)
     assert second != first
@@ -255,11 +256,11 @@ def test_subscribe_pages_at_360_px(app, new_context, live_server):
     ]:
         page.goto(url)
         if "/community/" in url or "/teams/" in url:
-            expect(page.locator("a.feed-url")).to_be_visible()
+            expect(page.locator("input.feed-address")).to_be_visible()
         problems += layout_problems(page, what)
         if url in ("/calendar/subscribe", f"/calendar/subscribe/team-live/{team.id}"):
             page.locator("#feed-link").get_by_role("button", name="生成订阅链接").click()
-            expect(page.locator("#feed-link a.feed-url")).to_be_visible()  # the long unbroken address
+            expect(page.locator("#feed-link input.feed-address")).to_be_visible()  # the long unbroken address
             problems += layout_problems(page, what.replace("no link yet", "link just made"))
 
     staff_page = new_context(**SMALL_PHONE).new_page()
@@ -269,3 +270,27 @@ def test_subscribe_pages_at_360_px(app, new_context, live_server):
     expect(staff_page.get_by_role("button", name="全部停用")).to_be_visible()
     problems += layout_problems(staff_page, "日历链接管理 with a person found")
     assert not problems, "\n".join(problems)
+
+
+def test_the_address_is_copied_with_one_tap_and_by_hand_without_javascript(app, new_context, live_server):
+    home = f.community()
+    url = f"/calendar/subscribe/community/{home.id}"
+    address = f"{live_server.base_url}/calendar/community/{home.id}.ics"
+
+    phone = new_context(**SMALL_PHONE, permissions=["clipboard-read", "clipboard-write"]).new_page()
+    phone.goto(url)
+    phone.wait_for_load_state("load")
+    expect(phone.get_by_label("订阅地址（长按可全选、复制）")).to_have_value(address)
+    phone.get_by_role("button", name="复制订阅地址").click()
+    expect(phone.locator(".copy-status")).to_have_text("已复制，可以粘贴到日历里了")
+    assert phone.evaluate("navigator.clipboard.readText()") == address
+
+    plain = new_context(**SMALL_PHONE, java_script_enabled=False).new_page()
+    plain.goto(url)
+    field = plain.get_by_label("订阅地址（长按可全选、复制）")
+    expect(field).to_have_value(address)
+    expect(field).to_be_visible()
+    expect(field).to_have_attribute("readonly", "")
+    expect(plain.get_by_role("button", name="复制订阅地址")).to_be_hidden()  # a button that would do nothing
+    expect(plain.get_by_role("link", name="iPhone 一键订阅")).to_be_visible()
+    expect(plain.locator("main")).not_to_contain_text("Google")

@@ -121,7 +121,7 @@ def test_small_phone_layout(app, new_context):
     expect(page.get_by_role("link", name="我的活动")).to_be_visible()
     check_layout(page, "home page, signed in")
     page.get_by_text("订阅社区活动日历").click()  # the long feed address unfolds
-    expect(page.get_by_role("link", name="一键订阅（webcal）")).to_be_visible()
+    expect(page.get_by_role("link", name="iPhone 一键订阅")).to_be_visible()
     check_layout(page, "home page, calendar links open")
 
     # The activity page, seen by its organiser: sign-up panel and the organiser's buttons.
