@@ -374,3 +374,23 @@ def test_with_javascript_choosing_a_period_reports_at_once_in_place(app, new_con
     assert visible_period_fields(page) == ["年份"]
     assert_no_page_load(page)
     assert "kind=year" in page.url
+
+
+def test_the_certificate_form_shows_only_the_chosen_periods_fields_without_javascript(app, new_context, people):
+    _staff, bing = people
+    page = new_context(**SMALL_PHONE, java_script_enabled=False).new_page()
+    log_in(page, bing)
+    page.goto("/reports/certificate")
+    fields = ["年份", "开始日期", "结束日期"]
+
+    def visible() -> list[str]:
+        return [label for label in fields if page.get_by_label(label, exact=True).is_visible()]
+
+    expect(page.get_by_label("整年", exact=True)).to_be_checked()
+    assert visible() == ["年份"]
+    page.get_by_label("起止日期", exact=True).check()
+    assert visible() == ["开始日期", "结束日期"]
+    page.get_by_label("开始日期").fill("2026-11-01")
+    page.get_by_label("结束日期").fill("2026-11-30")
+    page.get_by_role("button", name="开具证明").click()
+    page.wait_for_url(re.compile(r"/reports/certificates/SQ-"))
