@@ -58,6 +58,7 @@ SCREENS = [  # (who, url, what); None: signed out
     ("staff", "/households/{household}/visits/new", "visit form"),
     ("staff", "/board", "pairing board"),
     ("viewer", "/reports/street", "街道统计"),
+    (None, "/calendar/subscribe/community/{community}", "community subscribe page"),
 ]
 
 
@@ -65,6 +66,7 @@ SCREENS = [  # (who, url, what); None: signed out
 def test_phone_walk(app, new_context, width):
     people = walk_world()
     ids = {key: people[key].id for key in ("activity", "team", "household")}
+    ids["community"] = people["team"].community_id
     pages = {}
     problems = []
     for who, url, what in SCREENS:
