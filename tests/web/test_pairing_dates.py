@@ -1,4 +1,4 @@
-"""The pairing screens write days as the rest of the site does ('12月5日 周六'), never '2026-12-05'."""
+"""The pairing and hours screens write days as the rest of the site does ('12月5日 周六'), never '2026-12-05'."""
 import re
 
 from tests import factories as f
@@ -25,3 +25,22 @@ def test_board_household_and_my_pairings_write_days_like_the_rest_of_the_site(ap
         shown = shown_text(text(client.get(url)))
         assert not ISO_DAY.findall(shown), f"{url}: {ISO_DAY.findall(shown)}"
         assert SITE_DAY.search(shown), url
+
+
+def test_my_hours_write_days_like_the_rest_of_the_site(app):
+    from datetime import date
+
+    from shequ_volunteer.extensions import db
+    from shequ_volunteer.hours.models import HoursEntry
+
+    home = f.community()
+    team = f.team(home)
+    volunteer = f.user(home, "王志愿")
+    f.member(team, volunteer)
+    db.session.add(HoursEntry(user_id=volunteer.id, team_id=team.id, kind="claim", status="approved", minutes=90,
+                              served_on=date(2026, 11, 1), note="帮忙搬桌椅", entered_by_id=volunteer.id))
+    db.session.commit()
+    client = app.test_client()
+    f.login(client, volunteer)
+    shown = shown_text(text(client.get("/me/hours")))
+    assert "2026年11月1日 周日" in shown and not ISO_DAY.findall(shown), ISO_DAY.findall(shown)
