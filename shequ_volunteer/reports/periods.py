@@ -72,10 +72,9 @@ def recent_quarters(today: date, years: int = 6) -> list[tuple[str, str]]:
             for n in range(4, 0, -1) if (y, n) <= (today.year, current)]
 
 
-def parse(kind: str, value: str, start: str = "", end: str = "", today: date | None = None) -> Period:
+def parse(kind: str, value: str, start: str = "", end: str = "") -> Period:
     """The period a form asked for. kind: month (2026-11), quarter (2026-Q4), year (2026),
     range (start/end dates), asof (a date)."""
-    today = today or date.today()
     try:
         if kind == "month":
             match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
