@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from ..accounts.models import User
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import local_date, local_today, utcnow
+from ..timeutil import local_date, local_today
 from .models import KIND_CLAIM, PENDING, HoursEntry
 
 
@@ -23,13 +23,12 @@ class HoursLine:
     source: str  # 签到 / 队长更正 / 补录
 
 
-def my_hours(user_id: int, now: datetime | None = None) -> tuple[list[HoursLine], list[HoursEntry]]:
+def my_hours(user_id: int, now: datetime) -> tuple[list[HoursLine], list[HoursEntry]]:
     """Counted lines, newest first — the same definition as the statistics, ledgers and certificates
     (reports.figures.hours_records) — and the person's claims with their status."""
     from ..reports.figures import Window, hours_records
     from ..reports.periods import Period
 
-    now = now or utcnow()
     person = db.session.get(User, user_id)
     everything = Window(Period(date(2000, 1, 1), local_today(now), "至今"), now)
     rows = db.session.execute(hours_records(person.community_id, everything, user_id=user_id)).all()

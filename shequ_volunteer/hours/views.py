@@ -55,7 +55,7 @@ def claim():
 
 def _mine_context(form: ClaimForm) -> dict:
     """我的服务时长: the counted lines, their total, the claims and the 补录 form."""
-    lines, claims = queries.my_hours(current_user.id)
+    lines, claims = queries.my_hours(current_user.id, utcnow())
     return {"form": form, "lines": lines, "claims": claims, "total": sum(x.minutes for x in lines),
             "fmt": rules.format_minutes}
 

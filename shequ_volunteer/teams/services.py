@@ -10,7 +10,6 @@ from ..accounts.models import User
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
-from ..timeutil import utcnow
 from .models import (
     MEMBER_APPROVED,
     MEMBER_LEFT,
@@ -88,13 +87,13 @@ def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: dat
     return membership
 
 
-def save_team(actor: Actor, team: Team | None, name: str, kind: str, description: str) -> Team:
+def save_team(actor: Actor, team: Team | None, name: str, kind: str, description: str, now: datetime) -> Team:
     """Create a team in the actor's community, or edit one."""
     if team is None:
         team = Team(community_id=actor.community_id)
         db.session.add(team)
     if team.name != name:
-        team.updated_at = utcnow()  # the name is in every calendar event's title: feeds must change
+        team.updated_at = now  # the name is in every calendar event's title: feeds must change
     team.name, team.kind, team.description = name, kind, description
     db.session.flush()
     return team

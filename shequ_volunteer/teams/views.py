@@ -100,7 +100,7 @@ def _team_form(team: Team | None):
     form = TeamForm(obj=team)
     if form.validate_on_submit():
         team = services.save_team(current_actor(), team, form.name.data, form.kind.data,
-                                  form.description.data or "")
+                                  form.description.data or "", utcnow())
         db.session.commit()
         return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "content",
                           "队伍已保存", **_team_context(team))

@@ -233,7 +233,7 @@ STEPS = [
 def rename(team: Team, name: str) -> None:
     db.session.rollback()
     team = db.session.get(Team, team.id)
-    team_services.save_team(ANONYMOUS, team, name, team.kind, team.description)
+    team_services.save_team(ANONYMOUS, team, name, team.kind, team.description, utcnow())
     db.session.commit()
 
 
