@@ -15,11 +15,27 @@ CANCELLED = "活动已取消"
 STARTED = "活动已开始，不能再报名"
 DEADLINE_PASSED = "报名已截止"
 MEMBERS_ONLY = "仅本队队员可以报名"
+OTHER_COMMUNITY = "这是其他社区的活动，只有本社区居民可以报名"
+NOT_SIGNED_IN = "登录后才能报名"
 ALREADY = "您已报名"
+ALREADY_PENDING = "您已报名，等待队长审核"
 ALREADY_WAITING = "您已在候补名单中"
+WAS_DECLINED = "队长没有通过您这次的报名"
 NOT_SIGNED_UP = "您没有报名这个活动"
 TOO_LATE_TO_WITHDRAW = "活动已开始，不能取消报名"
 AFTER_WITHDRAW_DEADLINE = "已过取消截止时间，去不了的话请点“我去不了”告诉队长"
+NOT_CANCELLED = "活动没有取消，不用恢复"
+TOO_LATE_TO_RESTORE = "活动的时间已经到了，不能再恢复"
+
+# What the person may ask for when nothing refuses them.
+SIGN_UP = "signup"
+JOIN_WAITLIST = "waitlist"
+
+# The person's own sign-up, as far as the rule cares.
+HOLDING = "holding"  # confirmed: holds seats
+PENDING = "pending"  # 待审核: holds seats until the leader decides
+WAITING = "waiting"  # 候补
+DECLINED = "declined"  # the leader said no: that answer stands
 
 
 @dataclass(frozen=True)
@@ -34,23 +50,80 @@ class SignupContext:
     seats_taken: int
     withdraw_deadline: datetime | None = None
     ends_at: datetime | None = None
+    community_id: int | None = None
+    waitlist_enabled: bool = False
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.seats_taken >= self.capacity
 
 
-def signup_refusal(activity: SignupContext, *, is_member: bool, now: datetime) -> str | None:
-    """Why this person may not sign up now, or None if they may.
+@dataclass(frozen=True)
+class Person:
+    """What the rule needs to know about the person asking."""
 
-    The capacity answer here is only a hint for the page; the database decides.
+    signed_in: bool = True
+    community_id: int | None = None
+    is_member: bool = False
+    signup: str | None = None  # HOLDING, PENDING, WAITING, DECLINED or None (none, or withdrawn)
+
+
+@dataclass(frozen=True)
+class SignupDecision:
+    """Either an offer (SIGN_UP or JOIN_WAITLIST) or the reason there is none."""
+
+    offer: str | None
+    refusal: str | None
+
+    @property
+    def needs_login(self) -> bool:
+        """Nothing but signing in stands between this visitor and the offer."""
+        return self.refusal == NOT_SIGNED_IN
+
+
+def signup_decision(activity: SignupContext, person: Person, *, now: datetime) -> SignupDecision:
+    """May this person sign up now, and how (a place or the waiting list)? Else why not.
+
+    The page offers its sign-up button exactly when this offers, and the service
+    refuses exactly what this refuses, so the two cannot disagree. The capacity
+    answer is what the page knew; the database still decides under the lock.
     """
+    refusal = _signup_refusal(activity, person, now)
+    if refusal is not None:
+        return SignupDecision(None, refusal)
+    return SignupDecision(JOIN_WAITLIST if activity.is_full else SIGN_UP, None)
+
+
+def _signup_refusal(activity: SignupContext, person: Person, now: datetime) -> str | None:
+    # Facts about the activity come first: they are true for everyone, signed in or not.
     if activity.status == "cancelled":
         return CANCELLED
     if now >= activity.starts_at:
         return STARTED
     if activity.signup_deadline is not None and now > activity.signup_deadline:
         return DEADLINE_PASSED
-    if activity.audience == "members" and not is_member:
-        return MEMBERS_ONLY
-    if activity.capacity is not None and activity.seats_taken >= activity.capacity:
+    # A place already held answers before "full": the person is in, not turned away.
+    existing = {HOLDING: ALREADY, PENDING: ALREADY_PENDING, WAITING: ALREADY_WAITING,
+                DECLINED: WAS_DECLINED}.get(person.signup or "")
+    if existing:
+        return existing
+    if activity.is_full and not activity.waitlist_enabled:
         return FULL
+    if not person.signed_in:
+        return NOT_SIGNED_IN
+    if person.community_id != activity.community_id:
+        return OTHER_COMMUNITY
+    if activity.audience == "members" and not person.is_member:
+        return MEMBERS_ONLY
+    return None
+
+
+def restore_refusal(activity: SignupContext, *, now: datetime) -> str | None:
+    """Why a cancelled activity may not be restored (恢复活动) now, or None."""
+    if activity.status != "cancelled":
+        return NOT_CANCELLED
+    if now >= activity.starts_at:
+        return TOO_LATE_TO_RESTORE
     return None
 
 

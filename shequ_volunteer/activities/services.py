@@ -35,7 +35,25 @@ def context_of(activity: Activity) -> rules.SignupContext:
         audience=activity.audience,
         capacity=activity.capacity,
         seats_taken=activity.seats_taken,
+        community_id=activity.team.community_id,
+        waitlist_enabled=activity.waitlist_enabled,
     )
+
+
+# A sign-up's status in the words of the rule (withdrawn counts as none: the person may come back).
+_RULE_SIGNUP = {SIGNUP_CONFIRMED: rules.HOLDING, SIGNUP_PENDING: rules.PENDING, SIGNUP_WAITING: rules.WAITING,
+                SIGNUP_DECLINED: rules.DECLINED}
+
+
+def signup_decision(actor: Actor, activity: Activity, signup: Signup | None, now: datetime) -> rules.SignupDecision:
+    """The one sign-up rule, for this actor and their sign-up row: the page and sign_up both ask it."""
+    person = rules.Person(
+        signed_in=actor.is_authenticated,
+        community_id=actor.community_id,
+        is_member=activity.team_id in actor.member_team_ids,
+        signup=_RULE_SIGNUP.get(signup.status) if signup is not None else None,
+    )
+    return rules.signup_decision(context_of(activity), person, now=now)
 
 
 def lock_activity(activity_id: int) -> None:
@@ -88,19 +106,17 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
     Raises Refused with the reason when neither is possible.
     """
     # Seats first: a household larger than the activity must hear so, not join a queue it can never leave.
-    refusal = rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity) or rules.signup_refusal(
-        context_of(activity), is_member=activity.team_id in actor.member_team_ids, now=now
-    )
-    if refusal is not None and refusal != rules.FULL:
+    refusal = rules.seats_refusal(seats, activity.max_seats_per_signup, activity.capacity)
+    if refusal is not None:
         raise Refused(refusal)
     lock_activity(activity.id)
+    db.session.refresh(activity)  # the places as they are under the lock
     existing = db.session.scalar(
         select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
     )
-    if existing is not None and existing.status in HOLDING_SEATS:
-        raise Refused(rules.ALREADY)
-    if existing is not None and existing.status == SIGNUP_WAITING:
-        raise Refused(rules.ALREADY_WAITING)
+    decision = signup_decision(actor, activity, existing, now)
+    if decision.refusal is not None:
+        raise Refused(decision.refusal)
     if reserve_seats(activity.id, seats):
         status, queued_at = _holding_status(activity), None
     elif activity.waitlist_enabled and activity.capacity is not None and not activity.is_cancelled:

@@ -48,14 +48,18 @@ def index():
 
 def _detail_context(activity: Activity) -> dict:
     """Everything the detail page and its sign-up panel show."""
-    actor = current_actor()
+    actor, now = current_actor(), utcnow()
     can_manage = actor.can_manage_team(activity.team)
     signup = queries.signup_of(actor.user_id, activity.id)
     roster = queries.roster_by_status(activity.id) if can_manage else {}
+    context = services.context_of(activity)
     return {
         "activity": activity,
         "signup": signup,
-        "may_say_cant_come": rules.may_say_cant_come(services.context_of(activity), now=utcnow()),
+        # The same rules the services apply: the panel offers only what they would accept.
+        "decision": services.signup_decision(actor, activity, signup, now),
+        "withdrawal_refusal": rules.withdrawal_refusal(context, now=now),
+        "may_say_cant_come": rules.may_say_cant_come(context, now=now),
         "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
         "participants": roster.get(SIGNUP_CONFIRMED, []),

@@ -4,7 +4,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from shequ_volunteer.activities import rules
-from shequ_volunteer.activities.rules import SignupContext, schedule_changed, signup_refusal, withdrawal_refusal
+from shequ_volunteer.activities.rules import (
+    Person,
+    SignupContext,
+    schedule_changed,
+    signup_decision,
+    withdrawal_refusal,
+)
 
 NOW = datetime(2026, 11, 22, 2, 0)
 START = NOW + timedelta(days=1)
@@ -31,7 +37,40 @@ def ctx(**overrides) -> SignupContext:
     (ctx(seats_taken=9), False, None),
 ])
 def test_signup_refusal(context, is_member, expected):
-    assert signup_refusal(context, is_member=is_member, now=NOW) == expected
+    assert signup_decision(context, Person(is_member=is_member), now=NOW).refusal == expected
+
+
+HOME = 1
+
+
+@pytest.mark.parametrize("context, person, offer, refusal", [
+    (ctx(community_id=HOME), Person(community_id=HOME), rules.SIGN_UP, None),
+    (ctx(community_id=HOME, seats_taken=10, waitlist_enabled=True), Person(community_id=HOME),
+     rules.JOIN_WAITLIST, None),
+    (ctx(community_id=HOME, seats_taken=10), Person(community_id=HOME), None, rules.FULL),
+    (ctx(community_id=HOME), Person(community_id=2), None, rules.OTHER_COMMUNITY),
+    (ctx(community_id=HOME), Person(signed_in=False), None, rules.NOT_SIGNED_IN),
+    # What is true for everyone is said to visitors too, not "sign in first".
+    (ctx(community_id=HOME, signup_deadline=NOW - timedelta(hours=1)), Person(signed_in=False),
+     None, rules.DEADLINE_PASSED),
+    (ctx(community_id=HOME, seats_taken=10), Person(signed_in=False), None, rules.FULL),
+    (ctx(community_id=HOME), Person(community_id=HOME, signup=rules.HOLDING), None, rules.ALREADY),
+    (ctx(community_id=HOME), Person(community_id=HOME, signup=rules.PENDING), None, rules.ALREADY_PENDING),
+    (ctx(community_id=HOME), Person(community_id=HOME, signup=rules.WAITING), None, rules.ALREADY_WAITING),
+    (ctx(community_id=HOME), Person(community_id=HOME, signup=rules.DECLINED), None, rules.WAS_DECLINED),
+    # Someone holding a place hears that they are in, not that it is full.
+    (ctx(community_id=HOME, seats_taken=10), Person(community_id=HOME, signup=rules.HOLDING), None, rules.ALREADY),
+])
+def test_signup_decision_offers_or_says_why_not(context, person, offer, refusal):
+    decision = signup_decision(context, person, now=NOW)
+    assert (decision.offer, decision.refusal) == (offer, refusal)
+    assert decision.needs_login == (refusal == rules.NOT_SIGNED_IN)
+
+
+def test_restore_only_a_cancelled_activity_that_has_not_started():
+    assert rules.restore_refusal(ctx(status="cancelled"), now=NOW) is None
+    assert rules.restore_refusal(ctx(), now=NOW) == rules.NOT_CANCELLED
+    assert rules.restore_refusal(ctx(status="cancelled", starts_at=NOW), now=NOW) == rules.TOO_LATE_TO_RESTORE
 
 
 @pytest.mark.parametrize("context, expected", [
