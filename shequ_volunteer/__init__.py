@@ -99,11 +99,13 @@ def register_template_helpers(app: Flask) -> None:
     from .activities.models import ATTENDANCE_LABELS
     from .calendar.views import subscribe_links
     from .pairing.models import FOLLOW_UP_STATUSES
-    from .timeutil import format_day, format_local, to_local
+    from .timeutil import format_day, format_local, local_date, to_local
     from .web.auth import current_actor
 
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["day"] = format_day
+    # An instant's Beijing day, e.g. 已取消（12月3日）.
+    app.jinja_env.filters["local_day"] = lambda m: format_day(local_date(m), with_weekday=False) if m else ""
     app.jinja_env.filters["local_time"] = lambda m: f"{to_local(m):%H:%M}" if m else ""
     app.jinja_env.globals["subscribe_links"] = subscribe_links
     # The words for states, from the one place each is defined.

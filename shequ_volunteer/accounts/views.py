@@ -1,13 +1,12 @@
-"""Register, log in, log out, and 我的活动."""
+"""Register, log in, log out, and the larger-text switch."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy import select
 
-from ..activities.queries import my_signups
 from ..communities.models import Community
 from ..database import begin_write_transaction, takes_write_lock_itself
 from ..extensions import db
@@ -89,17 +88,6 @@ def logout():
     logout_user()
     flash("您已退出登录。")
     return redirect(url_for("activities.index"), code=303)
-
-
-@bp.get("/me/activities")
-@login_required
-def my_activities():
-    """我的活动: what I signed up for, cancelled activities shown as 已取消."""
-    now = utcnow()
-    signups = my_signups(current_user.id)
-    upcoming = [s for s in signups if s.activity.ends_at > now]
-    past = [s for s in signups if s.activity.ends_at <= now]
-    return render_page("accounts/my_activities.html", upcoming=upcoming[::-1], past=past)
 
 
 @bp.post("/prefs/text-size")

@@ -103,6 +103,25 @@ def my_signups(user_id: int) -> list[Signup]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class MyActivities:
+    """我的活动 in three states: a cancelled activity is neither upcoming nor taken part in."""
+
+    upcoming: list[Signup]  # soonest first
+    cancelled: list[Signup]  # latest start first
+    past: list[Signup]  # latest first
+
+
+def my_activities(user_id: int, now: datetime) -> MyActivities:
+    signups = my_signups(user_id)
+    live = [s for s in signups if not s.activity.is_cancelled]
+    return MyActivities(
+        upcoming=[s for s in live if s.activity.ends_at > now][::-1],
+        cancelled=[s for s in signups if s.activity.is_cancelled],
+        past=[s for s in live if s.activity.ends_at <= now],
+    )
+
+
 def roster_by_status(activity_id: int) -> dict[str, list[tuple[Signup, User]]]:
     """Confirmed, pending and waiting sign-ups with names, in one query, for the organiser."""
     rows = db.session.execute(

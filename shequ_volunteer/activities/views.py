@@ -248,4 +248,4 @@ def _local_view(activity: Activity) -> SimpleNamespace:
 
 
 # These modules add their routes to this blueprint.
-from . import attendance_views, on_behalf  # noqa: E402,F401,I001
+from . import attendance_views, mine_views, on_behalf  # noqa: E402,F401,I001
