@@ -159,6 +159,12 @@ def confirmed_seat_count(activity_id: int) -> int:
 
 
 
+def waiting_count(activity_id: int) -> int:
+    """How many sign-ups wait for a place."""
+    return db.session.scalar(select(func.count()).select_from(Signup).where(
+        Signup.activity_id == activity_id, Signup.status == SIGNUP_WAITING))
+
+
 def waiting_position(signup: Signup) -> int | None:
     """1 for the first in the waiting list; None when not waiting."""
     if signup.status != SIGNUP_WAITING:

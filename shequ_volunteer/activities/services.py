@@ -11,6 +11,7 @@ from ..accounts.actor import Actor, actor_for
 from ..accounts.models import User
 from ..extensions import db
 from ..refusals import Refused
+from ..rooms.queries import clash_message, first_clash, lock_room
 from . import rules
 from .models import (
     HOLDING_SEATS,
@@ -20,6 +21,7 @@ from .models import (
     SIGNUP_WAITING,
     SIGNUP_WITHDRAWN,
     STATUS_CANCELLED,
+    STATUS_SCHEDULED,
     Activity,
     Signup,
 )
@@ -306,4 +308,31 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         activity.sequence += 1
         activity.updated_at = now
         db.session.flush()
+    return activity
+
+
+def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activity:
+    """恢复活动: undo a cancellation before the activity starts.
+
+    A cancellation keeps every sign-up with its seats, and nothing can sign up, withdraw or
+    be promoted while cancelled (a leader's decline only frees seats), so the sign-ups come back
+    exactly as they were and still fit the capacity (the CHECK constraint guarantees it). Places
+    freed meanwhile go to the waiting list. The room must still be free: someone may have booked
+    it after the cancellation. SEQUENCE and updated_at move so calendar feeds show it again.
+    """
+    refusal = rules.restore_refusal(context_of(activity), now=now)
+    if refusal is not None:
+        raise Refused(refusal)
+    lock_activity(activity.id)
+    if activity.room is not None:
+        lock_room(activity.room.id)
+        clash = first_clash(activity.room.id, [(activity.starts_at, activity.ends_at)], [activity.id])
+        if clash is not None:
+            raise Refused(clash_message(activity.room, clash))
+    activity.status = STATUS_SCHEDULED
+    activity.cancelled_at = None
+    activity.sequence += 1
+    activity.updated_at = now
+    db.session.flush()
+    promote_waiting(activity, now)
     return activity

@@ -11,15 +11,16 @@ from ..extensions import db
 from ..refusals import Refused
 from ..rooms.queries import rooms_of
 from ..teams.models import Team
-from ..timeutil import to_local, utcnow
+from ..timeutil import format_local, to_local, utcnow
 from ..web.auth import current_actor, require
+from ..web.confirm import ask_to_confirm, confirmed
 from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
 from . import queries, rules, series, services
 from .booking import check_booking
 from .forms import ActivityForm, FilterForm
-from .models import SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
+from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 bp = Blueprint("activities", __name__)
 
@@ -60,6 +61,7 @@ def _detail_context(activity: Activity) -> dict:
         "decision": services.signup_decision(actor, activity, signup, now),
         "withdrawal_refusal": rules.withdrawal_refusal(context, now=now),
         "may_say_cant_come": rules.may_say_cant_come(context, now=now),
+        "may_restore": can_manage and rules.restore_refusal(context, now=now) is None,
         "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
         "participants": roster.get(SIGNUP_CONFIRMED, []),
@@ -121,7 +123,24 @@ def _signed_up_message(signup) -> str:
 @bp.post("/activities/<int:activity_id>/withdraw")
 @login_required
 def withdraw(activity_id: int):
+    """取消报名 / 退出候补, after saying what the place means; a refusal needs no confirming."""
+    activity = db.get_or_404(Activity, activity_id)
+    signup = queries.signup_of(current_actor().user_id, activity.id)
+    may_withdraw = rules.withdrawal_refusal(services.context_of(activity), now=utcnow()) is None
+    if not confirmed() and may_withdraw and signup is not None and signup.status in (*HOLDING_SEATS, SIGNUP_WAITING):
+        waiting = signup.status == SIGNUP_WAITING
+        return ask_to_confirm(
+            f"{'退出候补' if waiting else '取消报名'}：{activity.title}（{format_local(activity.starts_at)}）？",
+            _withdraw_consequence(signup), "确定退出候补" if waiting else "确定取消报名",
+            url_for(".detail", activity_id=activity.id))
     return _signup_action(activity_id, services.withdraw, lambda _signup: "已取消报名")
+
+
+def _withdraw_consequence(signup) -> str:
+    if signup.status == SIGNUP_WAITING:
+        return f"您现在排在候补第{queries.waiting_position(signup)}位，退出后这个位置就没有了。"
+    return (f"您的{signup.seats}个名额会马上让给别人（候补的人自动递补），"
+            "之后想再报名时名额可能已经没有了。")
 
 
 @bp.get("/activities/<int:activity_id>/<any(poster, sheet):printout>")
@@ -138,15 +157,23 @@ def printable(activity_id: int, printout: str):
 @login_required
 def review(activity_id: int, signup_id: int, decision: str):
     """The leader approves or declines a 待审核 sign-up; htmx refreshes the organiser's panel."""
+    approve = decision == "approve"
+    return organiser_action(
+        activity_id, lambda actor, activity, now: services.review(actor, activity, signup_id, approve, now),
+        "organiser_panel", "已通过" if approve else "已婉拒")
+
+
+def organiser_action(activity_id: int, act, block: str, success: str):
+    """An organiser's change `act(actor, activity, now)`; a refusal shows in the organiser panel (409)."""
     activity = db.get_or_404(Activity, activity_id)
     require(current_actor().can_manage_team(activity.team))
     try:
-        services.review(current_actor(), activity, signup_id, decision == "approve", utcnow())
+        act(current_actor(), activity, utcnow())
     except Refused as refusal:
         return answer_refusal(refusal, lambda **shown: _detail_block(activity_id, "organiser_panel", **shown))
     db.session.commit()
-    return after_post(url_for(".detail", activity_id=activity_id), "activities/detail.html", "organiser_panel",
-                      "已通过" if decision == "approve" else "已婉拒", **_detail_context(activity))
+    return after_post(url_for(".detail", activity_id=activity_id), "activities/detail.html", block, success,
+                      **_detail_context(activity))
 
 
 @bp.post("/activities/<int:activity_id>/cant-come")
@@ -217,17 +244,6 @@ def edit(activity_id: int):
                        form=form, team=activity.team, activity=activity)
 
 
-@bp.post("/activities/<int:activity_id>/cancel")
-@login_required
-def cancel(activity_id: int):
-    activity = db.get_or_404(Activity, activity_id)
-    require(current_actor().can_manage_team(activity.team))
-    services.cancel_activity(current_actor(), activity, utcnow())
-    db.session.commit()
-    return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
-                      "content", "活动已取消，报名的居民会看到“已取消”", **_detail_context(activity))
-
-
 def _activity_form(team: Team, **kwargs) -> ActivityForm:
     """The activity form with the community's rooms to choose from."""
     form = ActivityForm(**kwargs)
@@ -248,4 +264,4 @@ def _local_view(activity: Activity) -> SimpleNamespace:
 
 
 # These modules add their routes to this blueprint.
-from . import attendance_views, mine_views, on_behalf  # noqa: E402,F401,I001
+from . import attendance_views, cancel_views, mine_views, on_behalf  # noqa: E402,F401,I001

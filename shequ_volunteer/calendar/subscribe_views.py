@@ -16,6 +16,7 @@ from ..phones import normalise_phone
 from ..teams.models import Team
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
+from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_post, render_page
 from ..web.qr import qr_svg
 from . import tokens
@@ -30,8 +31,21 @@ def _with_qr(links: dict[str, str]) -> dict:
     return {**links, "qr": qr_svg(links["webcal"], 4)}
 
 
+def _active_links(kind: str, team: Team | None) -> list:
+    return [t for t in tokens.active(current_user.id) if t.kind == kind and t.team_id == (team.id if team else None)]
+
+
+def _ask_before_replacing(kind: str, team: Team | None, back_url: str):
+    """A confirmation when a working link would stop (None when there is none to lose, or confirmed)."""
+    if confirmed() or not _active_links(kind, team):
+        return None
+    return ask_to_confirm("重新生成订阅链接？",
+                          "旧链接会马上停用：已经用它订阅的手机日历不再更新，要用新链接重新订阅一次。",
+                          "确定重新生成", back_url)
+
+
 def _page(kind: str, team: Team | None = None, new_links: dict | None = None, message: str | None = None):
-    mine = [t for t in tokens.active(current_user.id) if t.kind == kind and t.team_id == (team.id if team else None)]
+    mine = _active_links(kind, team)
     return render_page(TEMPLATE, "feed_link", kind=kind, team=team, active_since=mine[0].created_at if mine else None,
                        links=new_links, message=message, reminders=REMINDERS,
                        reminder=str(current_user.reminder_minutes or ""))
@@ -46,6 +60,9 @@ def subscribe_mine():
 @bp.post("/subscribe")
 @login_required
 def new_personal_link():
+    asked = _ask_before_replacing(KIND_PERSONAL, None, url_for(".subscribe_mine"))
+    if asked:
+        return asked
     secret = tokens.issue(current_user.id, KIND_PERSONAL, utcnow())
     db.session.commit()
     return _page(KIND_PERSONAL, new_links=_with_qr(subscribe_links("calendar.personal_feed", secret=secret)),
@@ -69,6 +86,9 @@ def subscribe_team(team_id: int):
 @login_required
 def new_team_link(team_id: int):
     team = _led_team(team_id)
+    asked = _ask_before_replacing(KIND_TEAM, team, url_for(".subscribe_team", team_id=team.id))
+    if asked:
+        return asked
     secret = tokens.issue(current_user.id, KIND_TEAM, utcnow(), team_id=team.id)
     db.session.commit()
     return _page(KIND_TEAM, team, new_links=_with_qr(subscribe_links("calendar.team_live_feed", secret=secret)),
@@ -122,6 +142,12 @@ def revoke_links(user_id: int):
     person = db.session.get(User, user_id)
     if person is None or person.community_id != current_actor().community_id:
         abort(404)
+    active = tokens.active(person.id)
+    if not confirmed() and active:
+        return ask_to_confirm(f"停用{person.name}的全部日历链接？",
+                              f"{person.name}的{len(active)}个日历链接会马上停用，用它们订阅的手机日历不再更新；"
+                              f"{person.name}可以自己重新生成。", "确定全部停用",
+                              url_for(".manage_links", phone=person.phone))
     count = tokens.revoke(person.id, utcnow(), by_id=current_user.id)
     db.session.commit()
     return after_post(url_for(".manage_links", phone=person.phone), "calendar/links.html", "person",

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, forget_actor, require
+from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_decision, after_post, answer_refusal, render_page
 from . import queries, services
 from .forms import LeaderForm, TeamForm
@@ -53,6 +54,14 @@ def apply(team_id: int):
 @bp.post("/<int:team_id>/leave")
 @login_required
 def leave(team_id: int):
+    """退出队伍, after saying what is lost (a leader's role too); a refusal needs no confirming."""
+    team = db.get_or_404(Team, team_id)
+    actor = current_actor()
+    if not confirmed() and team.id in actor.member_team_ids | actor.pending_team_ids:
+        lost = ("您是本队队长，退出后就不再是队长，不能再管理本队的活动、报名和入队申请"
+                if team.id in actor.leader_team_ids else "退出后您不再是本队队员，不能再报名仅本队队员参加的活动")
+        return ask_to_confirm(f"退出{team.name}？", f"{lost}；想回来要重新申请。", "确定退出队伍",
+                              url_for(".detail", team_id=team.id))
     return _member_action(team_id, services.leave, "您已退出这支队伍")
 
 

@@ -30,6 +30,12 @@ def current_page() -> str:
     return current.path + (f"?{current.query}" if current.query else "")
 
 
+def swap_target_id() -> str | None:
+    """The id of the element htmx will swap the answer into (None for a plain request)."""
+    target = request.headers.get("HX-Target", "") if wants_fragment() else ""
+    return target if target.replace("-", "").replace("_", "").isalnum() and target.isascii() else None
+
+
 def render_page(template: str, block: str | None = None, status: int = 200, **context) -> Response:
     """Render the page, or only `block` of it for an htmx partial request."""
     if block and wants_fragment():

@@ -97,7 +97,7 @@ def test_seats_and_waiting_list_hold_under_races(app, live_server, db_kind):
                     sampler = Sampler(activity.id)
                     sampler.start()
                     answers = at_once(leaving, lambda p, a=activity.id: post(
-                        base, p, f"/activities/{a}/withdraw")) if leaving else []
+                        base, p, f"/activities/{a}/withdraw", confirmed="1")) if leaving else []
                     sampler.stop.set()
                     sampler.join()
                     assert all(a.status_code == 303 for a in answers)

@@ -52,14 +52,14 @@ def link_from(page: str, kind: str) -> tuple[str, str]:
 
 
 def new_personal_link(client) -> tuple[str, str, str]:
-    answer = client.post("/calendar/subscribe")
+    answer = client.post("/calendar/subscribe", data={"confirmed": "1"})  # past the confirmation of a reset
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
     return (*link_from(page, "me"), page)
 
 
 def new_team_link(client, team_id: int) -> tuple[str, str, str]:
-    answer = client.post(f"/calendar/subscribe/team-live/{team_id}")
+    answer = client.post(f"/calendar/subscribe/team-live/{team_id}", data={"confirmed": "1"})
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
     return (*link_from(page, "team-live"), page)
@@ -168,7 +168,7 @@ def test_personal_feed_holds_confirmed_and_pending_signups_not_waiting_ones(worl
     etag = response.headers["ETag"]
 
     # Withdrawing (the real route) removes the event at the next refresh.
-    assert client.post(f"/activities/{confirmed.id}/withdraw").status_code in (200, 303)
+    assert client.post(f"/activities/{confirmed.id}/withdraw", data={"confirmed": "1"}).status_code in (200, 303)
     response, events = feed(client, path)
     assert set(events) == {uid(pending)}
     assert response.headers["ETag"] != etag
@@ -369,7 +369,7 @@ def test_staff_revoke_a_persons_links(world, app):
     f.login(staff, f.staff(home))
     page = staff.get(f"/calendar/links?phone={leader.phone}").get_data(as_text=True)
     assert leader.name in page and "2 个有效的日历链接" in page
-    answer = staff.post(f"/calendar/links/{leader.id}/revoke", follow_redirects=True)
+    answer = staff.post(f"/calendar/links/{leader.id}/revoke", data={"confirmed": "1"}, follow_redirects=True)
     assert answer.status_code == 200 and "已停用李队长的2个日历链接" in answer.get_data(as_text=True)
     assert anonymous.get(personal_path).status_code == 404
     assert anonymous.get(team_path).status_code == 404

@@ -30,7 +30,7 @@ CSRF_MESSAGE = "页面已过期"
 KNOWN_POST_ENDPOINTS = {
     "accounts.register", "accounts.login", "accounts.logout", "accounts.text_size",
     "activities.signup", "activities.withdraw", "activities.create", "activities.edit",
-    "activities.cancel", "teams.apply", "teams.leave", "teams.decide", "teams.create",
+    "activities.cancel", "activities.restore", "teams.apply", "teams.leave", "teams.decide", "teams.create",
     "teams.edit", "teams.leaders",
 }
 

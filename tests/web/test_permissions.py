@@ -54,9 +54,10 @@ def world(app):
     db.session.add(application)
     db.session.commit()
     activity = f.activity(team_a, title="周末清洁家园")
+    cancelled = f.activity(team_a, title="楼道清理", status="cancelled", cancelled_at=utcnow())
     return SimpleNamespace(
         home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
-        application_id=application.id, activity_id=activity.id,
+        application_id=application.id, activity_id=activity.id, cancelled_id=cancelled.id,
     )
 
 
@@ -108,7 +109,10 @@ CASES = [
          data=lambda w: activity_form("改过的活动"),
          acted=lambda w, actor, r: db.session.get(Activity, w.activity_id).title == "改过的活动"),
     Case("activity-cancel", "POST", lambda w: f"/activities/{w.activity_id}/cancel", MANAGE_TEAM_A,
+         data=lambda w: {"confirmed": "1"},
          acted=lambda w, actor, r: db.session.get(Activity, w.activity_id).is_cancelled),
+    Case("activity-restore", "POST", lambda w: f"/activities/{w.cancelled_id}/restore", MANAGE_TEAM_A,
+         acted=lambda w, actor, r: not db.session.get(Activity, w.cancelled_id).is_cancelled),
     Case("membership-approve", "POST", lambda w: f"/teams/memberships/{w.application_id}/approve",
          MANAGE_TEAM_A, acted=lambda w, actor, r: membership(w).status == "approved"
          and membership(w).decided_by_id == actor.id),

@@ -64,7 +64,7 @@ def test_cancelled_activities_free_the_room_and_editing_itself_is_no_clash(app, 
     edit = world["leader"].post(f"/activities/{first.id}/edit",
                                 data=form(datetime(2099, 3, 4, 14, 30), room_id=str(world["hall"].id)))
     assert edit.status_code == 303
-    world["leader"].post(f"/activities/{first.id}/cancel")
+    world["leader"].post(f"/activities/{first.id}/cancel", data={"confirmed": "1"})
     assert create(world, datetime(2099, 3, 4, 14, 0)).status_code == 303
 
 

@@ -29,7 +29,7 @@ def test_join_waiting_list_see_position_and_get_promoted(app):
     roster = clients[leader.id].get(url).get_data(as_text=True)
     assert "报名名单（1 份，2 人）" in roster and "候补名单（1）" in roster and "王阿姨（2人）" in roster
 
-    clients[first.id].post(f"{url}/withdraw", headers=HX)
+    clients[first.id].post(f"{url}/withdraw", data={"confirmed": "1"}, headers=HX)
     mine = clients[second.id].get("/me/activities").get_data(as_text=True)
     assert "候补已递补，已报名" in mine
     assert "您已从候补转为正式报名" in clients[second.id].get(url).get_data(as_text=True)
