@@ -76,6 +76,11 @@ class SignupDecision:
     refusal: str | None
 
     @property
+    def closed_to_all(self) -> bool:
+        """Nobody can sign up any more, so places left mean nothing to the reader."""
+        return self.refusal in (STARTED, DEADLINE_PASSED)
+
+    @property
     def needs_login(self) -> bool:
         """Nothing but signing in stands between this visitor and the offer."""
         return self.refusal == NOT_SIGNED_IN

@@ -93,6 +93,9 @@ def test_resident_subscribes_to_my_schedule_and_resets_the_link(app, page, live_
 
     # 重新生成: a new link in place; the old one 404s at once, the new one works.
     section.get_by_role("button", name=re.compile("^重新生成订阅链接")).click()
+    expect(section).to_contain_text("旧链接会马上停用")
+    feed(page, first)  # asking changed nothing
+    section.get_by_role("button", name="确定重新生成").click()
     expect(section.locator("input.feed-address")).not_to_have_value(first)
     assert_no_page_load(page)
     second = shown_link(page, live_server.base_url)
@@ -203,6 +206,8 @@ def test_staff_stop_a_residents_links(app, new_context, live_server):
     expect(person).to_contain_text("钱桂英")
     expect(person).to_contain_text("1 个有效的日历链接")
     person.get_by_role("button", name="全部停用").click()
+    expect(person).to_contain_text("钱桂英的1个日历链接会马上停用")
+    person.get_by_role("button", name="确定全部停用").click()
     expect(person.get_by_role("status")).to_have_text("已停用钱桂英的1个日历链接")
     expect(person).to_contain_text("0 个有效的日历链接")
     assert_no_page_load(page)

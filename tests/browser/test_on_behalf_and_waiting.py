@@ -59,6 +59,7 @@ def test_waiting_list_promotes_when_someone_cancels(app, page, new_context):
     assert_no_page_load(other)
 
     page.locator("#signup-panel").get_by_role("button", name="取消报名").click()
+    page.locator("#signup-panel").get_by_role("button", name="确定取消报名").click()
     expect(page.locator("#signup-panel")).to_contain_text("已取消报名")
 
     other.goto("/me/activities")

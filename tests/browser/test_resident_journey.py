@@ -74,8 +74,11 @@ def test_resident_registers_filters_signs_up_and_withdraws(app, page):
     signup = db.session.scalar(select(Signup).where(Signup.user_id == resident.id))
     assert signup.activity_id == lecture.id and signup.status == SIGNUP_CONFIRMED
 
-    # Withdraw: in place again, the place comes back.
+    # Withdraw: first what it means, in place; confirmed, the place comes back.
     panel.get_by_role("button", name="取消报名").click()
+    expect(panel).to_contain_text("名额会马上让给别人")
+    expect(panel.get_by_role("link", name="返回")).to_be_visible()
+    panel.get_by_role("button", name="确定取消报名").click()
     expect(panel).to_contain_text("已取消报名")
     expect(panel).to_contain_text("剩余 10 / 10 个名额")
     expect(panel.get_by_role("button", name="我要报名")).to_be_visible()

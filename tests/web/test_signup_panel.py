@@ -94,6 +94,7 @@ def test_a_visitor_is_told_the_deadline_has_passed_not_asked_to_log_in(app, worl
     activity = STATES["deadline passed"][0](world)
     body = text(client_for(app).get(f"/activities/{activity.id}"))
     assert rules.DEADLINE_PASSED in body and "登录后报名" not in body
+    assert "剩余" not in body  # places left no one can take
     open_one = f.activity(world.team, title="另一个活动")
     assert "登录后报名" in text(client_for(app).get(f"/activities/{open_one.id}"))
 
