@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from shequ_volunteer.accounts.models import ROLE_RESIDENT, ROLE_STAFF, User
 from shequ_volunteer.accounts.passwords import hash_password
-from shequ_volunteer.activities.models import Activity
+from shequ_volunteer.activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.communities.models import Community
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams.models import MEMBER_APPROVED, ROLE_LEADER, ROLE_MEMBER, Membership, Team
@@ -82,3 +82,14 @@ def login(client, user_obj: User, password: str = PASSWORD):
     response = client.post("/login", data={"phone": user_obj.phone, "password": password})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return response
+
+
+def signup(activity_obj: Activity, user_obj: User, status: str = "confirmed", seats: int = 1) -> Signup:
+    """A sign-up row as the service would leave it: seats held (confirmed, pending) are counted on the activity."""
+    item = Signup(activity_id=activity_obj.id, user_id=user_obj.id, status=status, seats=seats,
+                  queued_at=utcnow() if status == SIGNUP_WAITING else None)
+    db.session.add(item)
+    if status in HOLDING_SEATS:
+        activity_obj.seats_taken += seats
+    db.session.commit()
+    return item

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from shequ_volunteer.activities import services
-from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
 from shequ_volunteer.web.auth import actor_for
@@ -68,9 +67,7 @@ def test_cancelled_badges_and_cards_have_aa_contrast(app, page):
     team = f.team(home)
     resident = f.user(home, name="张秀英")
     activity = f.activity(team, title="楼道清理")
-    db.session.add(Signup(activity_id=activity.id, user_id=resident.id, status="confirmed"))
-    activity.seats_taken = 1
-    db.session.commit()
+    f.signup(activity, resident)
     services.cancel_activity(actor_for(resident), activity, utcnow())
     db.session.commit()
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from shequ_volunteer.activities.models import Activity, Signup
+from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.browser.helpers import fresh_session, log_in
@@ -21,10 +21,8 @@ def test_leader_cancels_after_confirming_then_restores(app, page):
     leader = f.user(home, name="李建国")
     f.member(team, leader, leader=True)
     activity = f.activity(team, title="楼道清理", capacity=30)
-    people = [f.user(home, name=f"居民{i}") for i in range(21)]
-    db.session.add_all(Signup(activity_id=activity.id, user_id=p.id, status="confirmed") for p in people)
-    activity.seats_taken = 21
-    db.session.commit()
+    for i in range(21):
+        f.signup(activity, f.user(home, name=f"居民{i}"))
 
     log_in(page, leader)
     page.goto(f"/activities/{activity.id}")
@@ -49,9 +47,7 @@ def test_withdrawing_without_javascript_asks_first(app, new_context):
     team = f.team(home)
     resident = f.user(home, name="张秀英")
     activity = f.activity(team, title="垃圾分类科普讲座")
-    db.session.add(Signup(activity_id=activity.id, user_id=resident.id, status="confirmed"))
-    activity.seats_taken = 1
-    db.session.commit()
+    f.signup(activity, resident)
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, resident)
     page.goto(f"/activities/{activity.id}")

@@ -32,9 +32,8 @@ class World:
         self.staff = f.staff(home)
         f.member(self.team, self.leader, leader=True)
         self.activity = f.activity(self.team, title="楼道清理", capacity=30)
-        people = [self.resident] + [f.user(home, name=f"居民{i}") for i in range(20)]
-        db.session.add_all(Signup(activity_id=self.activity.id, user_id=p.id, status="confirmed") for p in people)
-        self.activity.seats_taken = len(people)
+        for person in [self.resident] + [f.user(home, name=f"居民{i}") for i in range(20)]:
+            f.signup(self.activity, person)
         now = utcnow()
         tokens.issue(self.resident.id, KIND_PERSONAL, now)
         tokens.issue(self.leader.id, KIND_PERSONAL, now)

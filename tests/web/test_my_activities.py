@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from shequ_volunteer.activities import services
-from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
@@ -31,8 +30,7 @@ def test_cancelled_activity_has_its_own_state_with_the_day_it_was_cancelled(app)
     cancelled = f.activity(team, title="楼道清理", starts_in=timedelta(days=5))
     done = f.activity(team, title="重阳敬老", starts_in=timedelta(days=-3))
     for activity in (coming, cancelled, done):
-        db.session.add(Signup(activity_id=activity.id, user_id=resident.id, status="confirmed"))
-    db.session.commit()
+        f.signup(activity, resident)
     # 17:30 UTC on 2 December is already 3 December in Beijing.
     services.cancel_activity(actor_for(resident), cancelled, datetime(2026, 12, 2, 17, 30))
     db.session.commit()

@@ -18,15 +18,6 @@ from tests import factories as f
 
 from .helpers import HX, client_for, text
 
-
-def _signup_row(activity, person, status: str) -> None:
-    queued = utcnow() if status == SIGNUP_WAITING else None
-    db.session.add(Signup(activity_id=activity.id, user_id=person.id, status=status, seats=1, queued_at=queued))
-    if status in HOLDING_SEATS:
-        activity.seats_taken += 1
-    db.session.commit()
-
-
 # state name -> (how to make the activity for `w`, the sentence the page must show)
 STATES = {
     "open": (lambda w: f.activity(w.team), None),
@@ -57,7 +48,7 @@ class World:
         self.resident = f.user(home, name="张秀英")
 
     def with_signup(self, activity, status: str):
-        _signup_row(activity, self.resident, status)
+        f.signup(activity, self.resident, status)
         return activity
 
 
