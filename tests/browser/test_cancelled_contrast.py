@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 from tests.browser.helpers import log_in
 

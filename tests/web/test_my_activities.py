@@ -5,9 +5,9 @@ import ast
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.extensions import db
-from shequ_volunteer.web.auth import actor_for
 from tests import factories as f
 
 from .helpers import client_for, text
