@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from .activities.models import ATTENDANCE_LABELS
+    from .activities.services import closed_tag
     from .calendar.views import subscribe_links
     from .pairing.models import FOLLOW_UP_STATUSES
     from .timeutil import format_day, format_local, local_date, to_local
@@ -111,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
     # The words for states, from the one place each is defined.
     app.jinja_env.globals["ATTENDANCE_LABELS"] = ATTENDANCE_LABELS
     app.jinja_env.globals["FOLLOW_UP_STATUSES"] = FOLLOW_UP_STATUSES
+    app.jinja_env.globals["signup_closed_tag"] = closed_tag
 
     @app.context_processor
     def inject_actor():

@@ -34,6 +34,7 @@ def _context(activity: Activity, new_form=None, **extra) -> dict:
         "found": queries.find_residents(activity.team.community_id, query),
         "new_form": new_form or OnBehalfNewPersonForm(formdata=None),
         "entered": queries.participants(activity.id),
+        "now": utcnow(),
         **extra,
     }
 

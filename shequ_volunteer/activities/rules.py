@@ -99,14 +99,26 @@ def signup_decision(activity: SignupContext, person: Person, *, now: datetime) -
     return SignupDecision(JOIN_WAITLIST if activity.is_full else SIGN_UP, None)
 
 
-def _signup_refusal(activity: SignupContext, person: Person, now: datetime) -> str | None:
-    # Facts about the activity come first: they are true for everyone, signed in or not.
+# The short words a card shows for an activity closed to everyone, instead of places left.
+CLOSED_TAGS = {STARTED: "已开始", DEADLINE_PASSED: "报名已截止"}
+
+
+def closed_refusal(activity: SignupContext, *, now: datetime) -> str | None:
+    """Why nobody at all may sign up any more (cancelled, started, deadline passed), or None."""
     if activity.status == "cancelled":
         return CANCELLED
     if now >= activity.starts_at:
         return STARTED
     if activity.signup_deadline is not None and now > activity.signup_deadline:
         return DEADLINE_PASSED
+    return None
+
+
+def _signup_refusal(activity: SignupContext, person: Person, now: datetime) -> str | None:
+    # Facts about the activity come first: they are true for everyone, signed in or not.
+    closed = closed_refusal(activity, now=now)
+    if closed is not None:
+        return closed
     # A place already held answers before "full": the person is in, not turned away.
     existing = {HOLDING: ALREADY, PENDING: ALREADY_PENDING, WAITING: ALREADY_WAITING,
                 DECLINED: WAS_DECLINED}.get(person.signup or "")

@@ -42,6 +42,11 @@ def context_of(activity: Activity) -> rules.SignupContext:
     )
 
 
+def closed_tag(activity: Activity, now: datetime) -> str | None:
+    """报名已截止 / 已开始 for a card, from the same rule that refuses the sign-up; None while open."""
+    return rules.CLOSED_TAGS.get(rules.closed_refusal(context_of(activity), now=now))
+
+
 # A sign-up's status in the words of the rule (withdrawn counts as none: the person may come back).
 _RULE_SIGNUP = {SIGNUP_CONFIRMED: rules.HOLDING, SIGNUP_PENDING: rules.PENDING, SIGNUP_WAITING: rules.WAITING,
                 SIGNUP_DECLINED: rules.DECLINED}

@@ -39,11 +39,12 @@ def index():
         page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
     )
     actor = current_actor()
-    activities, has_more = queries.list_activities(actor.community_id, flt, utcnow())
+    now = utcnow()
+    activities, has_more = queries.list_activities(actor.community_id, flt, now)
     mine = queries.signed_up_ids(actor.user_id, [a.id for a in activities])
     return render_page(
         "activities/list.html", "activity_list",
-        form=form, activities=activities, mine=mine, flt=flt, has_more=has_more,
+        form=form, activities=activities, mine=mine, flt=flt, has_more=has_more, now=now,
     )
 
 
@@ -57,6 +58,7 @@ def _detail_context(activity: Activity) -> dict:
     return {
         "activity": activity,
         "signup": signup,
+        "now": now,
         # The same rules the services apply: the panel offers only what they would accept.
         "decision": services.signup_decision(actor, activity, signup, now),
         "withdrawal_refusal": rules.withdrawal_refusal(context, now=now),

@@ -24,7 +24,7 @@ def index():
 
 def _team_context(team: Team, leader_form=None) -> dict:
     actor = current_actor()
-    can_manage = actor.can_manage_team(team)
+    can_manage, now = actor.can_manage_team(team), utcnow()
     return {
         "team": team,
         "can_manage": can_manage,
@@ -32,7 +32,8 @@ def _team_context(team: Team, leader_form=None) -> dict:
         "roster": queries.roster(team.id) if actor.can_see_roster(team) else None,
         "applications": queries.pending_applications(team.id) if can_manage else [],
         "leaders": queries.leaders(team.id),
-        "activities": queries.upcoming_activities(team.id, utcnow()),
+        "activities": queries.upcoming_activities(team.id, now),
+        "now": now,
         "is_member": team.id in actor.member_team_ids,
         "is_pending": team.id in actor.pending_team_ids,
         "leader_form": leader_form or LeaderForm(),

@@ -103,3 +103,19 @@ def test_the_page_offers_exactly_what_the_service_accepts(app, world, state):
     if not accepted:
         assert answer.status_code == 409
         assert held_or_waiting(world.resident, activity.id) == before
+
+
+@pytest.mark.parametrize("path", ["/", "/teams/{team}"])
+def test_cards_say_closed_instead_of_places_left(world, app, path):
+    """A card in the list or on the team page says 报名已截止 / 已开始 from the same rule, never 剩余 n 个名额."""
+    late = f.activity(world.team, title="截止了的活动", signup_deadline=utcnow() - timedelta(hours=1))
+    running = f.activity(world.team, title="正在进行的活动", starts_in=timedelta(minutes=-30), hours=3)
+    still_open = f.activity(world.team, title="还能报名的活动", starts_in=timedelta(days=4))
+    client = client_for(app)
+    f.login(client, world.resident)
+    page = text(client.get(path.format(team=world.team.id)))
+    for activity, tag in ((late, "报名已截止"), (running, "已开始")):
+        assert activity.title in page, (activity.title, page[:3000])
+        card = page.split(activity.title, 1)[1][:300]
+        assert tag in card and "剩余" not in card, (activity.title, card)
+    assert "剩余" in page.split(still_open.title, 1)[1][:300]
