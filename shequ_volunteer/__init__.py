@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "pairing.models",
     "calendar.models",
     "reports.models",
+    "audit.models",
 )
 
 
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .activities.views import bp as activities_bp
+    from .audit.views import bp as audit_bp
     from .calendar.views import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .pairing.views import bp as pairing_bp
@@ -91,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp):
+                      reports_bp, verify_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -9,9 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.actor import Actor, actor_for
 from ..accounts.models import User
+from ..audit import models as audit
+from ..audit.services import record
 from ..extensions import db
 from ..refusals import Refused
 from ..rooms.queries import clash_message, first_clash, lock_room
+from ..timeutil import format_local
 from . import rules
 from .models import (
     HOLDING_SEATS,
@@ -313,6 +316,8 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         activity.sequence += 1
         activity.updated_at = now
         db.session.flush()
+        record(actor, audit.ACTIVITY_CANCELLED, activity, f"「{activity.title}」{format_local(activity.starts_at)}",
+               now, community_id=activity.team.community_id)
     return activity
 
 

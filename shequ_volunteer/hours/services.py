@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..accounts.actor import Actor
+from ..accounts.models import User
 from ..activities.models import Activity, Signup
+from ..audit import models as audit
+from ..audit.services import record
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
@@ -24,6 +27,8 @@ def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now:
                        created_at=now, decided_at=now)
     db.session.add(entry)
     db.session.flush()
+    record(actor, audit.HOURS_CORRECTED, db.session.get(User, signup.user_id),
+           f"「{activity.title}」计{minutes}分钟", now, community_id=activity.team.community_id)
     return entry
 
 
@@ -45,4 +50,6 @@ def decide(actor: Actor, entry: HoursEntry, approve: bool, now: datetime) -> Hou
     """Staff approve or decline a pending claim (the caller checked the community)."""
     decide_pending(entry, approve, actor.user_id, now, "这条补录已经处理过了")
     db.session.flush()
+    record(actor, audit.HOURS_APPROVED if approve else audit.HOURS_DECLINED, db.session.get(User, entry.user_id),
+           f"{entry.served_on:%Y-%m-%d} 补录{entry.minutes}分钟", now, community_id=entry.team.community_id)
     return entry

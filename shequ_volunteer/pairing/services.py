@@ -12,6 +12,8 @@ from sqlalchemy import select, update
 
 from ..accounts.actor import Actor
 from ..accounts.models import User
+from ..audit import models as audit
+from ..audit.services import record
 from ..extensions import db
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
@@ -50,6 +52,7 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
         raise Refused("住在外地的，请填写外地地址", "address_note")
     if not data.get("outside_area") and not data.get("building"):
         raise Refused("请填写楼栋（外地的请勾选“外地”）", "building")
+    kind = audit.HOUSEHOLD_CREATED if household is None else audit.HOUSEHOLD_EDITED
     if household is None:
         household = Household(community_id=community_id, created_at=now)
         db.session.add(household)
@@ -64,6 +67,8 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
         household.consent_recorded_at = None
     household.updated_at = now
     db.session.flush()
+    # No name, address or category in the summary: the record is read beyond those who may see the household.
+    record(actor, kind, household, f"帮扶对象 #{household.id}", now, community_id=community_id)
     return household
 
 
@@ -111,7 +116,17 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     for person in helpers:
         db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=starts_on))
     db.session.flush()
+    record(actor, audit.PAIRING_CREATED, pairing, f"帮扶对象 #{household.id}：{_helpers_summary(helpers, team)}", now,
+           community_id=household.community_id)
     return pairing
+
+
+def _helpers_summary(people: list[User], team: Team | None) -> str:
+    """Who helps, counted rather than named: the audit row outlives the helpers' accounts."""
+    parts = [f"{len(people)}位志愿者"] if people else []
+    if team is not None:
+        parts.append(f"队伍 {team.name}")
+    return "、".join(parts)
 
 
 def may_choose_helpers(actor: Actor, pairing: Pairing, community_id: int) -> bool:
@@ -149,6 +164,9 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
         if person.id not in current:
             db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=today))
     db.session.flush()
+    team = db.session.get(Team, pairing.team_id) if pairing.team_id else None
+    record(actor, audit.PAIRING_HANDED_OVER, pairing, f"帮扶对象 #{household.id}：现为{_helpers_summary(people, team)}",
+           now, community_id=household.community_id)
     return people
 
 
@@ -166,6 +184,8 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
         .values(ends_on=yesterday)
     )
     db.session.flush()
+    record(actor, audit.PAIRING_ENDED, pairing, f"帮扶对象 #{pairing.household_id}", now,
+           community_id=pairing.household.community_id)
 
 
 @dataclass

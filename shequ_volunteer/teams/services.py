@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from ..accounts.actor import Actor
 from ..accounts.models import User
+from ..audit import models as audit
+from ..audit.services import record
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
@@ -84,6 +86,8 @@ def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: dat
     membership.decided_at = now
     membership.decided_by_id = actor.user_id
     db.session.flush()
+    record(actor, audit.LEADER_APPOINTED if make_leader else audit.LEADER_REMOVED, user, f"队伍：{team.name}", now,
+           community_id=team.community_id)
     return membership
 
 

@@ -1,0 +1,91 @@
+"""One row per administrative change: who did what to which record, in which community, when.
+
+Rows are written by `audit.services.record` in the transaction of the change they describe and
+are never changed or removed by the application: the ORM refuses it (see `refuse_changes`).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.dml import Delete, Update
+
+from ..extensions import db
+
+LEADER_APPOINTED = "leader_appointed"
+LEADER_REMOVED = "leader_removed"
+HOURS_CORRECTED = "hours_corrected"
+HOURS_APPROVED = "hours_approved"
+HOURS_DECLINED = "hours_declined"
+HOUSEHOLD_CREATED = "household_created"
+HOUSEHOLD_EDITED = "household_edited"
+PAIRING_CREATED = "pairing_created"
+PAIRING_HANDED_OVER = "pairing_handed_over"
+PAIRING_ENDED = "pairing_ended"
+ACTIVITY_CANCELLED = "activity_cancelled"
+
+# The words the 操作记录 page uses for each kind, in the order its filter offers them.
+KIND_LABELS = {
+    LEADER_APPOINTED: "任命队长",
+    LEADER_REMOVED: "免去队长",
+    HOURS_CORRECTED: "更正服务时长",
+    HOURS_APPROVED: "批准补录",
+    HOURS_DECLINED: "婉拒补录",
+    HOUSEHOLD_CREATED: "登记帮扶对象",
+    HOUSEHOLD_EDITED: "修改帮扶对象",
+    PAIRING_CREATED: "建立结对",
+    PAIRING_HANDED_OVER: "更换结对志愿者",
+    PAIRING_ENDED: "结束结对",
+    ACTIVITY_CANCELLED: "取消活动",
+}
+
+
+class AuditEntry(db.Model):
+    """Who (their id, and their name as it was then), when, where, what kind, to what, in a few words.
+
+    The summary names records (a team, an activity), never the people acted upon nor a household's
+    details: the page shows the target person by their current name, so a closed account's name
+    does not live on here, and the 街道 administrator reading it learns nothing private.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_community_at", "community_id", "at"),
+        Index("ix_audit_entries_street_at", "street_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_name: Mapped[str] = mapped_column(String(40))
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+class AuditIsAppendOnly(Exception):
+    """Raised when code tries to change or remove an audit row: a programming error, not a refusal."""
+
+
+def _refuse(*_args) -> None:
+    raise AuditIsAppendOnly("操作记录只能新增，不能修改或删除")
+
+
+# A changed or deleted AuditEntry object is refused when it is flushed...
+event.listen(AuditEntry, "before_update", _refuse)
+event.listen(AuditEntry, "before_delete", _refuse)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def refuse_bulk_changes(state) -> None:
+    """...and so is an UPDATE or DELETE statement on the table run through a session."""
+    statement = state.statement
+    if isinstance(statement, (Update, Delete)) and statement.table.name == AuditEntry.__tablename__:
+        _refuse()

@@ -1,0 +1,53 @@
+"""Reading the 操作记录: whose rows a person may read, and one filtered page of them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..accounts.actor import Actor
+from ..accounts.models import User
+from ..extensions import db
+from .models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+def scope_of(actor: Actor):
+    """The rows this person may read, as a WHERE clause; None when they may read none.
+
+    Staff read their own community's record. (The 街道 administrator's scope joins here.)
+    """
+    if actor.is_staff and actor.community_id is not None:
+        return AuditEntry.community_id == actor.community_id
+    return None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[tuple[AuditEntry, str | None]]  # the entry, and the target person's current name when it is a person
+    page: int
+    has_more: bool
+
+
+def entries(scope, page: int, actor_id: int | None = None, kind: str | None = None) -> AuditPage:
+    """Newest first, PAGE_SIZE a page, optionally only one person's or one kind's."""
+    target_person = User.__table__.alias("target_person")
+    query = (select(AuditEntry, target_person.c.name)
+             .outerjoin(target_person, (AuditEntry.target_type == User.__tablename__)
+                        & (target_person.c.id == AuditEntry.target_id))
+             .where(scope).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if kind:
+        query = query.where(AuditEntry.kind == kind)
+    rows = db.session.execute(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return AuditPage([tuple(row) for row in rows[:PAGE_SIZE]], page, len(rows) > PAGE_SIZE)
+
+
+def people_in(scope) -> list[tuple[int, str]]:
+    """Everyone who has a row in the scope, by their current name: the choices of the person filter."""
+    return list(db.session.execute(
+        select(User.id, User.name).where(User.id.in_(select(AuditEntry.actor_id).where(scope)))
+        .order_by(User.name, User.id)
+    ).all())
