@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it, dropping the old one and renaming the copy (Alembic's batch
+            # mode); with foreign keys on, dropping a table other rows refer to fails. Turn them off for the
+            # migration (possible only outside a transaction) and check every reference afterwards instead.
+            # On the driver's connection: SQLAlchemy's would begin a transaction first.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +107,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows referring to nothing: {broken[:5]}")
+        if sqlite:
+            connection.commit()  # end what SQLAlchemy began, or the pragma would be ignored inside it
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -4,10 +4,10 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from shequ_volunteer.accounts.models import ROLE_RESIDENT, ROLE_STAFF, User
+from shequ_volunteer.accounts.models import ROLE_ADMIN, ROLE_RESIDENT, ROLE_STAFF, User
 from shequ_volunteer.accounts.passwords import hash_password
 from shequ_volunteer.activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
-from shequ_volunteer.communities.models import Community
+from shequ_volunteer.communities.models import Community, Street
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams.models import MEMBER_APPROVED, ROLE_LEADER, ROLE_MEMBER, Membership, Team
 from shequ_volunteer.timeutil import utcnow
@@ -43,6 +43,15 @@ def user(community_obj: Community, name: str = "张三", role: str = ROLE_RESIDE
 
 def staff(community_obj: Community, name: str = "王芳") -> User:
     return user(community_obj, name=name, role=ROLE_STAFF)
+
+
+def admin(street: Street | None = None, name: str = "张明") -> User:
+    """The 街道's 系统管理员: no community; their 街道 once they have created it."""
+    item = User(community_id=None, street_id=street.id if street else None, name=name, role=ROLE_ADMIN,
+                phone=str(next(_phones)), password_hash=password_hash())
+    db.session.add(item)
+    db.session.commit()
+    return item
 
 
 def team(community_obj: Community, name: str = "青年志愿服务队", kind: str = "youth") -> Team:

@@ -18,6 +18,9 @@ class Actor:
     community_id: int | None
     is_staff: bool = False
     is_viewer: bool = False
+    # The 街道 administrator: no community, staff of none; `street_id` is the 街道 they run (None until created).
+    is_admin: bool = False
+    street_id: int | None = None
     member_team_ids: frozenset[int] = field(default_factory=frozenset)
     leader_team_ids: frozenset[int] = field(default_factory=frozenset)
     pending_team_ids: frozenset[int] = field(default_factory=frozenset)
@@ -38,6 +41,8 @@ class Actor:
             return "社区工作人员"
         if self.is_viewer:
             return "街道查看"
+        if self.is_admin:
+            return "系统管理员"
         if self.leader_team_ids:
             return "队长"
         if self.member_team_ids:
@@ -75,6 +80,8 @@ def actor_for(user) -> Actor:
         community_id=user.community_id,
         is_staff=user.is_staff,
         is_viewer=user.is_viewer,
+        is_admin=user.is_admin,
+        street_id=user.street_id,
         member_team_ids=frozenset(approved),
         leader_team_ids=frozenset(leading),
         pending_team_ids=frozenset(pending),

@@ -19,7 +19,10 @@ class PhoneField(CleanStringField):
         super().__init__(label, **kwargs)
 
 
-class RegisterForm(BaseForm):
+class AccountForm(BaseForm):
+    """Who a new account is and the password they chose: the rules for every way an account is opened
+    (registration in the browser, `flask create-admin` on the server)."""
+
     phone = PhoneField("手机号", message="请填写11位手机号，例如 13812345678")
     name = CleanStringField(
         "姓名", validators=[DataRequired("请填写姓名"), Length(max=20, message="姓名不能超过20个字")]
@@ -31,6 +34,9 @@ class RegisterForm(BaseForm):
             Length(min=8, max=128, message="密码需要8到128位"),
         ],
     )
+
+
+class RegisterForm(AccountForm):
     community_id = SelectField("所在社区", coerce=int, validate_choice=True)
 
 

@@ -4,25 +4,33 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..communities.models import Community
+from ..communities.models import Community, Street
 from ..extensions import db
 from ..timeutil import utcnow
 
 ROLE_RESIDENT = "resident"
 ROLE_STAFF = "staff"
 ROLE_VIEWER = "viewer"
-ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看"}
+ROLE_ADMIN = "admin"
+ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看", ROLE_ADMIN: "系统管理员"}
 
 
 class User(UserMixin, db.Model):
     """A person with a login. Volunteer and leader are memberships, not roles here."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        # The 街道 administrator belongs to no community (they run the 街道, not one 社区); everyone else
+        # belongs to exactly one. Only an administrator has a 街道 of their own (none until they create it).
+        CheckConstraint(f"(role = '{ROLE_ADMIN}') = (community_id IS NULL)", name="admin_has_no_community"),
+        CheckConstraint(f"role = '{ROLE_ADMIN}' OR street_id IS NULL", name="street_only_for_admin"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     phone: Mapped[str] = mapped_column(String(11), unique=True)
     name: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -31,7 +39,8 @@ class User(UserMixin, db.Model):
     reminder_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    community: Mapped[Community] = relationship()
+    community: Mapped[Community | None] = relationship()
+    street: Mapped[Street | None] = relationship()
 
     @property
     def is_staff(self) -> bool:
@@ -41,6 +50,11 @@ class User(UserMixin, db.Model):
     def is_viewer(self) -> bool:
         """街道 viewer: read-only aggregates of every community of the 街道."""
         return self.role == ROLE_VIEWER
+
+    @property
+    def is_admin(self) -> bool:
+        """系统管理员 of a 街道: sets up its communities and their staff; staff of none."""
+        return self.role == ROLE_ADMIN
 
     @property
     def can_log_in(self) -> bool:

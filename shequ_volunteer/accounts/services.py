@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from .models import ROLE_RESIDENT, LoginFailure, User
+from ..refusals import Refused
+from .models import ROLE_ADMIN, ROLE_RESIDENT, LoginFailure, User
 from .passwords import hash_password, needs_rehash, verify_password
 
 TOO_MANY_ATTEMPTS = "尝试次数太多，请15分钟后再试，或请社区工作人员帮忙"
 WRONG_CREDENTIALS = "手机号或密码不对"
 PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
+PHONE_HAS_ACCOUNT = "这个手机号已经有账号了，请换一个手机号"
 PHONE_REGISTERED_BY_COMMUNITY = "这个手机号已由社区代为登记，请联系社区工作人员开通账号"
 
 
@@ -44,6 +46,17 @@ def register(phone: str, name: str, password: str, community_id: int, now: datet
         role=ROLE_RESIDENT,
         created_at=now,
     )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_admin(phone: str, name: str, password: str, now: datetime) -> User:
+    """The 街道's 系统管理员: no community, no 街道 yet (they create it after logging in)."""
+    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
+        raise Refused(PHONE_HAS_ACCOUNT, "phone")
+    user = User(phone=phone, name=name, password_hash=hash_password(password), community_id=None,
+                role=ROLE_ADMIN, created_at=now)
     db.session.add(user)
     db.session.flush()
     return user

@@ -16,10 +16,15 @@ PAGE_SIZE = 50
 def scope_of(actor: Actor):
     """The rows this person may read, as a WHERE clause; None when they may read none.
 
-    Staff read their own community's record. (The 街道 administrator's scope joins here.)
+    Staff read their own community's record; the 街道 administrator every row of their 街道 (before the
+    街道 exists, the rows they wrote themselves), never another 街道's.
     """
     if actor.is_staff and actor.community_id is not None:
         return AuditEntry.community_id == actor.community_id
+    if actor.is_admin:
+        if actor.street_id is None:
+            return AuditEntry.actor_id == actor.user_id
+        return AuditEntry.street_id == actor.street_id
     return None
 
 

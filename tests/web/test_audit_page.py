@@ -8,6 +8,7 @@ import pytest
 
 from shequ_volunteer.audit import models as audit
 from shequ_volunteer.audit.models import AuditEntry
+from shequ_volunteer.communities.models import Street
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
@@ -19,14 +20,21 @@ START = datetime(2026, 11, 1, 1, 0)
 def entry(community, actor, kind: str, summary: str, minutes: int) -> AuditEntry:
     """A row as `audit.services.record` writes it, at a chosen moment (START + minutes)."""
     row = AuditEntry(at=START + timedelta(minutes=minutes), actor_id=actor.id, actor_name=actor.name,
-                     community_id=community.id, kind=kind, target_type="teams", target_id=1, summary=summary)
+                     community_id=community.id, street_id=community.street_id, kind=kind, target_type="teams",
+                     target_id=1, summary=summary)
     db.session.add(row)
     return row
 
 
 @pytest.fixture
 def w(app):
-    home, elsewhere = f.community("幸福里社区"), f.community("光明社区")
+    east, west = Street(name="东湖街道"), Street(name="西湖街道")
+    db.session.add_all([east, west])
+    db.session.commit()
+    home, elsewhere, next_door = f.community("幸福里社区"), f.community("光明社区"), f.community("和平社区")
+    home.street_id = next_door.street_id = east.id
+    elsewhere.street_id = west.id
+    db.session.commit()
     staff, colleague, foreign_staff = f.staff(home, "王芳"), f.staff(home, "陈静"), f.staff(elsewhere, "外社工")
     leader, resident = f.user(home, "李队长"), f.user(home, "张秀英")
     viewer = f.user(home, "刘科长", role="viewer")
@@ -34,8 +42,9 @@ def w(app):
     entry(home, staff, audit.LEADER_APPOINTED, "队伍：幸福里一号", 1)
     entry(home, colleague, audit.ACTIVITY_CANCELLED, "「幸福里活动」", 2)
     entry(elsewhere, foreign_staff, audit.LEADER_APPOINTED, "队伍：光明二号", 3)
+    entry(next_door, f.staff(next_door, "和平社工"), audit.HOURS_APPROVED, "和平补录", 4)
     db.session.commit()
-    return SimpleNamespace(home=home, elsewhere=elsewhere, staff=staff, colleague=colleague,
+    return SimpleNamespace(east=east, west=west, home=home, elsewhere=elsewhere, staff=staff, colleague=colleague,
                            foreign_staff=foreign_staff, leader=leader, resident=resident, viewer=viewer)
 
 
@@ -60,7 +69,7 @@ def test_people_who_are_not_staff_find_nothing(app, w, who):
 def test_staff_read_their_own_communitys_rows_only(app, w):
     body = text(as_(app, w.staff).get("/audit"))
     assert "幸福里一号" in body and "幸福里活动" in body and "王芳" in body and "陈静" in body
-    assert "光明二号" not in body and "外社工" not in body
+    assert "光明二号" not in body and "外社工" not in body and "和平补录" not in body
     body = text(as_(app, w.foreign_staff).get("/audit"))
     assert "光明二号" in body and "幸福里" not in body.replace("幸福里社区", "")
 
@@ -113,3 +122,18 @@ def test_htmx_gets_only_the_list(app, w):
 def test_the_filter_works_without_javascript(app, w):
     body = text(as_(app, w.staff).get("/audit"))
     assert 'method="get"' in body and 'type="submit"' in body and 'name="person"' in body and 'name="kind"' in body
+
+
+def test_the_administrator_reads_every_community_of_their_street_and_no_other(app, w):
+    body = text(as_(app, f.admin(w.east)).get("/audit"))
+    assert "幸福里一号" in body and "幸福里活动" in body and "和平补录" in body
+    assert "光明二号" not in body
+    body = text(as_(app, f.admin(w.west, name="西湖管理员")).get("/audit"))
+    assert "光明二号" in body and "幸福里一号" not in body and "和平补录" not in body
+
+
+def test_an_administrator_without_a_street_yet_reads_only_their_own_rows(app, w):
+    client = as_(app, f.admin())
+    response = client.get("/audit")
+    assert response.status_code == 200 and "没有符合条件的记录" in text(response)
+    assert 'href="/audit"' in text(client.get("/"))

@@ -5,7 +5,8 @@ a helper brief) paired with team T (leader_t) and the current helper `helper` (a
 `past_helper` whose PairingHelper row ended yesterday; `ended_helper` of an older pairing of H whose
 pairing.ends_on is in the past (their own helper row was never closed); `member_t`, an ordinary member
 of T; `leader_other`, leader of team O of A, which is paired with household H4; `resident` of A;
-`staff_b`, staff of community B; anonymous. H2 in A has no pairing. F is an open follow-up on H.
+`staff_b`, staff of community B; `admin`, the 街道's 系统管理员 (staff of no community); anonymous.
+H2 in A has no pairing. F is an open follow-up on H.
 
     200 / 303   allowed (GET page / POST done, then redirected)
     own         200, but only the person's own scope: nothing of H (its head_name is absent)
@@ -15,30 +16,30 @@ of T; `leader_other`, leader of team O of A, which is paired with household H4; 
     log:x       each allowed GET writes exactly one household_access row (user, action x)
 
 Columns: staffA = staff_a, leadT = leader_t, pastH = past_helper, endH = ended_helper, membT = member_t,
-leadO = leader_other, resid = resident, staffB = staff_b, anon = anonymous.
+leadO = leader_other, resid = resident, staffB = staff_b, admin = admin, anon = anonymous.
 
 MATRIX
-route                          staffA helper leadT pastH endH  membT leadO resid staffB anon
-GET  /households               200    404    404   404   404   404   404   404   own    login
-GET  /households/new           200    404    404   404   404   404   404   404   200    login
-POST /households/new           303    404    404   404   404   404   404   404   303    login
-GET  /households/H             200    200    200   404   404   404   404   404   404    login
-GET  /households/H/edit        200    404    404   404   404   404   404   404   404    login
-POST /households/H/edit        303    404    404   404   404   404   404   404   404    login
-POST /households/H/pairings    422    404    404   404   404   404   404   404   404    login
-POST /households/H2/pairings   303    404    404   404   404   404   404   404   404    login
-POST /pairings/P/helpers       303    404    303   404   404   404   404   404   404    login
-POST /pairings/P/end           303    404    404   404   404   404   404   404   404    login
-POST /households/H/changes     303    303    303   404   404   404   404   404   404    login
-GET  /households/H/visits/new  200    200    200   404   404   404   404   404   404    login
-POST /households/H/visits/new  303    303    303   404   404   404   404   404   404    login
-GET  /households/H/door-card   200    200    200   404   404   404   404   404   404    login
-GET  /households/H/access-log  200    404    404   404   404   404   404   404   404    login
-GET  /households/access-log    200    404    404   404   404   404   404   404   own    login
-GET  /board                    200    404    200   404   404   404   own   404   own    login
-GET  /me/pairings              own    200    own   own   own   own   own   own   own    login
-GET  /follow-ups               200    404    404   404   404   404   404   404   own    login
-POST /follow-ups/F             303    404    404   404   404   404   404   404   404    login
+route                          staffA helper leadT pastH endH  membT leadO resid staffB admin anon
+GET  /households               200    404    404   404   404   404   404   404   own    404   login
+GET  /households/new           200    404    404   404   404   404   404   404   200    404   login
+POST /households/new           303    404    404   404   404   404   404   404   303    404   login
+GET  /households/H             200    200    200   404   404   404   404   404   404    404   login
+GET  /households/H/edit        200    404    404   404   404   404   404   404   404    404   login
+POST /households/H/edit        303    404    404   404   404   404   404   404   404    404   login
+POST /households/H/pairings    422    404    404   404   404   404   404   404   404    404   login
+POST /households/H2/pairings   303    404    404   404   404   404   404   404   404    404   login
+POST /pairings/P/helpers       303    404    303   404   404   404   404   404   404    404   login
+POST /pairings/P/end           303    404    404   404   404   404   404   404   404    404   login
+POST /households/H/changes     303    303    303   404   404   404   404   404   404    404   login
+GET  /households/H/visits/new  200    200    200   404   404   404   404   404   404    404   login
+POST /households/H/visits/new  303    303    303   404   404   404   404   404   404    404   login
+GET  /households/H/door-card   200    200    200   404   404   404   404   404   404    404   login
+GET  /households/H/access-log  200    404    404   404   404   404   404   404   404    404   login
+GET  /households/access-log    200    404    404   404   404   404   404   404   own    404   login
+GET  /board                    200    404    200   404   404   404   own   404   own    404   login
+GET  /me/pairings              own    200    own   own   own   own   own   own   own    own   login
+GET  /follow-ups               200    404    404   404   404   404   404   404   own    404   login
+POST /follow-ups/F             303    404    404   404   404   404   404   404   404    404   login
 END
 
 Access log: GET /households/H → log:view, …/edit → log:edit, …/visits/new → log:visit, …/door-card →
@@ -93,7 +94,7 @@ ENDED_NOTE = "原结对的探访：血压偏高"
 HELPER_NOTE = "最近一次探访：一切正常"
 
 ROLES = ["staff_a", "helper", "leader_t", "past_helper", "ended_helper", "member_t", "leader_other", "resident",
-         "staff_b", "anonymous"]
+         "staff_b", "admin", "anonymous"]
 
 
 def shanghai_today() -> date:
@@ -131,7 +132,7 @@ def build_world() -> SimpleNamespace:
         staff_a=f.staff(home, "社工王芳"), helper=f.user(home, "志愿者刘洋"), leader_t=f.user(home, "队长李建国"),
         past_helper=f.user(home, "前任赵敏"), ended_helper=f.user(home, "原结对陈静"),
         member_t=f.user(home, "队员周强"), leader_other=f.user(home, "队长吴刚"), resident=f.user(home, "居民郑丽"),
-        staff_b=f.staff(elsewhere, "外社工冯军"), newcomer=f.user(home, "新志愿者何平"),
+        staff_b=f.staff(elsewhere, "外社工冯军"), newcomer=f.user(home, "新志愿者何平"), admin=f.admin(),
     )
     f.member(team_t, users["leader_t"], leader=True)
     f.member(team_t, users["helper"])
@@ -318,7 +319,7 @@ ROUTES = [
 
 ABBREVIATIONS = {"staff_a": "staffA", "helper": "helper", "leader_t": "leadT", "past_helper": "pastH",
                  "ended_helper": "endH", "member_t": "membT", "leader_other": "leadO", "resident": "resid",
-                 "staff_b": "staffB", "anonymous": "anon"}
+                 "staff_b": "staffB", "admin": "admin", "anonymous": "anon"}
 
 
 def matrix_table() -> str:

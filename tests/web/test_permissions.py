@@ -22,7 +22,7 @@ from tests import factories as f
 
 from .helpers import HX, client_for, db_state, text
 
-ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere"]
+ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere", "admin"]
 MANAGE_TEAM_A = {"leader_a", "staff"}
 STAFF_ANYWHERE = {"staff", "staff_elsewhere"}
 STAFF_OF_A = {"staff"}
@@ -46,6 +46,7 @@ def world(app):
         staff=f.staff(home, name="社工戊"),
         staff_elsewhere=f.staff(elsewhere, name="外社工己"),
         applicant=f.user(home, name="申请人庚"),
+        admin=f.admin(),  # the 街道's 系统管理员: staff of no community, so no team is theirs to manage
     )
     f.member(team_a, people.member_a)
     f.member(team_a, people.leader_a, leader=True)
@@ -190,7 +191,7 @@ def test_htmx_login_redirect_brings_the_person_back(app, world):
 
 # --- who sees the team roster, and whose phone numbers --------------------------------------
 
-ROSTER_HIDDEN = ["anonymous", "resident", "leader_b", "staff_elsewhere"]
+ROSTER_HIDDEN = ["anonymous", "resident", "leader_b", "staff_elsewhere", "admin"]
 
 
 def member_phones(world) -> list[str]:
