@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .activities.views import bp as activities_bp
+    from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .calendar.views import bp as calendar_bp
     from .hours.views import bp as hours_bp
@@ -93,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp, audit_bp):
+                      reports_bp, verify_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -61,6 +61,10 @@ class Actor:
     def can_manage_community(self, community_id: int) -> bool:
         return self.is_staff and community_id == self.community_id
 
+    def can_administer(self, street_id: int | None) -> bool:
+        """The 系统管理员 of that 街道: its communities, their staff and its viewers. Never another 街道."""
+        return self.is_admin and street_id is not None and street_id == self.street_id
+
 
 ANONYMOUS = Actor(user_id=None, community_id=None)
 

@@ -24,6 +24,13 @@ PAIRING_CREATED = "pairing_created"
 PAIRING_HANDED_OVER = "pairing_handed_over"
 PAIRING_ENDED = "pairing_ended"
 ACTIVITY_CANCELLED = "activity_cancelled"
+STREET_CREATED = "street_created"
+COMMUNITY_CREATED = "community_created"
+COMMUNITY_EDITED = "community_edited"
+STAFF_APPOINTED = "staff_appointed"
+STAFF_REMOVED = "staff_removed"
+VIEWER_APPOINTED = "viewer_appointed"
+VIEWER_REMOVED = "viewer_removed"
 
 # The words the 操作记录 page uses for each kind, in the order its filter offers them.
 KIND_LABELS = {
@@ -38,6 +45,13 @@ KIND_LABELS = {
     PAIRING_HANDED_OVER: "更换结对志愿者",
     PAIRING_ENDED: "结束结对",
     ACTIVITY_CANCELLED: "取消活动",
+    STREET_CREATED: "建立街道",
+    COMMUNITY_CREATED: "建立社区",
+    COMMUNITY_EDITED: "修改社区信息",
+    STAFF_APPOINTED: "任命社区工作人员",
+    STAFF_REMOVED: "免去社区工作人员",
+    VIEWER_APPOINTED: "任命街道查看人员",
+    VIEWER_REMOVED: "免去街道查看人员",
 }
 
 

@@ -22,6 +22,8 @@ class Community(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     name: Mapped[str] = mapped_column(String(60))
+    # Shown on door cards and notices, with the hotline.
+    address: Mapped[str] = mapped_column(String(120), default="", server_default="")
     hotline: Mapped[str] = mapped_column(String(20), default="")
 
     street: Mapped[Street | None] = relationship()

@@ -32,6 +32,7 @@ KNOWN_POST_ENDPOINTS = {
     "activities.signup", "activities.withdraw", "activities.create", "activities.edit",
     "activities.cancel", "activities.restore", "teams.apply", "teams.leave", "teams.decide", "teams.create",
     "teams.edit", "teams.leaders",
+    "admin.create_street", "admin.community", "admin.staff", "admin.viewers",
 }
 
 
