@@ -7,7 +7,7 @@ from flask import Blueprint, abort, request
 from flask_login import login_required
 from sqlalchemy import select
 
-from ..communities.models import Community
+from ..communities.models import Community, Street
 from ..extensions import db
 from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor
@@ -78,19 +78,23 @@ def index():
 @bp.get("/street")
 @login_required
 def street():
-    """街道 viewers: every community of the 街道 and the totals; aggregates only, no records."""
+    """街道 viewers and the 街道's administrator: every community of the 街道 and the totals; aggregates only."""
     actor = current_actor()
-    if not actor.is_viewer:
+    if actor.is_admin and actor.street_id is not None:
+        street = db.session.get(Street, actor.street_id)
+        where, street_name = Community.street_id == street.id, street.name
+    elif actor.is_viewer:
+        mine = db.session.get(Community, actor.community_id)
+        where = Community.street_id == mine.street_id if mine.street_id else Community.id == mine.id
+        street_name = mine.street.name if mine.street else mine.name
+    else:
         abort(404)
-    mine = db.session.get(Community, actor.community_id)
-    communities = db.session.execute(select(Community.id, Community.name).where(
-        Community.street_id == mine.street_id if mine.street_id else Community.id == mine.id)
-        .order_by(Community.id)).all()
+    communities = db.session.execute(select(Community.id, Community.name).where(where).order_by(Community.id)).all()
     period, typed, error = requested_period()
     rows = statistics.street([c.id for c in communities], dict(communities), period, utcnow()) if period else []
     return render_page("reports/street.html", "report", status=422 if error else 200, rows=rows, period=period,
                        typed=typed, error=error, kinds=KINDS, figures=figures.FIGURES,
-                       street_name=mine.street.name if mine.street else mine.name)
+                       street_name=street_name)
 
 
 @bp.get("/records/<key>")

@@ -207,3 +207,13 @@ def test_an_administrator_never_sees_another_streets_community(app, w):
                        data={"phone": w.people.staff_a.phone}).status_code == 404
     page = text(client.get("/admin"))
     assert "光明社区" in page and "幸福里社区" not in page
+
+
+def test_the_administrator_sees_the_street_statistics_of_their_street_only(app, w):
+    body = text(client_as(app, w, "admin_a").get("/reports/street?kind=month&value=2026-11"))
+    assert "东湖街道" in body and "幸福里社区" in body and "光明社区" not in body
+    body = text(client_as(app, w, "admin_b").get("/reports/street?kind=month&value=2026-11"))
+    assert "西湖街道" in body and "光明社区" in body and "幸福里社区" not in body
+    assert client_as(app, w, "admin_new").get("/reports/street").status_code == 404
+    for path in ("/reports", "/households", "/board"):  # aggregates only: no community's records
+        assert client_as(app, w, "admin_a").get(path).status_code == 404, path
