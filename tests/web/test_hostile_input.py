@@ -458,3 +458,59 @@ def test_line_breaks_in_a_title_cannot_forge_calendar_events(app, world):
         f"activity-{a}@{app.config['ICAL_UID_DOMAIN']}" for a in (world.activity.id, activity.id))
     summaries = [str(e["SUMMARY"]) for e in events]
     assert f"{forged[:80]}（青年志愿服务队）".replace("\r\n", "\n") in summaries
+
+
+# --- the 街道 administrator ----------------------------------------------------------------------
+
+@pytest.fixture
+def admin_world(app, world):
+    """An administrator of the 街道 of 幸福里, logged in."""
+    from shequ_volunteer.communities.models import Street
+
+    street = Street(name="东湖街道")
+    db.session.add(street)
+    db.session.commit()
+    world.home.street_id = street.id
+    db.session.commit()
+    client = client_for(app)
+    f.login(client, f.admin(street))
+    return SimpleNamespace(client=client, street=street)
+
+
+COMMUNITY_REFUSED = {
+    "name": ["", "   ", LONG, "长" * 61, *CONTROL.values()],
+    "address": [LONG, "长" * 121, *CONTROL.values()],
+    "hotline": [LONG, "1" * 21, *CONTROL.values()],
+}
+
+
+@pytest.mark.parametrize("field", COMMUNITY_REFUSED)
+@pytest.mark.parametrize("which", ["new", "existing"])
+def test_community_form_refuses(app, world, admin_world, field, which):
+    url = "/admin/communities/new" if which == "new" else f"/admin/communities/{world.home.id}"
+    form = {"name": "新社区", "address": "湖滨路1号", "hotline": "027-1234"}
+    refused_everywhere(lambda value: admin_world.client.post(url, data={**form, field: value}), field,
+                       COMMUNITY_REFUSED[field])
+
+
+def test_street_form_refuses(app, world):
+    client = client_for(app)
+    f.login(client, f.admin())
+    refused_everywhere(lambda value: client.post("/admin/street", data={"name": value}), "name",
+                       ["", "   ", LONG, "长" * 61, *CONTROL.values()])
+
+
+@pytest.mark.parametrize("url", ["/admin/viewers/add", "/admin/viewers/remove", "/admin/communities/{}/staff/add",
+                                 "/admin/communities/{}/staff/remove"])
+def test_appointment_forms_refuse_bad_and_unknown_phones(app, world, admin_world, url):
+    refused_everywhere(lambda value: admin_world.client.post(url.format(world.home.id), data={"phone": value}),
+                       "phone", [*BAD_PHONES, "13800000000"])
+
+
+@pytest.mark.parametrize("text_value", [SCRIPT, QUOTES, SQL, EMOJI])
+def test_community_names_that_look_hostile_are_stored_verbatim_and_shown_as_text(app, world, admin_world,
+                                                                                 text_value):
+    response = admin_world.client.post("/admin/communities/new", data={"name": text_value, "address": text_value})
+    assert response.status_code == 303
+    body = text(admin_world.client.get("/admin"))
+    assert str(escape(text_value)) in body and (text_value == escape(text_value) or text_value not in body)
