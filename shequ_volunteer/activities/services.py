@@ -316,9 +316,13 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         activity.sequence += 1
         activity.updated_at = now
         db.session.flush()
-        record(actor, audit.ACTIVITY_CANCELLED, activity, f"「{activity.title}」{format_local(activity.starts_at)}",
-               now, community_id=activity.team.community_id)
+        record(actor, audit.ACTIVITY_CANCELLED, activity, _activity_summary(activity), now,
+               community_id=activity.team.community_id)
     return activity
+
+
+def _activity_summary(activity: Activity) -> str:
+    return f"「{activity.title}」{format_local(activity.starts_at)}"
 
 
 def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activity:
@@ -345,4 +349,6 @@ def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activit
     activity.updated_at = now
     db.session.flush()
     promote_waiting(activity, now)
+    record(actor, audit.ACTIVITY_RESTORED, activity, _activity_summary(activity), now,
+           community_id=activity.team.community_id)
     return activity

@@ -72,11 +72,7 @@ def set_role(actor: Actor, role: str, appoint: bool, phone: str, now: datetime,
     kind, before, after = ROLE_CHANGES[(role, appoint)]
     street_id = community.street_id if community is not None else actor.street_id
     _require_administrator(actor, street_id)
-    query = select(User).join(Community, User.community_id == Community.id).where(
-        User.phone == phone, Community.street_id == street_id)
-    if community is not None:
-        query = query.where(User.community_id == community.id)
-    person = db.session.scalar(query)
+    person = resident_by_phone(street_id, phone, community)
     if person is None:
         where = community.name if community is not None else "本街道各社区"
         raise Refused(f"{where}没有用这个手机号注册的居民（请先让对方在网站上注册）", "phone")
@@ -88,6 +84,15 @@ def set_role(actor: Actor, role: str, appoint: bool, phone: str, now: datetime,
     record(actor, kind, person, summary, now, community_id=community.id if community else None,
            street_id=street_id)
     return person
+
+
+def resident_by_phone(street_id: int | None, phone: str, community: Community | None = None) -> User | None:
+    """The person with that phone among the residents of the community, or of any community of the 街道."""
+    query = select(User).join(Community, User.community_id == Community.id).where(
+        User.phone == phone, Community.street_id == street_id)
+    if community is not None:
+        query = query.where(User.community_id == community.id)
+    return db.session.scalar(query)
 
 
 def _why_not(person: User, role: str, appoint: bool) -> str:

@@ -24,6 +24,7 @@ PAIRING_CREATED = "pairing_created"
 PAIRING_HANDED_OVER = "pairing_handed_over"
 PAIRING_ENDED = "pairing_ended"
 ACTIVITY_CANCELLED = "activity_cancelled"
+ACTIVITY_RESTORED = "activity_restored"
 STREET_CREATED = "street_created"
 COMMUNITY_CREATED = "community_created"
 COMMUNITY_EDITED = "community_edited"
@@ -45,6 +46,7 @@ KIND_LABELS = {
     PAIRING_HANDED_OVER: "更换结对志愿者",
     PAIRING_ENDED: "结束结对",
     ACTIVITY_CANCELLED: "取消活动",
+    ACTIVITY_RESTORED: "恢复活动",
     STREET_CREATED: "建立街道",
     COMMUNITY_CREATED: "建立社区",
     COMMUNITY_EDITED: "修改社区信息",

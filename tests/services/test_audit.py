@@ -78,6 +78,11 @@ def ended(w):
     return pairing
 
 
+def cancelled(w):
+    activity_services.cancel_activity(actor_for(w.leader), w.activity, NOW)
+    db.session.commit()
+
+
 def signed_up(w):
     signup = activity_services.sign_up(actor_for(w.volunteer), w.activity, NOW)
     db.session.commit()
@@ -108,6 +113,8 @@ ACTIONS = {
         actor_for(w.staff), pairing, NOW)),
     "cancel activity": (audit.ACTIVITY_CANCELLED, None, lambda w, _: activity_services.cancel_activity(
         actor_for(w.leader), w.activity, NOW)),
+    "restore activity": (audit.ACTIVITY_RESTORED, cancelled, lambda w, _: activity_services.restore_activity(
+        actor_for(w.leader), w.activity, NOW)),
 }
 
 # The same actions, refused: by someone not allowed, or with input the service turns down.
@@ -127,6 +134,8 @@ REFUSED = {
         actor_for(w.staff), w.household, [w.foreign_staff.phone], None, "独居", date(2026, 11, 1), NOW)),
     "hand over by a resident": (paired, lambda w, pairing: pairing_services.change_helpers(
         actor_for(w.other), pairing, [w.other.phone], NOW)),
+    "restore what is not cancelled": (None, lambda w, _: activity_services.restore_activity(
+        actor_for(w.leader), w.activity, NOW)),
     "end twice": (ended, lambda w, pairing: pairing_services.end_pairing(actor_for(w.staff), pairing, NOW)),
 }
 

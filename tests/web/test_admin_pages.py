@@ -139,8 +139,12 @@ def test_from_no_street_to_a_community_with_staff(app, w):
     f.login(staff_client, newcomer)
     assert staff_client.get("/reports").status_code == 200
 
+    asked = client.post(f"/admin/communities/{community.id}/staff/remove", data={"phone": newcomer.phone})
+    assert asked.status_code == 200 and "免去南湖社工的社区工作人员？" in text(asked)  # nothing in one tap
+    db.session.rollback()
+    assert db.session.get(User, newcomer.id).role == "staff"
     assert client.post(f"/admin/communities/{community.id}/staff/remove",
-                       data={"phone": newcomer.phone}).status_code == 303
+                       data={"phone": newcomer.phone, "confirmed": "1"}).status_code == 303
     db.session.rollback()
     assert db.session.get(User, newcomer.id).role == "resident"
 
@@ -160,7 +164,9 @@ def test_viewers_are_appointed_among_the_streets_residents(app, w):
     f.login(viewer_client, resident)
     assert viewer_client.get("/reports/street").status_code == 200
     assert "居民张秀英" in text(client.get("/admin"))
-    assert client.post("/admin/viewers/remove", data={"phone": resident.phone}).status_code == 303
+    asked = client.post("/admin/viewers/remove", data={"phone": resident.phone})
+    assert asked.status_code == 200 and "确定免去" in text(asked)
+    assert client.post("/admin/viewers/remove", data={"phone": resident.phone, "confirmed": "1"}).status_code == 303
     db.session.rollback()
     assert db.session.get(User, resident.id).role == "resident"
 
