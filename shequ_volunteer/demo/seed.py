@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, update
 
-from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User
+from ..accounts.models import ROLE_ADMIN, ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User
 from ..accounts.passwords import hash_password
 from ..activities.models import STATUS_CANCELLED, STATUS_SCHEDULED, Activity, Signup
 from ..communities.models import Community, Street
@@ -119,6 +119,7 @@ class SeedSizes:
 
 
 VIEWER_PHONE = "13700000001"  # outside the residents' 138… numbers
+ADMIN_PHONE = "13600000001"  # the 街道's 系统管理员
 
 
 @dataclass
@@ -523,6 +524,8 @@ def seed_demo_command(if_empty: bool, residents: int, activities: int, household
     first = db.session.scalar(select(Community).order_by(Community.id))
     db.session.add(User(community_id=first.id, phone=VIEWER_PHONE, name="刘科长", role=ROLE_VIEWER,
                         password_hash=hash_password(DEMO_PASSWORD)))
+    db.session.add(User(community_id=None, street_id=first.street_id, phone=ADMIN_PHONE, name="张明",
+                        role=ROLE_ADMIN, password_hash=hash_password(DEMO_PASSWORD)))
     db.session.commit()
     click.echo("演示社区已创建。")
     _print_logins(logins)
@@ -539,3 +542,4 @@ def _print_logins(logins: DemoLogins | None = None) -> None:
     click.echo(f"  队长          {logins.leader_phone}  密码 {logins.password}")
     click.echo(f"  居民          {logins.resident_phone}  密码 {logins.password}")
     click.echo(f"  街道查看      {VIEWER_PHONE}  密码 {logins.password}")
+    click.echo(f"  系统管理员    {ADMIN_PHONE}  密码 {logins.password}")

@@ -26,3 +26,13 @@ def test_seed_demo_builds_two_communities_logins_and_pairings(app, runner):
     assert len(board(community_scope(staff.community_id), utcnow()).rows) >= 8
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "跳过" in again.output
+
+
+def test_the_demo_has_an_administrator_of_its_street(app, runner):
+    result = runner.invoke(args=["seed-demo", "--residents", "30", "--activities", "12", "--households", "8",
+                                 "--visits", "60"])
+    assert result.exit_code == 0 and "13600000001" in result.output
+    db.session.rollback()
+    admin = db.session.scalar(select(User).where(User.phone == "13600000001"))
+    street_id = db.session.scalar(select(Community.street_id))
+    assert admin.is_admin and admin.community_id is None and admin.street_id == street_id
