@@ -80,14 +80,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
-    from .activities.views import bp as activities_bp
+    from .activities.routes import bp as activities_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
-    from .calendar.views import bp as calendar_bp
+    from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
-    from .pairing.views import bp as pairing_bp
-    from .reports.certificates import verify_bp
-    from .reports.views import bp as reports_bp
+    from .pairing.routes import bp as pairing_bp
+    from .reports.routes import bp as reports_bp
+    from .reports.routes import verify_bp
     from .rooms.views import bp as rooms_bp
     from .teams.views import bp as teams_bp
     from .web.routing import IdConverter
@@ -101,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from .activities.models import ATTENDANCE_LABELS
     from .activities.services import closed_tag
-    from .calendar.views import subscribe_links
+    from .calendar.blueprint import subscribe_links
     from .pairing.models import FOLLOW_UP_STATUSES
     from .timeutil import format_day, format_local, local_date, to_local
     from .web.auth import current_actor

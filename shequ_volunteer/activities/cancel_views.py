@@ -10,8 +10,8 @@ from ..web.auth import current_actor, require
 from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_post
 from . import queries, services
+from .blueprint import bp, detail_context, organiser_action
 from .models import Activity
-from .views import _detail_context, bp, organiser_action
 
 
 @bp.post("/activities/<int:activity_id>/cancel")
@@ -27,7 +27,7 @@ def cancel(activity_id: int):
     services.cancel_activity(current_actor(), activity, utcnow())
     db.session.commit()
     return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
-                      "content", "活动已取消，报名的居民会看到“已取消”", **_detail_context(activity))
+                      "content", "活动已取消，报名的居民会看到“已取消”", **detail_context(activity))
 
 
 def _cancel_consequence(activity: Activity) -> str:

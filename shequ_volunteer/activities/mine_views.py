@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..timeutil import utcnow
 from ..web.htmx import render_page
 from . import queries
-from .views import bp
+from .blueprint import bp
 
 
 @bp.get("/me/activities")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
-from flask import Blueprint, request, url_for
+from flask import request, url_for
 from flask_login import login_required
 
 from ..extensions import db
@@ -18,11 +18,10 @@ from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
 from . import queries, rules, series, services
+from .blueprint import bp, detail_block, detail_context, organiser_action
 from .booking import check_booking
 from .forms import ActivityForm, FilterForm
-from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
-
-bp = Blueprint("activities", __name__)
+from .models import HOLDING_SEATS, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 MAX_PAGE = 1000  # far beyond any community's list; keeps OFFSET within the database's integers
 
@@ -48,41 +47,11 @@ def index():
     )
 
 
-def _detail_context(activity: Activity) -> dict:
-    """Everything the detail page and its sign-up panel show."""
-    actor, now = current_actor(), utcnow()
-    can_manage = actor.can_manage_team(activity.team)
-    signup = queries.signup_of(actor.user_id, activity.id)
-    roster = queries.roster_by_status(activity.id) if can_manage else {}
-    context = services.context_of(activity)
-    return {
-        "activity": activity,
-        "signup": signup,
-        "now": now,
-        # The same rules the services apply: the panel offers only what they would accept.
-        "decision": services.signup_decision(actor, activity, signup, now),
-        "withdrawal_refusal": rules.withdrawal_refusal(context, now=now),
-        "may_say_cant_come": rules.may_say_cant_come(context, now=now),
-        "may_restore": can_manage and rules.restore_refusal(context, now=now) is None,
-        "position": queries.waiting_position(signup) if signup else None,
-        "can_manage": can_manage,
-        "participants": roster.get(SIGNUP_CONFIRMED, []),
-        "waiting": roster.get(SIGNUP_WAITING, []),
-        "pending": roster.get(SIGNUP_PENDING, []),
-    }
-
-
-def _detail_block(activity_id: int, block: str, **shown):
-    """The detail page (or one block of it) read afresh, e.g. after a refused action was rolled back."""
-    activity = db.get_or_404(Activity, activity_id)
-    return render_page("activities/detail.html", block, **shown, **_detail_context(activity))
-
-
 @bp.get("/activities/<int:activity_id>")
 def detail(activity_id: int):
     """Activity page; htmx refreshes only the sign-up panel."""
     activity = db.get_or_404(Activity, activity_id)
-    return render_page("activities/detail.html", "signup_panel", **_detail_context(activity))
+    return render_page("activities/detail.html", "signup_panel", **detail_context(activity))
 
 
 def _signup_action(activity_id: int, action, success):
@@ -91,11 +60,11 @@ def _signup_action(activity_id: int, action, success):
     try:
         signup = action(current_actor(), activity, utcnow())
     except Refused as refusal:
-        return answer_refusal(refusal, lambda **shown: _detail_block(activity_id, "signup_panel", **shown))
+        return answer_refusal(refusal, lambda **shown: detail_block(activity_id, "signup_panel", **shown))
     db.session.commit()
     return after_post(
         url_for(".detail", activity_id=activity_id), "activities/detail.html", "signup_panel",
-        success(signup), **_detail_context(activity),
+        success(signup), **detail_context(activity),
     )
 
 
@@ -165,19 +134,6 @@ def review(activity_id: int, signup_id: int, decision: str):
         "organiser_panel", "已通过" if approve else "已婉拒")
 
 
-def organiser_action(activity_id: int, act, block: str, success: str):
-    """An organiser's change `act(actor, activity, now)`; a refusal shows in the organiser panel (409)."""
-    activity = db.get_or_404(Activity, activity_id)
-    require(current_actor().can_manage_team(activity.team))
-    try:
-        act(current_actor(), activity, utcnow())
-    except Refused as refusal:
-        return answer_refusal(refusal, lambda **shown: _detail_block(activity_id, "organiser_panel", **shown))
-    db.session.commit()
-    return after_post(url_for(".detail", activity_id=activity_id), "activities/detail.html", block, success,
-                      **_detail_context(activity))
-
-
 @bp.post("/activities/<int:activity_id>/cant-come")
 @login_required
 def cant_come(activity_id: int):
@@ -207,7 +163,7 @@ def create(team_id: int):
             first = created[0]
             message = "活动已发布" if len(created) == 1 else f"已发布{len(created)}次活动（{first.series.rule_text}）"
             return after_post(url_for(".detail", activity_id=first.id), "activities/detail.html",
-                              "content", message, **_detail_context(first))
+                              "content", message, **detail_context(first))
     return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
                        form=form, team=team, activity=None)
 
@@ -241,7 +197,7 @@ def edit(activity_id: int):
                 message = "活动已修改"
             db.session.commit()
             return after_post(url_for(".detail", activity_id=activity.id), "activities/detail.html",
-                              "content", message, **_detail_context(activity))
+                              "content", message, **detail_context(activity))
     return render_page("activities/form.html", status=422 if form.is_submitted() else 200,
                        form=form, team=activity.team, activity=activity)
 
@@ -263,7 +219,3 @@ def _local_view(activity: Activity) -> SimpleNamespace:
     values = {name: wall(getattr(activity, name)) for name in services.FIELDS}
     values["room_id"] = activity.room_id or 0
     return SimpleNamespace(**values)
-
-
-# These modules add their routes to this blueprint.
-from . import attendance_views, cancel_views, mine_views, on_behalf  # noqa: E402,F401,I001

@@ -20,8 +20,8 @@ from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_post, render_page
 from ..web.qr import qr_svg
 from . import tokens
+from .blueprint import bp, may_have_team_feed, subscribe_links
 from .models import KIND_PERSONAL, KIND_TEAM
-from .views import bp, may_have_team_feed, subscribe_links
 
 REMINDERS = {"": "不提醒", "60": "提前1小时", "1440": "提前1天"}
 TEMPLATE = "calendar/subscribe.html"

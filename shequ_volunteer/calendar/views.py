@@ -1,13 +1,12 @@
 """Calendar feeds: public ones (community, team), secret ones (我的日程, a leader's team with
-counts), single-event downloads, and the pages to subscribe, reset and revoke."""
+counts) and single-event downloads. The pages to subscribe, reset and revoke are subscribe_views.py."""
 from __future__ import annotations
 
 from typing import Callable
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, request, url_for
 from flask_login import current_user
 
-from ..accounts.actor import actor_for
 from ..accounts.models import User
 from ..activities.models import Activity
 from ..communities.models import Community
@@ -15,12 +14,11 @@ from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import utcnow
 from . import private_feeds, tokens, validators
+from .blueprint import bp, may_have_team_feed
 from .conditional import Validator, not_modified
 from .feeds import PRODID, activity_event, feed_activities
 from .ical import build_calendar
 from .models import KIND_PERSONAL, KIND_TEAM
-
-bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 def activity_url_builder() -> Callable[[int], str]:
@@ -106,10 +104,6 @@ def team_live_feed(secret: str):
         private=True)
 
 
-def may_have_team_feed(person, team: Team) -> bool:
-    return actor_for(person).can_manage_team(team)
-
-
 @bp.get("/activities/<int:activity_id>.ics")
 def activity_download(activity_id: int):
     """One activity as a file to add to a calendar: the same UID as in every feed."""
@@ -119,22 +113,3 @@ def activity_download(activity_id: int):
                                                             _external=True), alarm_minutes=reminder)
     body = build_calendar(activity.title, [event], PRODID)
     return calendar_response(body, filename=f"activity-{activity.id}.ics", disposition="attachment")
-
-
-PUBLIC_PAGES = {"calendar.community_feed": ("community", "community_id"), "calendar.team_feed": ("teams", "team_id")}
-
-
-def subscribe_links(endpoint: str, **values) -> dict[str, str]:
-    """The https link to a feed and its webcal:// twin for one-tap subscribing."""
-    https = url_for(endpoint, _external=True, **values)
-    links = {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
-    if endpoint in PUBLIC_PAGES:
-        scope, key = PUBLIC_PAGES[endpoint]
-        links["page"] = url_for("calendar.subscribe_public", scope=scope, scope_id=values[key])
-        if current_user.is_authenticated:
-            links["mine"] = url_for("calendar.subscribe_mine")
-    return links
-
-
-from . import subscribe_views  # noqa: E402,F401,I001
-

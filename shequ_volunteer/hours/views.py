@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
-from ..activities.attendance_views import roster_response
+from ..activities.blueprint import roster_response
 from ..activities.models import Activity, Signup
 from ..extensions import db
 from ..refusals import Refused

@@ -5,40 +5,22 @@ who may not see it, and a row in the access log for everyone who does.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import login_required
 
 from ..database import writes_on_get
 from ..extensions import db
 from ..refusals import Refused
 from ..teams.models import Team
-from ..timeutil import local_today, utcnow
+from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
-from .access import helper_since, log_access, visible_household
+from .access import helper_since
+from .blueprint import access_kept, bp, household_for, today
 from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm, split_phones
 from .models import Household, Pairing
-
-bp = Blueprint("pairing", __name__)
-
-
-def today():
-    return local_today(utcnow())
-
-
-def household_for(household_id: int, action: str = "view") -> Household:
-    """The household if the current person may see it (logged), else 404."""
-    return visible_household(current_actor(), household_id, utcnow(), today(), action)
-
-
-def access_kept(household: Household | None, action: str):
-    """What a refused change must still write (answer_refusal's `keep`): the access-log row, since
-    the page shown again with the person's input still displays the household's record."""
-    if household is None:
-        return None
-    return lambda: log_access(current_actor(), household.id, action, utcnow())
 
 
 def staff_household(household_id: int, action: str = "view") -> Household:
@@ -228,5 +210,3 @@ def community_access_log():
     return render_page("pairing/access_log.html", household=None,
                        rows=queries.access_log(current_actor().community_id))
 
-
-from . import board_views, visit_views  # noqa: E402,F401,I001

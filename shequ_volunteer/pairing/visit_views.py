@@ -7,15 +7,15 @@ from flask_login import login_required
 from ..database import writes_on_get
 from ..extensions import db
 from ..refusals import Refused
+from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page, retarget, wants_fragment
 from ..web.qr import qr_svg
 from . import queries, services
-from .board_views import board_context
+from .blueprint import access_kept, board_context, bp, household_for, today
 from .forms import AID_ROWS, FollowUpForm, VisitForm
 from .models import FollowUp, Household
-from .views import access_kept, bp, household_for, today, utcnow
 
 VISIT_TEMPLATE = "pairing/visit_form.html"
 

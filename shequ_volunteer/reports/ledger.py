@@ -1,4 +1,4 @@
-"""台账: the Excel ledgers, one fixed layout for every community (routes on reports.bp).
+"""台账: the Excel ledgers, one fixed layout for every community (downloaded from reports/views.py).
 
 One workbook with the same three sheets, columns and headers for every community and period
 (版面统一): 活动台账, 志愿服务时长台账, 结对帮扶台账. Row 1 names the community, the ledger and the
@@ -14,11 +14,10 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response
-from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..activities.models import Activity, Signup
 from ..communities.models import Community
@@ -27,16 +26,11 @@ from ..extensions import db
 from ..pairing.access import log_accesses
 from ..pairing.models import FOLLOW_UP_STATUSES, FollowUp, Household, Pairing, PairingHelper, Visit, active_on
 from ..teams.models import Team
-from ..timeutil import local_date, to_local, utcnow
-from ..web.auth import current_actor
-from ..web.htmx import render_page
+from ..timeutil import local_date, to_local
 from . import figures
 from .periods import Period
 from .statistics import shown
-from .views import KINDS, bp, requested_period, staff_community
 from .workbook import Block, Column, Sheet, Total, write_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ACTIVITY_COLUMNS = (Column("序号", 6), Column("日期", 12, "date"), Column("时间", 16), Column("队伍", 20),
                     Column("活动名称", 28), Column("地点", 16), Column("参与人次", 10), Column("参与人数", 10))
@@ -187,16 +181,9 @@ def file_names(community: str, period: Period) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(readable, safe='')}"
 
 
-@bp.get("/ledger.xlsx")
-@login_required
-def ledger_xlsx():
-    """下载台账: the period's three ledgers; staff of the community only (others 404)."""
-    actor, community_id = current_actor(), staff_community()
-    period, typed, error = requested_period()
-    if error:
-        return render_page("reports/index.html", "report", status=422, report=None, typed=typed, error=error,
-                           kinds=KINDS, query="")
-    now, exporter = utcnow(), current_user.name
+def export(actor: Actor, community_id: int, period: Period, now: datetime, exporter: str) -> tuple[str, bytes]:
+    """The community's name and the period's workbook, with an access-log row (导出) for every household in it,
+    written under the write lock; the caller commits before the file leaves."""
     read_snapshot()
     community = db.session.get(Community, community_id).name
     sheets, household_ids = ledger_sheets(community_id, figures.Window(period, now))
@@ -204,11 +191,7 @@ def ledger_xlsx():
     db.session.rollback()  # end the snapshot: the access log is written under the write lock
     begin_write_transaction()
     log_accesses(actor, sorted(household_ids), "export", now)
-    db.session.commit()  # no file leaves without its access-log rows
-    response = Response(body, mimetype=XLSX)
-    response.headers["Content-Disposition"] = file_names(community, period)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return community, body
 
 
 def period_line(period: Period, now: datetime, exporter: str) -> str:

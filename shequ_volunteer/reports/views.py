@@ -1,10 +1,10 @@
-"""统计: the figures of a period with last year's, per team, charts, and the records behind each."""
+"""统计: the figures of a period with last year's, per team, charts, the records behind each, and 台账."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, request
-from flask_login import login_required
+from flask import Response, abort, request
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..communities.models import Community, Street
@@ -12,11 +12,11 @@ from ..extensions import db
 from ..timeutil import local_today, utcnow
 from ..web.auth import current_actor
 from ..web.htmx import render_page
-from . import figures, statistics
+from . import figures, ledger, statistics
+from .blueprint import bp
 from .periods import PeriodError, month, parse, recent_quarters, this_period_values
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The period chooser: one option per kind the server reads, each with its own fields (the page shows only
 # the chosen option's). The fields start at this month/quarter/year, so 按月 untouched is 本月.
 KINDS = {"month": "按月（默认本月）", "quarter": "按季度（默认本季度）", "year": "按年（默认本年）",
@@ -112,4 +112,18 @@ def records(key: str):
                        labels=RECORD_LABELS, query=request.query_string.decode("ascii", "replace"))
 
 
-from . import certificates, ledger  # noqa: E402,F401,I001  (their routes are on this blueprint)
+@bp.get("/ledger.xlsx")
+@login_required
+def ledger_xlsx():
+    """下载台账: the period's three ledgers; staff of the community only (others 404)."""
+    actor, community_id = current_actor(), staff_community()
+    period, typed, error = requested_period()
+    if error:
+        return render_page("reports/index.html", "report", status=422, report=None, typed=typed, error=error,
+                           kinds=KINDS, query="")
+    community, body = ledger.export(actor, community_id, period, utcnow(), current_user.name)
+    db.session.commit()  # no file leaves without its access-log rows
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = ledger.file_names(community, period)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -25,7 +25,8 @@ from shequ_volunteer.accounts.models import ROLE_STAFF, User
 from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing.models import CATEGORIES, Household
-from shequ_volunteer.reports.certificates import ALPHABET, masked_name
+from shequ_volunteer.reports.certificate_rules import masked_name
+from shequ_volunteer.reports.serials import ALPHABET
 from tests.browser.helpers import assert_no_page_load, log_in, set_marker
 from tests.browser.test_layout import SMALL_PHONE, check_layout
 from tests.browser.test_pairing_layout import ALL_TAP_TARGETS

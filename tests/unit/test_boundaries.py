@@ -22,11 +22,27 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-def serves_requests(path: Path) -> bool:
-    """A view or form module: it is named so, or it adds routes to a blueprint."""
+def adds_routes(path: Path) -> bool:
     source = path.read_text(encoding="utf-8")
-    return path.name.endswith(("views.py", "forms.py")) or any(f"bp.{verb}(" in source
-                                                               for verb in ("get", "post", "route"))
+    return any(f"bp.{verb}(" in source for verb in ("get", "post", "route"))
+
+
+def serves_requests(path: Path) -> bool:
+    """A view or form module: it is named so, adds routes to a blueprint, or holds the blueprint its views share."""
+    return (path.name.endswith(("views.py", "forms.py")) or adds_routes(path)
+            or "Blueprint(" in path.read_text(encoding="utf-8"))
+
+
+def project_files_imported(path: Path) -> set[Path]:
+    """The files of the package that a file imports (relative imports, `from . import x` included)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = path.parents[node.level - 1]
+            target = base.joinpath(*node.module.split(".")) if node.module else base
+            candidates = [target.with_suffix(".py"), *(target / f"{alias.name}.py" for alias in node.names)]
+            found.update(candidate for candidate in candidates if candidate.exists())
+    return found
 
 
 def test_only_views_and_forms_import_web():
@@ -35,6 +51,15 @@ def test_only_views_and_forms_import_web():
                      if any(name.startswith("..web") for name in imports_of(path))}
     assert importing_web, "the walk found no view at all: the test no longer looks where the code is"
     assert {name for name in importing_web if not serves_requests(PACKAGE / name)} == set()
+
+
+def test_no_view_module_imports_another():
+    """Views share their domain's blueprint module; a view importing a view is how the import circles began."""
+    views = {path for path in PACKAGE.glob("*/*.py") if adds_routes(path)}
+    assert len(views) > 10, "the walk found too few views: the test no longer looks where the code is"
+    tangled = {(path.relative_to(PACKAGE).as_posix(), other.relative_to(PACKAGE).as_posix())
+               for path in views for other in project_files_imported(path) & views}
+    assert tangled == set()
 
 
 def test_the_actor_is_built_without_flask():

@@ -11,7 +11,7 @@ from sqlalchemy import event, select, update
 from shequ_volunteer.accounts.models import ROLE_VIEWER, User
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
-from shequ_volunteer.reports import certificates, figures
+from shequ_volunteer.reports import certificate_rules, certificates, figures, serials
 from shequ_volunteer.reports.models import Certificate, CertificateLine
 from shequ_volunteer.reports.periods import Period, month
 from shequ_volunteer.timeutil import to_local, utcnow
@@ -49,7 +49,7 @@ def issue(client, data=NOVEMBER) -> str:
 def tampered(serial: str, position: int = 9) -> str:
     """The same serial with one character of its random part changed to another valid one."""
     old = serial[position]
-    new = certificates.ALPHABET[(certificates.ALPHABET.index(old) + 1) % 32]
+    new = serials.ALPHABET[(serials.ALPHABET.index(old) + 1) % 32]
     return serial[:position] + new + serial[position + 1:]
 
 
@@ -72,7 +72,7 @@ def test_total_and_lines_are_hours_records_of_the_person(app, world):  # noqa: F
         (date(2026, 11, 15), "补录", "科普志愿服务队"), (date(2026, 11, 20), "签到", "科普志愿服务队")]
     assert (item.period_label, item.holder_name, item.team_names, item.community_name) == (
         "2026年11月", "丙", "科普志愿服务队", home.name)
-    assert item.lines_digest == certificates.lines_digest(item.lines)
+    assert item.lines_digest == serials.lines_digest(item.lines)
 
 
 def test_the_printable_certificate(app, world):  # noqa: F811
@@ -112,7 +112,7 @@ def test_issuing_twice_gives_two_serials_and_both_verify(app, world):  # noqa: F
     first, second = issue(client), issue(client)
     assert first != second and row_count(Certificate) == 2 and row_count(CertificateLine) == 4
     for serial in (first, second):
-        assert certificates.SERIAL.fullmatch(serial) and serial.startswith(f"SQ-{to_local(utcnow()).year}-")
+        assert serials.SERIAL.fullmatch(serial) and serial.startswith(f"SQ-{to_local(utcnow()).year}-")
         assert app.test_client().get(f"/verify/{serial}").status_code == 200
 
 
@@ -164,8 +164,8 @@ def test_a_tampered_serial_is_refused_without_asking_the_database(app, world):  
 
 def test_a_sound_serial_that_was_never_issued_is_not_found(app, world):  # noqa: F811
     issue(client_of(app, person("丙")))
-    invented = certificates.new_serial(2026, certificates.app_key("serial"))
-    assert certificates.serial_is_sound(invented, certificates.app_key("serial"))
+    invented = serials.new_serial(2026, certificates.app_key("serial"))
+    assert serials.serial_is_sound(invented, certificates.app_key("serial"))
     response = app.test_client().get(f"/verify/{invented}")
     assert response.status_code == 404 and NOT_FOUND in text(response)
 
@@ -306,18 +306,18 @@ def test_csrf_is_on_for_the_post(_migrated):
 
 def test_every_single_character_change_of_a_serial_fails_its_check():
     body = "SQ-2026-7KQ3M-9XD2H"  # fixed, so that this test cannot pass or fail by chance
-    serial = f"{body}-{certificates._check_characters(body, KEY)}"
-    assert certificates.serial_is_sound(serial, KEY) and not certificates.serial_is_sound(serial, b"other" * 8)
+    serial = f"{body}-{serials._check_characters(body, KEY)}"
+    assert serials.serial_is_sound(serial, KEY) and not serials.serial_is_sound(serial, b"other" * 8)
     for position, old in enumerate(serial):
-        for new in certificates.ALPHABET + "-ILOUa":
+        for new in serials.ALPHABET + "-ILOUa":
             if new != old:
                 changed = serial[:position] + new + serial[position + 1:]
-                assert not certificates.serial_is_sound(changed, KEY), changed
+                assert not serials.serial_is_sound(changed, KEY), changed
 
 
 def test_serials_are_random():
-    serials = {certificates.new_serial(2026, KEY) for _ in range(200)}
-    assert len(serials) == 200
+    made = {serials.new_serial(2026, KEY) for _ in range(200)}
+    assert len(made) == 200
 
 
 @pytest.mark.parametrize("start, end, label", [
@@ -326,18 +326,18 @@ def test_serials_are_random():
     (date(2025, 3, 5), date(2026, 2, 1), "2025年3月5日至2026年2月1日"),
 ])
 def test_period_labels(start, end, label):
-    assert certificates.period_label(start, end) == label
+    assert certificate_rules.period_label(start, end) == label
 
 
 def test_periods_refused_and_cut():
     today = date(2026, 12, 2)
-    assert certificates.refusal(Period(date(2026, 12, 3), date(2026, 12, 31), ""), today)
-    assert certificates.refusal(Period(date(2019, 1, 1), date(2026, 1, 1), ""), today) == "一份证明最多五年"
-    assert certificates.refusal(Period(date(2026, 1, 1), date(2026, 12, 31), ""), today) is None
-    cut = certificates.certified_period(Period(date(2026, 1, 1), date(2026, 12, 31), "2026年"), today)
+    assert certificate_rules.refusal(Period(date(2026, 12, 3), date(2026, 12, 31), ""), today)
+    assert certificate_rules.refusal(Period(date(2019, 1, 1), date(2026, 1, 1), ""), today) == "一份证明最多五年"
+    assert certificate_rules.refusal(Period(date(2026, 1, 1), date(2026, 12, 31), ""), today) is None
+    cut = certificate_rules.certified_period(Period(date(2026, 1, 1), date(2026, 12, 31), "2026年"), today)
     assert (cut.end, cut.label) == (today, "2026年1月1日至12月2日")
 
 
 @pytest.mark.parametrize("name, shown", [("张秀英", "张*英"), ("李四", "李*"), ("丙", "丙"), ("欧阳娜娜", "欧**娜")])
 def test_masked_names(name, shown):
-    assert certificates.masked_name(name) == shown
+    assert certificate_rules.masked_name(name) == shown

@@ -13,9 +13,9 @@ from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
+from .blueprint import bp
 from .forms import OnBehalfExistingForm, OnBehalfNewPersonForm
 from .models import Activity
-from .views import bp
 
 TEMPLATE = "activities/on_behalf.html"
 

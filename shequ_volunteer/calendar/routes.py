@@ -1,0 +1,9 @@
+"""Every calendar page and feed: importing this module adds the routes of each view module to the blueprint."""
+from __future__ import annotations
+
+from . import subscribe_views, views
+from .blueprint import bp
+
+VIEW_MODULES = (views, subscribe_views)
+
+__all__ = ["bp", "VIEW_MODULES"]
