@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership
+from .models import ROLE_ADMIN, ROLE_LABELS, ROLE_RESIDENT, ROLE_STAFF, ROLE_TEAM_LEADER, ROLE_VIEWER, ROLE_VOLUNTEER
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,24 @@ class Actor:
         return self.is_staff or bool(self.leader_team_ids)
 
     @property
-    def role_label(self) -> str:
-        """What the person is on this site, in the words the community uses."""
+    def role(self) -> str:
+        """What the person is on this site: staff, viewer or administrator by account, else leader or volunteer
+        by team, else resident."""
         if self.is_staff:
-            return "社区工作人员"
+            return ROLE_STAFF
         if self.is_viewer:
-            return "街道查看"
+            return ROLE_VIEWER
         if self.is_admin:
-            return "系统管理员"
+            return ROLE_ADMIN
         if self.leader_team_ids:
-            return "队长"
+            return ROLE_TEAM_LEADER
         if self.member_team_ids:
-            return "志愿者"
-        return "居民"
+            return ROLE_VOLUNTEER
+        return ROLE_RESIDENT
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
 
     def can_manage_team(self, team) -> bool:
         """Leader of that team, or staff of its community."""

@@ -15,7 +15,12 @@ ROLE_RESIDENT = "resident"
 ROLE_STAFF = "staff"
 ROLE_VIEWER = "viewer"
 ROLE_ADMIN = "admin"
-ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看", ROLE_ADMIN: "系统管理员"}
+# Not stored on the user: what their team memberships make a resident (accounts.actor.Actor.role).
+ROLE_TEAM_LEADER = "leader"
+ROLE_VOLUNTEER = "volunteer"
+# What a person is on this site, in the words the community uses: the only copy of these words.
+ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看", ROLE_ADMIN: "系统管理员",
+               ROLE_TEAM_LEADER: "队长", ROLE_VOLUNTEER: "志愿者"}
 
 
 class User(UserMixin, db.Model):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
+from ..accounts.models import ROLE_LABELS, ROLE_TEAM_LEADER, User
 from ..communities.models import Community
 from ..decisions import APPROVED, DECLINED, PENDING
 from ..extensions import db
@@ -78,5 +78,5 @@ class Membership(db.Model):
     @property
     def status_label(self) -> str:
         if self.status == MEMBER_APPROVED and self.role == ROLE_LEADER:
-            return "队长"
+            return ROLE_LABELS[ROLE_TEAM_LEADER]
         return STATUS_LABELS[self.status]
