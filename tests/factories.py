@@ -1,16 +1,23 @@
-"""Small builders for test data, committed so that HTTP requests can see them."""
+"""Small builders for test data, committed so that HTTP requests can see them, and a signed-in client.
+
+People and teams (community, user, staff, admin, team, member), activities and sign-ups, pairings (household,
+pairing, visit, paired_household) and `logged_in`, the one way a test gets a client signed in as someone.
+Inside `tests.support.module_app.one_commit()` their commits are flushes and the world is committed once.
+"""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from shequ_volunteer.accounts.models import ROLE_ADMIN, ROLE_RESIDENT, ROLE_STAFF, User
 from shequ_volunteer.accounts.passwords import hash_password
 from shequ_volunteer.activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.communities.models import Community, Street
 from shequ_volunteer.extensions import db
+from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper, Visit
 from shequ_volunteer.teams.models import MEMBER_APPROVED, ROLE_LEADER, ROLE_MEMBER, Membership, Team
-from shequ_volunteer.timeutil import utcnow
+from shequ_volunteer.timeutil import local_date, local_today, utcnow
 
 PASSWORD = "secret-pass-1"
 _phones = itertools.count(13900000000)
@@ -93,6 +100,13 @@ def login(client, user_obj: User, password: str = PASSWORD):
     return response
 
 
+def logged_in(app, user_obj: User, password: str = PASSWORD):
+    """A test client of `app` signed in as `user_obj` through the real login form."""
+    client = app.test_client()
+    login(client, user_obj, password)
+    return client
+
+
 def signup(activity_obj: Activity, user_obj: User, status: str = "confirmed", seats: int = 1) -> Signup:
     """A sign-up row as the service would leave it: seats held (confirmed, pending) are counted on the activity."""
     item = Signup(activity_id=activity_obj.id, user_id=user_obj.id, status=status, seats=seats,
@@ -101,4 +115,63 @@ def signup(activity_obj: Activity, user_obj: User, status: str = "confirmed", se
     if status in HOLDING_SEATS:
         activity_obj.seats_taken += seats
     db.session.commit()
+    return item
+
+
+# --- Pairing (结对帮扶) ----------------------------------------------------------------------------
+
+def beijing_today() -> date:
+    """Today in Beijing, the day the pairing rules count in."""
+    return local_today(utcnow())
+
+
+def days_ago(days: float) -> datetime:
+    """That long before now (naive UTC, whole seconds), e.g. when a household was last visited."""
+    return (utcnow() - timedelta(days=days)).replace(microsecond=0)
+
+
+def household(community_obj: Community, *, head_name: str = "孙秀兰", **fields) -> Household:
+    """A household in need: by default a high-risk empty-nest elder at 幸福里小区 3-201."""
+    values = {"estate": "幸福里小区", "building": "3", "room": "201", "tier": "high", "categories": "empty_nest",
+              **fields}
+    item = Household(community_id=community_obj.id, head_name=head_name, **values)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def pairing(household_obj: Household, staff_obj: User, *, helpers: Sequence[User] = (), team_obj: Team | None = None,
+            since: date | None = None, ends_on: date | None = None, reason: str = "独居") -> Pairing:
+    """The household paired by staff with `helpers` (each from the start) and/or a whole team, since `since`
+    (four months ago unless said)."""
+    since = since or beijing_today() - timedelta(days=120)
+    item = Pairing(household_id=household_obj.id, team_id=team_obj.id if team_obj else None, reason=reason,
+                   starts_on=since, ends_on=ends_on, created_by_id=staff_obj.id)
+    db.session.add(item)
+    db.session.flush()
+    db.session.add_all([PairingHelper(pairing_id=item.id, user_id=helper.id, starts_on=since) for helper in helpers])
+    db.session.commit()
+    return item
+
+
+def visit(pairing_obj: Pairing, visitor: User, at: datetime, **fields) -> Visit:
+    """A visit at `at` (naive UTC) on the Beijing day it happened: 30 minutes at home unless said."""
+    at = at.replace(microsecond=0)
+    values = {"way": "home", "duration_minutes": 30, **fields}
+    item = Visit(household_id=pairing_obj.household_id, pairing_id=pairing_obj.id, visitor_id=visitor.id,
+                 visited_on=local_date(at), visited_at=at, **values)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def paired_household(community_obj: Community, staff_obj: User, *, helpers: Sequence[User] = (),
+                     team_obj: Team | None = None, since: date | None = None, last_visit: datetime | None = None,
+                     reason: str = "独居", **fields) -> Household:
+    """A household (`fields` as for `household`) paired with `helpers` and/or a team; when `last_visit` is given,
+    visited then by its first helper (by staff when a team alone helps)."""
+    item = household(community_obj, **fields)
+    made = pairing(item, staff_obj, helpers=helpers, team_obj=team_obj, since=since, reason=reason)
+    if last_visit is not None:
+        visit(made, helpers[0] if helpers else staff_obj, last_visit)
     return item

@@ -9,10 +9,11 @@ from shequ_volunteer.pairing.models import FOLLOW_UP_CLOSED, FollowUp, Household
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.browser.helpers import log_in
-from tests.browser.pairing_data import HOTLINE, paired_household
 from tests.browser.test_layout import SMALL_PHONE, check_layout
 
 pytestmark = pytest.mark.browser
+
+HOTLINE = "027-8888-1234"
 
 # Every visible thing a finger taps, wider than test_layout's set: every link (also those inside
 # text), every form control, and a label wrapping a checkbox or radio stands for its box.
@@ -56,12 +57,12 @@ def world():
     staff = f.staff(home, "欧阳社工")
     helper = f.user(home, "司马秀英")
     f.member(f.team(home, name="夕阳红老年志愿服务队", kind="elderly"), helper)
-    household = paired_household(
-        home, staff, helper, head_name="欧阳桂英", building="12", room="1502", last_visit_days_ago=10,
+    household = f.paired_household(
+        home, staff, helpers=[helper], head_name="欧阳桂英", building="12", room="1502", last_visit=f.days_ago(10),
         grid="第3网格", contact_name="欧阳明（儿子）", contact_phone="13912345678", members="本人，儿子在外地工作",
         helper_brief="老人耳背，请敲门用力些；每天下午睡午觉到三点。Room-1502-east-wing-elevator-B",
-        notes="2024年起享受低保；子女每月回来一次")
-    paired_household(home, staff, helper, head_name="诸葛大爷", building="5", last_visit_days_ago=3)
+        notes="2024年起享受低保；子女每月回来一次", reason="独居高龄，子女在外地")
+    f.paired_household(home, staff, helpers=[helper], head_name="诸葛大爷", building="5", last_visit=f.days_ago(3))
     visit = db.session.query(Visit).filter_by(household_id=household.id).one()
     visit.concerns, visit.note, visit.needs_follow_up = "food,mood", "冰箱里没有什么菜，情绪有些低落", True
     db.session.add(VisitAid(visit_id=visit.id, item="米面油", amount_fen=5000))

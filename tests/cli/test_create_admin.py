@@ -16,7 +16,7 @@ from shequ_volunteer.accounts.models import ROLE_ADMIN, User
 from shequ_volunteer.accounts.passwords import verify_password
 from shequ_volunteer.extensions import db
 from tests import factories as f
-from tests.web.helpers import client_for, text
+from tests.web.helpers import text
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_the_administrator_is_staff_of_no_community(app, runner):
 def test_the_administrator_logs_in_and_sees_no_staff_page(app, runner):
     create_admin(runner, "--phone", "13900000000", "--name", "张明")
     f.community()
-    client = client_for(app)
+    client = app.test_client()
     response = client.post("/login", data={"phone": "13900000000", "password": "long-enough-1"})
     assert response.status_code == 303
     home = client.get("/")

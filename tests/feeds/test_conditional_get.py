@@ -253,8 +253,7 @@ def test_every_change_to_the_bytes_changes_the_etag(world, app, kind):
     feeds = app.test_client()
     tracker = Tracker(feeds, world.urls[kind])
     tracker.fetch()
-    resident = app.test_client()
-    f.login(resident, world.resident)
+    resident = f.logged_in(app, world.resident)
     for step, change, alters in STEPS:
         change(world, resident)
         if kind in alters:

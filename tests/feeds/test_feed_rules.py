@@ -4,7 +4,7 @@ activities, recurring series, escaping, URLs, the single-event download and remi
 
 Every body is also checked by tests/support/ical_conformance.py (the client does it).
 """
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -25,13 +25,9 @@ def uid(activity) -> str:
     return f"activity-{activity.id}@{DOMAIN}"
 
 
-def today() -> date:
-    return to_local(utcnow()).date()
-
-
 def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
     """Naive UTC of a Shanghai wall time `days` from today."""
-    return from_local(datetime.combine(today() + timedelta(days=days), time(hour, minute)))
+    return from_local(datetime.combine(f.beijing_today() + timedelta(days=days), time(hour, minute)))
 
 
 def add_activity(team, starts_at: datetime, ends_at: datetime, title: str = "周末清洁家园", **fields) -> Activity:
@@ -180,7 +176,7 @@ def test_a_multi_day_activity_is_an_all_day_event(world, client):
     camp = add_activity(team, at(10, 9), at(12, 17), title="三天夏令营")
     late = add_activity(team, at(5, 22), at(6, 0), title="跨年夜巡逻到零点")  # ends at midnight: one day
     night = add_activity(team, at(7, 20), at(8, 2), title="夜间巡逻")  # crosses midnight: still a timed evening
-    day1 = today() + timedelta(days=10)
+    day1 = f.beijing_today() + timedelta(days=10)
     for url in feeds_of(home, team):
         events = events_of(client, url)
         event = events[uid(camp)]
@@ -189,7 +185,7 @@ def test_a_multi_day_activity_is_an_all_day_event(world, client):
         assert (event.start, event.end) == (day1, day1 + timedelta(days=3))
         assert not events[uid(late)].all_day
         assert events[uid(late)].line("DTSTART").startswith("DTSTART;TZID=Asia/Shanghai:")
-        night_day = today() + timedelta(days=7)
+        night_day = f.beijing_today() + timedelta(days=7)
         assert events[uid(night)].line("DTSTART") == f"DTSTART;TZID=Asia/Shanghai:{night_day:%Y%m%d}T200000"
         assert events[uid(night)].line("DTEND") == (
             f"DTEND;TZID=Asia/Shanghai:{night_day + timedelta(days=1):%Y%m%d}T020000")
@@ -204,12 +200,12 @@ def test_a_recurring_series_gives_one_event_per_occurrence_within_the_window(wor
     home, team, leader = world
     first = at(1, 9)
     data = ActivityInput("每周太极拳", "", first, first + timedelta(hours=1), "小广场", 20, None, "all")
-    weekday = (today() + timedelta(days=1)).weekday()
+    weekday = (f.beijing_today() + timedelta(days=1)).weekday()
     created = series.create_series(actor_for(leader), team.id, data, recurrence.Rule("weekly", weekdays=(weekday,),
                                                                                       count=30), utcnow())
     db.session.commit()
     assert len(created) == 30  # 30 weeks reach past the 180 days ahead
-    until = from_local(datetime.combine(today() + timedelta(days=180), time()))
+    until = from_local(datetime.combine(f.beijing_today() + timedelta(days=180), time()))
     expected = {uid(a): a for a in created if a.starts_at < until}
     assert 24 <= len(expected) < 30
     for url in feeds_of(home, team):

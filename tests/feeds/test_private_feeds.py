@@ -21,9 +21,9 @@ from shequ_volunteer.calendar import private_feeds, tokens
 from shequ_volunteer.calendar.models import KIND_PERSONAL, KIND_TEAM, FeedToken
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import services as pairing_services
-from shequ_volunteer.pairing.models import CATEGORIES, Household, Pairing, PairingHelper
+from shequ_volunteer.pairing.models import CATEGORIES, Household, Pairing
 from shequ_volunteer.teams.models import ROLE_MEMBER, Membership
-from shequ_volunteer.timeutil import at_local, to_local, utcnow
+from shequ_volunteer.timeutil import at_local, utcnow
 from shequ_volunteer.web import log_redaction
 from tests import factories as f
 from tests.support.ical_conformance import by_uid, check_feed
@@ -35,10 +35,6 @@ URLSAFE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def uid(activity) -> str:
     return f"activity-{activity.id}@{DOMAIN}"
-
-
-def today() -> date:
-    return to_local(utcnow()).date()
 
 
 def link_from(page: str, kind: str) -> tuple[str, str]:
@@ -106,8 +102,7 @@ def test_link_secret_is_long_random_and_stored_only_as_its_hash(world, client, a
 
     # Shown once: the page cannot show it again.
     assert secret not in client.get("/calendar/subscribe").get_data(as_text=True)
-    other = app.test_client()
-    f.login(other, f.user(home, name="赵大爷"))
+    other = f.logged_in(app, f.user(home, name="赵大爷"))
     assert new_personal_link(other)[1] != secret
 
 
@@ -131,8 +126,7 @@ def test_unknown_overlong_revoked_and_wrong_kind_secrets_are_404(world, client, 
     f.login(client, resident)
     old_path, _old, _ = new_personal_link(client)
     path, secret, _ = new_personal_link(client)  # revokes the first
-    leader_client = app.test_client()
-    f.login(leader_client, leader)
+    leader_client = f.logged_in(app, leader)
     team_path, team_secret, _ = new_team_link(leader_client, team.id)
     anonymous = app.test_client()
     for url in ["/calendar/me/" + "A" * 43 + ".ics", "/calendar/me/" + "a" * 500 + ".ics", old_path,
@@ -199,20 +193,12 @@ SECRETS_OF_THE_HOUSEHOLD = dict(head_name="孙秀兰", members="老伴已故；�
 def household(home, building: str, *, tier: str = "general", updated_at: datetime | None = None,
               **overrides) -> Household:
     values = dict(SECRETS_OF_THE_HOUSEHOLD, **overrides)
-    item = Household(community_id=home.id, building=building, categories="empty_nest,dibao,disabled", tier=tier,
-                     updated_at=updated_at or utcnow() - timedelta(days=1), **values)
-    db.session.add(item)
-    db.session.commit()
-    return item
+    return f.household(home, building=building, categories="empty_nest,dibao,disabled", tier=tier,
+                       updated_at=updated_at or utcnow() - timedelta(days=1), **values)
 
 
 def pair(item: Household, helper: User, staff: User, since: date) -> Pairing:
-    pairing = Pairing(household_id=item.id, starts_on=since, created_by_id=staff.id, reason="独居老人，需定期探访")
-    db.session.add(pairing)
-    db.session.flush()
-    db.session.add(PairingHelper(pairing_id=pairing.id, user_id=helper.id, starts_on=since))
-    db.session.commit()
-    return pairing
+    return f.pairing(item, staff, helpers=[helper], since=since, reason="独居老人，需定期探访")
 
 
 def forbidden_words(item: Household) -> list[str]:
@@ -226,10 +212,10 @@ def test_pairing_visits_show_with_reduced_detail_and_move_when_visited(world, cl
     staff = f.staff(home)
     due_later = household(home, "3")  # paired 10 days ago, quarterly: due in 81 days
     overdue = household(home, "5")  # paired 100 days ago: overdue
-    pair(due_later, volunteer, staff, today() - timedelta(days=10))
-    pair(overdue, volunteer, staff, today() - timedelta(days=100))
+    pair(due_later, volunteer, staff, f.beijing_today() - timedelta(days=10))
+    pair(overdue, volunteer, staff, f.beijing_today() - timedelta(days=100))
     someone_else = household(home, "7")
-    pair(someone_else, f.user(home, name="别的志愿者"), staff, today() - timedelta(days=100))
+    pair(someone_else, f.user(home, name="别的志愿者"), staff, f.beijing_today() - timedelta(days=100))
 
     f.login(client, volunteer)
     path, _secret, _ = new_personal_link(client)
@@ -239,10 +225,10 @@ def test_pairing_visits_show_with_reduced_detail_and_move_when_visited(world, cl
     later = visits[f"visit-{due_later.id}-{volunteer.id}@{DOMAIN}"]
     late = visits[f"visit-{overdue.id}-{volunteer.id}@{DOMAIN}"]
     assert later.summary == "探访 · 3号楼"
-    assert (later.start, later.end) == (today() + timedelta(days=81), today() + timedelta(days=82))
-    assert later.line("DTSTART") == f"DTSTART;VALUE=DATE:{today() + timedelta(days=81):%Y%m%d}"
+    assert (later.start, later.end) == (f.beijing_today() + timedelta(days=81), f.beijing_today() + timedelta(days=82))
+    assert later.line("DTSTART") == f"DTSTART;VALUE=DATE:{f.beijing_today() + timedelta(days=81):%Y%m%d}"
     assert late.summary == "探访（已逾期）· 5号楼"
-    assert late.start == today()  # overdue: shown today
+    assert late.start == f.beijing_today()  # overdue: shown today
     body = response.data.decode()
     for word in forbidden_words(due_later):
         assert word not in body, f"{word!r} is in the calendar feed"
@@ -253,13 +239,13 @@ def test_pairing_visits_show_with_reduced_detail_and_move_when_visited(world, cl
     # A visit today: the event moves a full interval on, is no longer overdue, SEQUENCE rises.
     fresh()
     pairing_services.log_visit(actor_for(volunteer), db.session.get(Household, overdue.id), pairing_services.VisitInput(
-        way="home", visited_on=today(), duration_minutes=30, note="血压偏高，孙秀兰说想念女儿",
+        way="home", visited_on=f.beijing_today(), duration_minutes=30, note="血压偏高，孙秀兰说想念女儿",
         concerns=["health"]), utcnow())
     db.session.commit()
     response, events = feed(client, path)
     moved = events[f"visit-{overdue.id}-{volunteer.id}@{DOMAIN}"]
     assert moved.summary == "探访 · 5号楼"
-    assert moved.start == today() + timedelta(days=91)
+    assert moved.start == f.beijing_today() + timedelta(days=91)
     assert moved.sequence > sequence
     assert response.headers["ETag"] != etag
     assert "血压偏高" not in response.data.decode() and "身体健康" not in response.data.decode()
@@ -272,19 +258,19 @@ def test_a_back_dated_visit_moves_the_event_and_raises_its_sequence(world, clien
     f.member(team, volunteer)
     staff = f.staff(home)
     item = household(home, "3", updated_at=utcnow().replace(microsecond=0))  # staff edited the record just now
-    pair(item, volunteer, staff, today() - timedelta(days=10))
+    pair(item, volunteer, staff, f.beijing_today() - timedelta(days=10))
     f.login(client, volunteer)
     path, _secret, _ = new_personal_link(client)
     key = f"visit-{item.id}-{volunteer.id}@{DOMAIN}"
     before = feed(client, path)[1][key]
-    assert before.start == today() + timedelta(days=81)
+    assert before.start == f.beijing_today() + timedelta(days=81)
 
     fresh()
     pairing_services.log_visit(actor_for(volunteer), db.session.get(Household, item.id), pairing_services.VisitInput(
-        way="phone", visited_on=today() - timedelta(days=1), duration_minutes=10), utcnow())
+        way="phone", visited_on=f.beijing_today() - timedelta(days=1), duration_minutes=10), utcnow())
     db.session.commit()
     after = feed(client, path)[1][key]
-    assert after.start == today() + timedelta(days=90)  # moved: yesterday + 91
+    assert after.start == f.beijing_today() + timedelta(days=90)  # moved: yesterday + 91
     assert after.sequence > before.sequence, "the event moved but SEQUENCE did not rise"
     assert after.stamp != before.stamp, "the event moved but DTSTAMP/LAST-MODIFIED stayed the same"
 
@@ -296,19 +282,19 @@ def test_a_back_dated_visit_to_an_overdue_household_never_lowers_sequence(world,
     f.member(team, volunteer)
     staff = f.staff(home)
     item = household(home, "5", updated_at=utcnow().replace(microsecond=0) - timedelta(days=5))
-    pair(item, volunteer, staff, today() - timedelta(days=100))
+    pair(item, volunteer, staff, f.beijing_today() - timedelta(days=100))
     f.login(client, volunteer)
     path, _secret, _ = new_personal_link(client)
     key = f"visit-{item.id}-{volunteer.id}@{DOMAIN}"
     before = feed(client, path)[1][key]
-    assert before.summary == "探访（已逾期）· 5号楼" and before.start == today()
+    assert before.summary == "探访（已逾期）· 5号楼" and before.start == f.beijing_today()
 
     fresh()
     pairing_services.log_visit(actor_for(volunteer), db.session.get(Household, item.id), pairing_services.VisitInput(
-        way="home", visited_on=today() - timedelta(days=1), duration_minutes=20), utcnow())
+        way="home", visited_on=f.beijing_today() - timedelta(days=1), duration_minutes=20), utcnow())
     db.session.commit()
     after = feed(client, path)[1][key]
-    assert after.summary == "探访 · 5号楼" and after.start == today() + timedelta(days=90)
+    assert after.summary == "探访 · 5号楼" and after.start == f.beijing_today() + timedelta(days=90)
     assert after.sequence > before.sequence, f"SEQUENCE went from {before.sequence} to {after.sequence}"
     assert after.stamp > before.stamp, f"DTSTAMP went back from {before.stamp} to {after.stamp}"
 
@@ -340,8 +326,7 @@ def test_personal_feed_reminders_and_privacy_headers(world, client):
 
 def test_staff_revoke_a_persons_links(world, app):
     home, team, leader, resident = world
-    person = app.test_client()
-    f.login(person, leader)
+    person = f.logged_in(app, leader)
     personal_path, _s, _ = new_personal_link(person)
     team_path, _t, _ = new_team_link(person, team.id)
     anonymous = app.test_client()
@@ -349,8 +334,7 @@ def test_staff_revoke_a_persons_links(world, app):
 
     fresh()
     elsewhere = f.community("和平里社区")
-    stranger = app.test_client()
-    f.login(stranger, f.staff(elsewhere, name="外社区工作人员"))
+    stranger = f.logged_in(app, f.staff(elsewhere, name="外社区工作人员"))
     page = stranger.get(f"/calendar/links?phone={leader.phone}")
     assert page.status_code == 200 and leader.name not in page.get_data(as_text=True)
     assert stranger.post(f"/calendar/links/{leader.id}/revoke").status_code == 404
@@ -430,7 +414,7 @@ def test_team_live_feed_has_counts_and_follows_sign_ups(world, client, app):
 def test_an_evening_across_midnight_keeps_its_times_in_the_private_feeds(world, client, app):
     """A patrol 20:00–02:00 is a timed event with TZID in 我的日程 and the leader's feed, not two all-day days."""
     _home, team, leader, _resident = world
-    night_day = today() + timedelta(days=6)
+    night_day = f.beijing_today() + timedelta(days=6)
     patrol = f.activity(team, title="夜间巡逻", starts_in=at_local(night_day, time(20)) - utcnow(), hours=6)
     services.sign_up(actor_for(leader), db.session.get(Activity, patrol.id), utcnow())
     db.session.commit()
@@ -451,8 +435,7 @@ def test_only_a_leader_gets_a_team_feed_link(world, app):
     member = f.user(team.community, name="普通队员")
     f.member(team, member)
     for person in (resident, member):
-        client = app.test_client()
-        f.login(client, person)
+        client = f.logged_in(app, person)
         assert client.get(f"/calendar/subscribe/team-live/{team.id}").status_code == 404
         assert client.post(f"/calendar/subscribe/team-live/{team.id}").status_code == 404
     fresh()
@@ -491,8 +474,7 @@ def test_the_public_team_subscribe_page_is_reachable(world, app):
     team_page = anonymous.get(f"/teams/{team.id}").get_data(as_text=True)
     pages = re.findall(r'href="(/calendar/subscribe/[^"]+)"', team_page)
     assert pages, "the team page links to no subscribe page"
-    signed_in = app.test_client()
-    f.login(signed_in, resident)
+    signed_in = f.logged_in(app, resident)
     for client, who in ((anonymous, "anonymous"), (signed_in, "a resident who leads no team")):
         answer = client.get(pages[0])
         assert answer.status_code == 200, f"{pages[0]} answers {answer.status_code} to {who}"

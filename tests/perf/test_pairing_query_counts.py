@@ -4,44 +4,38 @@ from datetime import date, timedelta
 import pytest
 
 from shequ_volunteer.extensions import db
-from shequ_volunteer.pairing.models import FollowUp, Household, HouseholdEvent, Pairing, PairingHelper, Visit
+from shequ_volunteer.pairing.models import FollowUp, Household, HouseholdEvent
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.conftest import wipe
+from tests.support.module_app import one_commit
 
 from .test_query_counts import counting_statements
 
 
 def build(households: int):
     """`households` paired households (half with the helper, half with the team), three visits each."""
-    home = f.community()
-    staff = f.staff(home)
-    team = f.team(home)
-    leader, helper = f.user(home, "李队长"), f.user(home, "王志愿")
-    f.member(team, leader, leader=True)
-    f.member(team, helper)
-    now = utcnow()
-    for number in range(households):
-        household = Household(community_id=home.id, head_name=f"老人{number}", grid=f"第{number % 3 + 1}网格",
-                              building=str(number % 12 + 1), room="101", tier=("high", "key", "general")[number % 3],
-                              categories="empty_nest")
-        db.session.add(household)
-        db.session.flush()
-        pairing = Pairing(household_id=household.id, team_id=team.id if number % 2 else None, reason="独居",
-                          starts_on=date(2025, 1, 1), created_by_id=staff.id)
-        db.session.add(pairing)
-        db.session.flush()
-        db.session.add(PairingHelper(pairing_id=pairing.id, user_id=helper.id, starts_on=date(2025, 1, 1)))
-        for weeks in (1, 5, 20):
-            visit_at = now - timedelta(weeks=weeks, days=number % 5)
-            db.session.add(Visit(household_id=household.id, pairing_id=pairing.id, visitor_id=helper.id, way="home",
-                                 visited_on=visit_at.date(), visited_at=visit_at, duration_minutes=30))
-        if number % 4 == 0:
-            db.session.add(HouseholdEvent(household_id=household.id, kind="hospital", happened_at=now - timedelta(
-                hours=number % 30), reported_by_id=staff.id))
-            db.session.add(FollowUp(community_id=home.id, household_id=household.id, reason="漏水",
-                                    opened_by_id=staff.id, opened_at=now))
-    db.session.commit()
+    with one_commit():
+        home = f.community()
+        staff = f.staff(home)
+        team = f.team(home)
+        leader, helper = f.user(home, "李队长"), f.user(home, "王志愿")
+        f.member(team, leader, leader=True)
+        f.member(team, helper)
+        now = utcnow()
+        for number in range(households):
+            household = f.household(home, head_name=f"老人{number}", grid=f"第{number % 3 + 1}网格", estate="",
+                                    building=str(number % 12 + 1), room="101",
+                                    tier=("high", "key", "general")[number % 3])
+            pairing = f.pairing(household, staff, helpers=[helper], team_obj=team if number % 2 else None,
+                                since=date(2025, 1, 1))
+            for weeks in (1, 5, 20):
+                f.visit(pairing, helper, now - timedelta(weeks=weeks, days=number % 5))
+            if number % 4 == 0:
+                db.session.add(HouseholdEvent(household_id=household.id, kind="hospital", happened_at=now - timedelta(
+                    hours=number % 30), reported_by_id=staff.id))
+                db.session.add(FollowUp(community_id=home.id, household_id=household.id, reason="漏水",
+                                        opened_by_id=staff.id, opened_at=now))
     first = db.session.scalar(db.select(Household.id).order_by(Household.id))
     return {"staff": staff, "leader": leader, "helper": helper, "household_id": first, "team_household_id": first + 1}
 
@@ -54,8 +48,7 @@ PAGES = {
 
 
 def statements(app, world, who: str) -> dict[str, int]:
-    client = app.test_client()
-    f.login(client, world[who])
+    client = f.logged_in(app, world[who])
     counts = {}
     for url in PAGES[who]:
         url = url.format(**world)

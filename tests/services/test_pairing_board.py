@@ -9,7 +9,7 @@ from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import queries, services
 from shequ_volunteer.pairing.access import may_see
-from shequ_volunteer.pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
+from shequ_volunteer.pairing.models import HouseholdEvent
 from shequ_volunteer.pairing.queries import BoardFilters
 from shequ_volunteer.refusals import Refused
 from tests import factories as f
@@ -32,34 +32,22 @@ def world(app):
     f.member(team, helper)
     f.member(other_team, helper2)
 
-    def household(name, tier, building, grid, last_visit=None, helper_user=None, team_obj=None, since=date(2026, 1, 5)):
-        item = Household(community_id=home.id, head_name=name, tier=tier, building=building, grid=grid)
-        db.session.add(item)
-        db.session.flush()
-        pairing = Pairing(household_id=item.id, team_id=team_obj.id if team_obj else None, reason="独居",
-                          starts_on=since, created_by_id=staff.id)
-        db.session.add(pairing)
-        db.session.flush()
-        if helper_user:
-            db.session.add(PairingHelper(pairing_id=pairing.id, user_id=helper_user.id, starts_on=since))
-        if last_visit:
-            db.session.add(Visit(household_id=item.id, pairing_id=pairing.id, visitor_id=(helper_user or staff).id,
-                                 way="home", visited_on=(last_visit + SHANGHAI).date(), visited_at=last_visit,
-                                 duration_minutes=30))
-        db.session.commit()
-        return item
+    def household(name, tier, building, grid, **pairing):
+        return f.paired_household(home, staff, head_name=name, tier=tier, building=building, grid=grid,
+                                  **{"since": date(2026, 1, 5), **pairing})
 
     made = {
         # high tier, visited 10 days ago: overdue since 15 Nov
-        "overdue_high": household("甲", "high", "1", "第1网格", local(2026, 11, 8), helper),
+        "overdue_high": household("甲", "high", "1", "第1网格", last_visit=local(2026, 11, 8), helpers=[helper]),
         # key tier, visited 25 days ago: due 23 Nov — next week, fine
-        "fine_key": household("乙", "key", "2", "第1网格", local(2026, 10, 24), helper2),
+        "fine_key": household("乙", "key", "2", "第1网格", last_visit=local(2026, 10, 24), helpers=[helper2]),
         # key tier, visited 28 days ago: due 20 Nov, this week
-        "due_key": household("丙", "key", "2", "第2网格", local(2026, 10, 21), team_obj=team),
+        "due_key": household("丙", "key", "2", "第2网格", last_visit=local(2026, 10, 21), team_obj=team),
         # high tier, visited on Monday this week: visited, next due 23 Nov
-        "visited_high": household("丁", "high", "3", "第2网格", local(2026, 11, 16), helper, team_obj=team),
+        "visited_high": household("丁", "high", "3", "第2网格", last_visit=local(2026, 11, 16), helpers=[helper],
+                                  team_obj=team),
         # general tier paired this Monday, never visited: a full quarter ahead
-        "new_general": household("戊", "general", "3", "第1网格", None, helper2, since=date(2026, 11, 16)),
+        "new_general": household("戊", "general", "3", "第1网格", helpers=[helper2], since=date(2026, 11, 16)),
     }
     return home, staff, team, leader, helper, helper2, made
 

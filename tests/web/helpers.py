@@ -1,11 +1,13 @@
-"""Helpers for the HTTP-level tests: headers, reading forms back out of HTML, DB snapshots."""
+"""Helpers for the HTTP-level tests: the htmx headers, reading forms back out of HTML, DB snapshots.
+
+A signed-in client is `tests.factories.logged_in(app, person)`.
+"""
 from __future__ import annotations
 
 import json
 import re
 from html.parser import HTMLParser
 
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from shequ_volunteer.extensions import db
@@ -16,11 +18,6 @@ HX_BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 _BODY_TAG = re.compile(r"<body\b[^>]*>")
-
-
-def client_for(app) -> FlaskClient:
-    """A client whose requests each get their own app context (see conftest.IsolatedClient)."""
-    return app.test_client()
 
 
 def text(response) -> str:

@@ -27,7 +27,7 @@ from shequ_volunteer.communities.models import Community, Street
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
-from .helpers import HX, client_for, db_state, read_form, text
+from .helpers import HX, db_state, read_form, text
 
 ROLES = ["admin_a", "admin_b", "admin_new", "staff_a", "viewer", "resident", "anonymous"]
 ROUTES = {
@@ -67,7 +67,7 @@ def w(app):
 
 
 def client_as(app, w, role: str):
-    client = client_for(app)
+    client = app.test_client()
     if role != "anonymous":
         f.login(client, getattr(w.people, role))
     return client
@@ -135,8 +135,7 @@ def test_from_no_street_to_a_community_with_staff(app, w):
     db.session.rollback()
     assert db.session.get(User, newcomer.id).role == "staff"
     assert "南湖社工" in text(client.get(f"/admin/communities/{community.id}"))
-    staff_client = client_for(app)
-    f.login(staff_client, newcomer)
+    staff_client = f.logged_in(app, newcomer)
     assert staff_client.get("/reports").status_code == 200
 
     asked = client.post(f"/admin/communities/{community.id}/staff/remove", data={"phone": newcomer.phone})
@@ -160,8 +159,7 @@ def test_viewers_are_appointed_among_the_streets_residents(app, w):
     assert client.post("/admin/viewers/add", data={"phone": resident.phone}).status_code == 303
     db.session.rollback()
     assert db.session.get(User, resident.id).role == "viewer"
-    viewer_client = client_for(app)
-    f.login(viewer_client, resident)
+    viewer_client = f.logged_in(app, resident)
     assert viewer_client.get("/reports/street").status_code == 200
     assert "居民张秀英" in text(client.get("/admin"))
     asked = client.post("/admin/viewers/remove", data={"phone": resident.phone})

@@ -6,7 +6,7 @@ from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 @pytest.fixture
@@ -20,24 +20,18 @@ def world(app):
     return locals()
 
 
-def as_(app, person):
-    client = app.test_client()
-    f.login(client, person)
-    return client
-
-
 def status_of(person) -> str:
     db.session.rollback()
     return db.session.scalar(select(Signup.status).where(Signup.user_id == person.id))
 
 
 def test_pending_holds_the_place_then_approve_or_decline(app, world):
-    activity, leader = world["activity"], as_(app, world["leader"])
+    activity, leader = world["activity"], f.logged_in(app, world["leader"])
     url = f"/activities/{activity.id}"
-    answer = as_(app, world["first"]).post(f"{url}/signup", headers=HX).get_data(as_text=True)
+    answer = f.logged_in(app, world["first"]).post(f"{url}/signup", headers=HX).get_data(as_text=True)
     assert "等队长审核" in answer and "已报名，等待队长审核" in answer
     assert status_of(world["first"]) == "pending"
-    queued = as_(app, world["second"]).post(f"{url}/signup", headers=HX).get_data(as_text=True)
+    queued = f.logged_in(app, world["second"]).post(f"{url}/signup", headers=HX).get_data(as_text=True)
     assert "候补" in queued  # the place is held while pending
 
     page = leader.get(url).get_data(as_text=True)
@@ -59,9 +53,9 @@ def test_pending_holds_the_place_then_approve_or_decline(app, world):
 @pytest.mark.parametrize("who", ["first", "leader_b"])
 def test_only_the_organiser_reviews(app, world, who):
     activity = world["activity"]
-    as_(app, world["second"]).post(f"/activities/{activity.id}/signup")
+    f.logged_in(app, world["second"]).post(f"/activities/{activity.id}/signup")
     db.session.rollback()
     signup_id = db.session.scalar(select(Signup.id))
-    answer = as_(app, world[who]).post(f"/activities/{activity.id}/signups/{signup_id}/approve")
+    answer = f.logged_in(app, world[who]).post(f"/activities/{activity.id}/signups/{signup_id}/approve")
     assert answer.status_code == 403
     assert status_of(world["second"]) == "pending"

@@ -10,7 +10,7 @@ from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.conftest import TEST_SECRET
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 @pytest.fixture
@@ -25,14 +25,8 @@ def world(app):
     return locals()
 
 
-def logged_in(app, person):
-    client = app.test_client()
-    f.login(client, person)
-    return client
-
-
 def sign_up(app, person, activity):
-    assert logged_in(app, person).post(f"/activities/{activity.id}/signup").status_code == 303
+    assert f.logged_in(app, person).post(f"/activities/{activity.id}/signup").status_code == 303
 
 
 def signup_of(person) -> Signup:
@@ -43,11 +37,11 @@ def signup_of(person) -> Signup:
 def test_resident_checks_in_with_the_code_and_twice_is_harmless(app, world):
     activity, resident = world["now_ish"], world["resident"]
     sign_up(app, resident, activity)
-    leader_page = logged_in(app, world["leader"]).get(f"/activities/{activity.id}/attendance").get_data(as_text=True)
+    leader_page = f.logged_in(app, world["leader"]).get(f"/activities/{activity.id}/attendance").get_data(as_text=True)
     code = checkin.code_for(TEST_SECRET, activity.id)
     assert f"{code[:3]} {code[3:]}" in leader_page and "<svg" in leader_page
 
-    client = logged_in(app, resident)
+    client = f.logged_in(app, resident)
     prefilled = client.get(f"/activities/{activity.id}/check-in?code={code}").get_data(as_text=True)
     assert f'value="{code}"' in prefilled and signup_of(resident).attendance is None  # GET never checks in
     answer = client.post(f"/activities/{activity.id}/check-in", data={"code": code})
@@ -63,7 +57,7 @@ def test_wrong_codes_other_activities_codes_and_windows_are_refused(app, world):
     resident = world["resident"]
     sign_up(app, resident, world["now_ish"])
     sign_up(app, resident, world["later"])
-    client = logged_in(app, resident)
+    client = f.logged_in(app, resident)
     url = f"/activities/{world['now_ish'].id}/check-in"
     for typed in ["000000" if checkin.code_for(TEST_SECRET, world["now_ish"].id) != "000000" else "111111",
                   checkin.code_for(TEST_SECRET, world["later"].id), "<script>", "1" * 30]:
@@ -78,7 +72,7 @@ def test_wrong_codes_other_activities_codes_and_windows_are_refused(app, world):
 def test_too_many_wrong_codes_lock_self_check_in(app, world):
     resident = world["resident"]
     sign_up(app, resident, world["now_ish"])
-    client = logged_in(app, resident)
+    client = f.logged_in(app, resident)
     url = f"/activities/{world['now_ish'].id}/check-in"
     code = checkin.code_for(TEST_SECRET, world["now_ish"].id)
     wrong = "000000" if code != "000000" else "111111"
@@ -89,7 +83,7 @@ def test_too_many_wrong_codes_lock_self_check_in(app, world):
 
 
 def test_someone_not_signed_up_is_told_to_see_the_leader(app, world):
-    client = logged_in(app, world["stranger"])
+    client = f.logged_in(app, world["stranger"])
     answer = client.post(f"/activities/{world['now_ish'].id}/check-in",
                          data={"code": checkin.code_for(TEST_SECRET, world["now_ish"].id)})
     assert answer.status_code == 422 and "请找队长登记" in answer.get_data(as_text=True)
@@ -99,7 +93,7 @@ def test_leader_ticks_names_and_each_change_is_logged(app, world):
     activity, resident = world["now_ish"], world["resident"]
     sign_up(app, resident, activity)
     signup_id = signup_of(resident).id
-    leader = logged_in(app, world["leader"])
+    leader = f.logged_in(app, world["leader"])
     for value, label in [("late", "迟到"), ("leave", "请假"), ("present", "出席")]:
         answer = leader.post(f"/activities/{activity.id}/attendance/{signup_id}", data={"attendance": value},
                              headers=HX)
@@ -118,7 +112,7 @@ def test_leader_only_views_are_refused_to_others(app, world, who):
     activity, resident = world["now_ish"], world["resident"]
     sign_up(app, resident, activity)
     signup_id = signup_of(resident).id
-    client = logged_in(app, world[who])
+    client = f.logged_in(app, world[who])
     assert client.get(f"/activities/{activity.id}/attendance").status_code == 403
     answer = client.post(f"/activities/{activity.id}/attendance/{signup_id}", data={"attendance": "absent"})
     assert answer.status_code == 403

@@ -12,7 +12,7 @@ from shequ_volunteer.communities.models import Street
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
-from .helpers import HX, client_for, text
+from .helpers import HX, text
 
 START = datetime(2026, 11, 1, 1, 0)
 
@@ -48,39 +48,33 @@ def w(app):
                            foreign_staff=foreign_staff, leader=leader, resident=resident, viewer=viewer)
 
 
-def as_(app, person):
-    client = client_for(app)
-    f.login(client, person)
-    return client
-
-
 def test_anonymous_is_sent_to_log_in(app, w):
-    response = client_for(app).get("/audit")
+    response = app.test_client().get("/audit")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    response = client_for(app).get("/audit", headers=HX)
+    response = app.test_client().get("/audit", headers=HX)
     assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
 
 
 @pytest.mark.parametrize("who", ["resident", "leader", "viewer"])
 def test_people_who_are_not_staff_find_nothing(app, w, who):
-    assert as_(app, getattr(w, who)).get("/audit").status_code == 404
+    assert f.logged_in(app, getattr(w, who)).get("/audit").status_code == 404
 
 
 def test_staff_read_their_own_communitys_rows_only(app, w):
-    body = text(as_(app, w.staff).get("/audit"))
+    body = text(f.logged_in(app, w.staff).get("/audit"))
     assert "幸福里一号" in body and "幸福里活动" in body and "王芳" in body and "陈静" in body
     assert "光明二号" not in body and "外社工" not in body and "和平补录" not in body
-    body = text(as_(app, w.foreign_staff).get("/audit"))
+    body = text(f.logged_in(app, w.foreign_staff).get("/audit"))
     assert "光明二号" in body and "幸福里" not in body.replace("幸福里社区", "")
 
 
 def test_staff_find_the_page_in_the_menu(app, w):
-    assert 'href="/audit"' in text(as_(app, w.staff).get("/"))
-    assert 'href="/audit"' not in text(as_(app, w.resident).get("/"))
+    assert 'href="/audit"' in text(f.logged_in(app, w.staff).get("/"))
+    assert 'href="/audit"' not in text(f.logged_in(app, w.resident).get("/"))
 
 
 def test_filters_by_person_and_by_kind(app, w):
-    client = as_(app, w.staff)
+    client = f.logged_in(app, w.staff)
     body = text(client.get(f"/audit?person={w.colleague.id}"))
     assert "幸福里活动" in body and "幸福里一号" not in body
     body = text(client.get(f"/audit?kind={audit.LEADER_APPOINTED}"))
@@ -99,7 +93,7 @@ def test_fifty_rows_a_page_newest_first(app, w):
     for n in range(120):
         entry(w.home, w.staff, audit.HOURS_APPROVED, f"第{n:03d}条", 10 + n)
     db.session.commit()
-    client = as_(app, w.staff)
+    client = f.logged_in(app, w.staff)
     first = text(client.get("/audit"))
     assert first.count('class="audit-entry"') == 50
     assert "第119条" in first and "第070条" in first and "第069条" not in first
@@ -112,7 +106,7 @@ def test_fifty_rows_a_page_newest_first(app, w):
 
 
 def test_htmx_gets_only_the_list(app, w):
-    response = as_(app, w.staff).get(f"/audit?person={w.staff.id}", headers=HX)
+    response = f.logged_in(app, w.staff).get(f"/audit?person={w.staff.id}", headers=HX)
     body = text(response)
     assert response.status_code == 200 and 'id="audit-entries"' in body and "<form" not in body
     assert "幸福里一号" in body and "幸福里活动" not in body
@@ -120,20 +114,20 @@ def test_htmx_gets_only_the_list(app, w):
 
 
 def test_the_filter_works_without_javascript(app, w):
-    body = text(as_(app, w.staff).get("/audit"))
+    body = text(f.logged_in(app, w.staff).get("/audit"))
     assert 'method="get"' in body and 'type="submit"' in body and 'name="person"' in body and 'name="kind"' in body
 
 
 def test_the_administrator_reads_every_community_of_their_street_and_no_other(app, w):
-    body = text(as_(app, f.admin(w.east)).get("/audit"))
+    body = text(f.logged_in(app, f.admin(w.east)).get("/audit"))
     assert "幸福里一号" in body and "幸福里活动" in body and "和平补录" in body
     assert "光明二号" not in body
-    body = text(as_(app, f.admin(w.west, name="西湖管理员")).get("/audit"))
+    body = text(f.logged_in(app, f.admin(w.west, name="西湖管理员")).get("/audit"))
     assert "光明二号" in body and "幸福里一号" not in body and "和平补录" not in body
 
 
 def test_an_administrator_without_a_street_yet_reads_only_their_own_rows(app, w):
-    client = as_(app, f.admin())
+    client = f.logged_in(app, f.admin())
     response = client.get("/audit")
     assert response.status_code == 200 and "没有符合条件的记录" in text(response)
     assert 'href="/audit"' in text(client.get("/"))

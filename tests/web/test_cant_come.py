@@ -8,7 +8,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 def test_cant_come_after_the_deadline(app):
@@ -18,8 +18,7 @@ def test_cant_come_after_the_deadline(app):
     f.member(team, leader, leader=True)
     activity = f.activity(team, capacity=5, starts_in=timedelta(hours=20),
                           withdraw_deadline=utcnow() + timedelta(minutes=10))
-    client = app.test_client()
-    f.login(client, resident)
+    client = f.logged_in(app, resident)
     url = f"/activities/{activity.id}"
     assert client.post(f"{url}/signup").status_code == 303
     # Before the deadline: withdrawing is allowed, 我去不了 is not offered.
@@ -40,16 +39,14 @@ def test_cant_come_after_the_deadline(app):
     signup = db.session.scalar(select(Signup))
     assert signup.status == "confirmed" and signup.cant_come_at is not None
     assert db.session.get(Activity, activity.id).seats_taken == 1  # the place stays taken
-    organiser = app.test_client()
-    f.login(organiser, leader)
+    organiser = f.logged_in(app, leader)
     assert "去不了" in organiser.get(url).get_data(as_text=True)
 
 
 def test_withdraw_deadline_after_start_is_refused(app):
     home = f.community()
     team = f.team(home)
-    client = app.test_client()
-    f.login(client, f.staff(home))
+    client = f.logged_in(app, f.staff(home))
     answer = client.post(f"/teams/{team.id}/activities/new", data={
         "title": "讲座", "place": "活动室", "audience": "all", "starts_at": "2099-01-01T09:00",
         "ends_at": "2099-01-01T10:00", "withdraw_deadline": "2099-01-02T09:00",

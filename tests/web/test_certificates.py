@@ -31,12 +31,6 @@ def person(name: str) -> User:
     return db.session.scalar(select(User).where(User.name == name))
 
 
-def client_of(app, user):
-    client = app.test_client()
-    f.login(client, user)
-    return client
-
-
 def issue(client, data=NOVEMBER) -> str:
     response = client.post("/reports/certificate", data=data)
     assert response.status_code == 303, text(response)[:800]
@@ -58,7 +52,7 @@ def tampered(serial: str, position: int = 9) -> str:
 def test_total_and_lines_are_hours_records_of_the_person(app, world):  # noqa: F811
     home, _youth, science = world
     bing = person("丙")
-    serial = issue(client_of(app, bing))
+    serial = issue(f.logged_in(app, bing))
     item = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
     window = figures.Window(month(2026, 11), utcnow())
     rows = figures.hours_records(home.id, window, user_id=bing.id).subquery()
@@ -77,7 +71,7 @@ def test_total_and_lines_are_hours_records_of_the_person(app, world):  # noqa: F
 
 def test_the_printable_certificate(app, world):  # noqa: F811
     home, *_ = world
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     serial = issue(client)
     response = client.get(f"/reports/certificates/{serial}")
     body = text(response)
@@ -95,7 +89,7 @@ def test_the_printable_certificate(app, world):  # noqa: F811
 
 
 def test_a_year_is_cut_at_today_and_the_form_defaults_to_this_year(app, world):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     page = read_form(text(client.get("/reports/certificate")))
     today = to_local(utcnow()).date()
     assert page.values["year"] == str(today.year) and page.values["end"] == today.isoformat()
@@ -108,7 +102,7 @@ def test_a_year_is_cut_at_today_and_the_form_defaults_to_this_year(app, world): 
 
 
 def test_issuing_twice_gives_two_serials_and_both_verify(app, world):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     first, second = issue(client), issue(client)
     assert first != second and row_count(Certificate) == 2 and row_count(CertificateLine) == 4
     for serial in (first, second):
@@ -120,7 +114,7 @@ def test_the_certificate_keeps_what_was_certified(app, world):  # noqa: F811
     """A 补录 approved later for a day of the period does not change a certificate already issued."""
     home, _youth, science = world
     bing = person("丙")
-    client = client_of(app, bing)
+    client = f.logged_in(app, bing)
     serial = issue(client)
     db.session.add(HoursEntry(user_id=bing.id, team_id=science.id, kind="claim", status="approved", minutes=60,
                               served_on=date(2026, 11, 21), entered_by_id=bing.id))
@@ -133,7 +127,7 @@ def test_the_certificate_keeps_what_was_certified(app, world):  # noqa: F811
 # --- Serials cannot be forged or altered -----------------------------------------------------------
 
 def test_a_tampered_serial_is_not_found_anywhere(app, world):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     serial = issue(client)
     for position in (3, 9, 15, len(serial) - 1):  # year, random part, random part, check
         changed = tampered(serial, position)
@@ -146,7 +140,7 @@ def test_a_tampered_serial_is_not_found_anywhere(app, world):  # noqa: F811
 
 
 def test_a_tampered_serial_is_refused_without_asking_the_database(app, world):  # noqa: F811
-    serial = issue(client_of(app, person("丙")))
+    serial = issue(f.logged_in(app, person("丙")))
     statements = []
 
     def count(*_args):
@@ -163,7 +157,7 @@ def test_a_tampered_serial_is_refused_without_asking_the_database(app, world):  
 
 
 def test_a_sound_serial_that_was_never_issued_is_not_found(app, world):  # noqa: F811
-    issue(client_of(app, person("丙")))
+    issue(f.logged_in(app, person("丙")))
     invented = serials.new_serial(2026, certificates.app_key("serial"))
     assert serials.serial_is_sound(invented, certificates.app_key("serial"))
     response = app.test_client().get(f"/verify/{invented}")
@@ -173,7 +167,7 @@ def test_a_sound_serial_that_was_never_issued_is_not_found(app, world):  # noqa:
 @pytest.mark.parametrize("change", [
     {"total_minutes": 6000}, {"holder_name": "丁"}, {"period_label": "2026年"}, {"community_name": "别的社区"}])
 def test_a_row_edited_in_the_database_no_longer_verifies(app, world, change):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     serial = issue(client)
     db.session.execute(update(Certificate).where(Certificate.serial == serial).values(**change))
     db.session.commit()
@@ -182,7 +176,7 @@ def test_a_row_edited_in_the_database_no_longer_verifies(app, world, change):  #
 
 
 def test_an_edited_line_no_longer_verifies(app, world):  # noqa: F811
-    serial = issue(client_of(app, person("丙")))
+    serial = issue(f.logged_in(app, person("丙")))
     item_id = db.session.scalar(select(Certificate.id).where(Certificate.serial == serial))
     db.session.execute(update(CertificateLine).where(CertificateLine.certificate_id == item_id,
                                                      CertificateLine.position == 1).values(minutes=900))
@@ -197,7 +191,7 @@ def test_verify_shows_masked_name_period_total_and_issuer_only(app, world):  # n
     bing = person("丙")
     bing.name = "张秀英"
     db.session.commit()
-    serial = issue(client_of(app, bing))
+    serial = issue(f.logged_in(app, bing))
     bing.name = "张秀英改"  # the certificate states the name it was issued to
     db.session.commit()
     response = app.test_client().get(f"/verify/{serial}")
@@ -221,13 +215,13 @@ def test_unknown_serial_gets_a_page_that_says_so(app, world):  # noqa: F811
 
 def test_only_the_holder_sees_the_certificate(app, world):  # noqa: F811
     home, _youth, science = world
-    serial = issue(client_of(app, person("丙")))
+    serial = issue(f.logged_in(app, person("丙")))
     leader = f.user(home, "科普队长")
     f.member(science, leader, leader=True)
     others = [person("甲"), leader, f.staff(home, "社工"), f.staff(f.community("光明社区"), "外社工"),
               f.user(home, "街道干部", role=ROLE_VIEWER)]
     for other in others:
-        client = client_of(app, other)
+        client = f.logged_in(app, other)
         assert client.get(f"/reports/certificates/{serial}").status_code == 404, other.name
         assert serial not in text(client.get("/reports/certificate"))  # not in their list either
         assert client.get(f"/verify/{serial}").status_code == 200  # the public check is for everyone
@@ -242,19 +236,19 @@ def test_only_the_holder_sees_the_certificate(app, world):  # noqa: F811
 def test_a_post_certifies_the_signed_in_person_only(app, world):  # noqa: F811
     """No user id is read from the form: 甲 asking with 丙's id still gets 甲's own hours."""
     jia, bing = person("甲"), person("丙")
-    serial = issue(client_of(app, jia), {**NOVEMBER, "user_id": str(bing.id), "user": str(bing.id)})
+    serial = issue(f.logged_in(app, jia), {**NOVEMBER, "user_id": str(bing.id), "user": str(bing.id)})
     item = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
     assert (item.user_id, item.holder_name, item.total_minutes) == (jia.id, "甲", 120)  # A1 only; A3 is not his team
 
 
 def test_htmx_post_navigates_the_whole_window(app, world):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     response = client.post("/reports/certificate", data=NOVEMBER, headers=HX)
     assert response.status_code == 200 and "/reports/certificates/SQ-" in response.headers["HX-Redirect"]
 
 
 def test_the_hours_page_links_to_the_certificate(app, world):  # noqa: F811
-    assert 'href="/reports/certificate">服务时长证明<' in text(client_of(app, person("丙")).get("/me/hours"))
+    assert 'href="/reports/certificate">服务时长证明<' in text(f.logged_in(app, person("丙")).get("/me/hours"))
 
 
 # --- Bad periods ------------------------------------------------------------------------------------
@@ -273,7 +267,7 @@ def test_the_hours_page_links_to_the_certificate(app, world):  # noqa: F811
     ({"kind": "week", "year": "2026"}, "kind", ""),
 ])
 def test_bad_periods_get_a_message_next_to_the_field(app, world, data, field, message):  # noqa: F811
-    client = client_of(app, person("丙"))
+    client = f.logged_in(app, person("丙"))
     response = client.post("/reports/certificate", data=data)
     assert response.status_code == 422
     shown = read_form(text(response)).messages[field]
@@ -285,7 +279,7 @@ def test_bad_periods_get_a_message_next_to_the_field(app, world, data, field, me
 
 def test_someone_without_service_is_told_so(app, world):  # noqa: F811
     home, *_ = world
-    client = client_of(app, f.user(home, "新居民"))
+    client = f.logged_in(app, f.user(home, "新居民"))
     response = client.post("/reports/certificate", data={"kind": "year", "year": "2026"})
     assert response.status_code == 422 and "这段时间没有服务记录" in read_form(text(response)).messages["year"]
 

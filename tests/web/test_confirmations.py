@@ -20,7 +20,7 @@ from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.conftest import running_app
 
-from .helpers import HX, client_for, csrf_from_form, db_state, session_login, text
+from .helpers import HX, csrf_from_form, db_state, session_login, text
 
 
 class World:
@@ -87,15 +87,9 @@ def world(app):
     return World()
 
 
-def as_(app, person):
-    client = client_for(app)
-    f.login(client, person)
-    return client
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_without_confirmation_nothing_changes_and_the_page_says_what_will_happen(app, world, case):
-    client, url = as_(app, getattr(world, case.who)), case.url(world)
+    client, url = f.logged_in(app, getattr(world, case.who)), case.url(world)
     before = db_state()
     page = client.post(url)
     assert page.status_code == 200
@@ -119,7 +113,7 @@ def test_without_confirmation_nothing_changes_and_the_page_says_what_will_happen
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["no-js", "htmx"])
 def test_with_confirmation_it_acts(app, world, case, headers):
-    client = as_(app, getattr(world, case.who))
+    client = f.logged_in(app, getattr(world, case.who))
     answer = client.post(case.url(world), data={"confirmed": "1"}, headers=headers)
     assert answer.status_code == (200 if headers else case.plain_status), text(answer)[:500]
     if headers:
@@ -132,7 +126,7 @@ def test_the_confirm_button_carries_csrf_and_what_was_posted(_migrated):
     """With CSRF on, the confirmation's own form is what acts: its token, confirmed=1, the fields kept."""
     with running_app(_migrated, WTF_CSRF_ENABLED=True) as csrf_app:
         world = World()
-        client = client_for(csrf_app)
+        client = csrf_app.test_client()
         session_login(client, world.leader, f.PASSWORD)
         url = f"/activities/{world.activity.id}/cancel"
         token = csrf_from_form(text(client.get(f"/activities/{world.activity.id}")))
@@ -147,12 +141,12 @@ def test_the_confirm_button_carries_csrf_and_what_was_posted(_migrated):
 
 def test_nothing_to_lose_needs_no_confirmation(app, world):
     """A first calendar link replaces nothing: one tap makes it."""
-    answer = as_(app, world.staff).post("/calendar/subscribe")  # staff have no link yet
+    answer = f.logged_in(app, world.staff).post("/calendar/subscribe")  # staff have no link yet
     assert answer.status_code == 200 and "这个链接只显示这一次" in text(answer)
 
 
 def test_leaving_is_not_the_first_button_on_a_leaders_team_page(app, world):
-    body = text(as_(app, world.leader).get(f"/teams/{world.team.id}"))
+    body = text(f.logged_in(app, world.leader).get(f"/teams/{world.team.id}"))
     main = body.split("<main", 1)[1]
     first_button = re.search(r'class="button[^"]*"[^>]*>([^<]+)<', main).group(1)
     assert first_button != "退出队伍"
@@ -162,7 +156,7 @@ def test_leaving_is_not_the_first_button_on_a_leaders_team_page(app, world):
 # --- 恢复活动 -----------------------------------------------------------------------------------
 
 def test_restore_brings_the_activity_and_its_signups_back(app, world):
-    leader = as_(app, world.leader)
+    leader = f.logged_in(app, world.leader)
     activity_id = world.activity.id
     assert leader.post(f"/activities/{activity_id}/cancel", data={"confirmed": "1"}).status_code == 303
     db.session.rollback()
@@ -179,13 +173,13 @@ def test_restore_brings_the_activity_and_its_signups_back(app, world):
     assert restored.sequence == sequence + 1 and restored.updated_at >= stamp  # feeds show it again
     assert restored.seats_taken == 21
     assert signup_status(world) == "confirmed"
-    assert "已取消" not in text(as_(app, world.resident).get("/me/activities"))
+    assert "已取消" not in text(f.logged_in(app, world.resident).get("/me/activities"))
 
 
 def test_restore_is_refused_once_the_activity_has_started(app, world):
     started = f.activity(world.team, title="已开始的活动", starts_in=timedelta(minutes=-10),
                          status="cancelled", cancelled_at=utcnow() - timedelta(days=1))
-    leader = as_(app, world.leader)
+    leader = f.logged_in(app, world.leader)
     assert "恢复活动" not in text(leader.get(f"/activities/{started.id}"))
     before = db_state()
     for headers in ({}, HX):
@@ -204,7 +198,7 @@ def test_restore_is_refused_when_the_room_was_booked_meanwhile(app, world):
     world.activity.status, world.activity.cancelled_at = "cancelled", utcnow()
     db.session.commit()
     f.activity(world.team, title="新排的讲座", room_id=room.id, starts_in=timedelta(days=3))
-    answer = as_(app, world.leader).post(f"/activities/{world.activity.id}/restore")
+    answer = f.logged_in(app, world.leader).post(f"/activities/{world.activity.id}/restore")
     assert answer.status_code == 409 and "新排的讲座" in text(answer)
     db.session.rollback()
     assert db.session.get(Activity, world.activity.id).is_cancelled

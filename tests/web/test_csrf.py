@@ -22,7 +22,7 @@ from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 from tests.conftest import running_app
 
-from .helpers import HX, client_for, csrf_from_body_headers, db_state, session_login, text
+from .helpers import HX, csrf_from_body_headers, db_state, session_login, text
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_MESSAGE = "页面已过期"
@@ -118,7 +118,7 @@ def test_the_route_walk_covers_every_known_form(csrf_app, world):
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
 def test_every_unsafe_route_refuses_a_request_without_token(csrf_app, world, headers):
-    client = client_for(csrf_app)
+    client = csrf_app.test_client()
     session_login(client, world.staff, f.PASSWORD)
     before = db_state()
     for method, url, _ in unsafe_routes(csrf_app, world.ids):
@@ -133,9 +133,9 @@ def test_every_unsafe_route_refuses_a_request_without_token(csrf_app, world, hea
 
 
 def test_a_token_from_another_session_is_refused(csrf_app, world):
-    stranger = client_for(csrf_app)
+    stranger = csrf_app.test_client()
     foreign_token = csrf_from_body_headers(text(stranger.get("/")))
-    client = client_for(csrf_app)
+    client = csrf_app.test_client()
     session_login(client, world.resident, f.PASSWORD)
     url = f"/activities/{world.activity.id}/signup"
     for headers in ({"X-CSRFToken": foreign_token}, {**HX, "X-CSRFToken": foreign_token}):
@@ -150,7 +150,7 @@ def test_a_token_from_another_session_is_refused(csrf_app, world):
 def test_with_the_token_every_unsafe_route_gets_past_csrf(csrf_app, world):
     """The control experiment: the 400s above come from the missing token, nothing else."""
     for method, url, _endpoint in unsafe_routes(csrf_app, world.ids):
-        client = client_for(csrf_app)
+        client = csrf_app.test_client()
         session_login(client, world.staff, f.PASSWORD)
         token = csrf_from_body_headers(text(client.get("/")))
         response = client.open(url, method=method, data={**world.payload, "csrf_token": token})
@@ -159,7 +159,7 @@ def test_with_the_token_every_unsafe_route_gets_past_csrf(csrf_app, world):
 
 
 def test_htmx_post_with_token_in_header_is_accepted(csrf_app, world):
-    client = client_for(csrf_app)
+    client = csrf_app.test_client()
     session_login(client, world.resident, f.PASSWORD)
     page = client.get(f"/activities/{world.activity.id}")
     token = csrf_from_body_headers(text(page))
@@ -173,7 +173,7 @@ def test_htmx_post_with_token_in_header_is_accepted(csrf_app, world):
 
 def test_stale_token_on_htmx_reloads_the_page_for_a_signed_in_person(csrf_app, world):
     """A tab restored with an old token must not fail silently: htmx is told to reload."""
-    client = client_for(csrf_app)
+    client = csrf_app.test_client()
     session_login(client, world.resident, f.PASSWORD)
     response = client.post(f"/activities/{world.activity.id}/signup",
                            headers={**HX, "X-CSRFToken": "stale-token"})

@@ -26,8 +26,7 @@ def test_pairing_a_whole_team_is_offered_only_where_there_are_teams(app):
     household = Household(community_id=home.id, head_name="欧阳桂英", building="3", room="201", tier="key")
     db.session.add(household)
     db.session.commit()
-    client = app.test_client()
-    f.login(client, staff)
+    client = f.logged_in(app, staff)
     without = text(client.get(f"/households/{household.id}"))
     assert "新建结对" in without and "队伍" not in without.split("新建结对")[1].split("</form>")[0]
 

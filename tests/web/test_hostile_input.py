@@ -24,7 +24,7 @@ from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 
-from .helpers import HX, client_for, db_state, has_chinese, read_form, text
+from .helpers import HX, db_state, has_chinese, read_form, text
 
 SCRIPT = "<script>alert(1)</script>"
 SQL = "' OR 1=1 --"
@@ -60,9 +60,7 @@ def world(app):
 
 @pytest.fixture
 def staff_client(app, world):
-    client = client_for(app)
-    f.login(client, world.staff)
-    return client
+    return f.logged_in(app, world.staff)
 
 
 def assert_refused(response, field: str, typed: str, *, echo: bool = True, status: int = 422) -> None:
@@ -105,7 +103,7 @@ REGISTER_REFUSED = {
 
 @pytest.mark.parametrize("field", REGISTER_REFUSED)
 def test_register_refuses(app, world, field):
-    client = client_for(app)
+    client = app.test_client()
     refused_everywhere(
         lambda value: client.post("/register", data=register_form(world, **{field: value})),
         field, REGISTER_REFUSED[field],
@@ -117,7 +115,7 @@ def test_register_refuses(app, world, field):
 
 @pytest.mark.parametrize("name", [SQL, EMOJI, "O'Neil \"老王\"", "%FF%FE"])
 def test_register_stores_odd_but_valid_names_verbatim(app, world, name):
-    response = client_for(app).post("/register", data=register_form(world, name=name))
+    response = app.test_client().post("/register", data=register_form(world, name=name))
     assert response.status_code == 303
     db.session.rollback()
     assert db.session.scalar(select(User.name).where(User.phone == "13812345678")) == name
@@ -125,7 +123,7 @@ def test_register_stores_odd_but_valid_names_verbatim(app, world, name):
 
 def test_register_with_a_taken_phone_keeps_the_input(app, world):
     before = db_state()
-    response = client_for(app).post("/register", data=register_form(world, phone=world.resident.phone))
+    response = app.test_client().post("/register", data=register_form(world, phone=world.resident.phone))
     assert_refused(response, "phone", world.resident.phone)
     assert "已经注册过了" in text(response)
     assert db_state() == before
@@ -134,7 +132,7 @@ def test_register_with_a_taken_phone_keeps_the_input(app, world):
 # --- login --------------------------------------------------------------------------------------
 
 def test_login_refuses_malformed_phones_without_counting_them(app, world):
-    client = client_for(app)
+    client = app.test_client()
     refused_everywhere(lambda phone: client.post("/login", data={"phone": phone, "password": f.PASSWORD}),
                        "phone", BAD_PHONES)
     assert client.get("/me/activities").status_code == 302
@@ -142,7 +140,7 @@ def test_login_refuses_malformed_phones_without_counting_them(app, world):
 
 def test_login_refuses_empty_or_huge_passwords_before_hashing(app, world):
     # Not even a failure row: the form stops them before any hashing.
-    client = client_for(app)
+    client = app.test_client()
     refused_everywhere(
         lambda password: client.post("/login", data={"phone": world.resident.phone, "password": password}),
         "password", ["", LONG], echo=False,
@@ -152,7 +150,7 @@ def test_login_refuses_empty_or_huge_passwords_before_hashing(app, world):
 def test_login_with_hostile_passwords_is_just_a_wrong_password(app, world):
     passwords = [SCRIPT, SQL, EMOJI, *CONTROL.values(), f"{f.PASSWORD}' --"]
     phones = [f.user(world.home).phone for _ in passwords]  # one each: stay under the per-phone limit
-    client = client_for(app)
+    client = app.test_client()
     for phone, password in zip(phones, passwords, strict=True):
         response = client.post("/login", data={"phone": phone, "password": password})
         assert response.status_code == 422, password
@@ -167,7 +165,7 @@ NEXT_TARGETS = ["//evil.example/", "https://evil.example/", "/\\evil.example", "
 
 def test_login_never_follows_a_hostile_next(app, world):
     for target in NEXT_TARGETS:
-        response = client_for(app).post(f"/login?next={quote(target, safe='%/:')}",
+        response = app.test_client().post(f"/login?next={quote(target, safe='%/:')}",
                                         data={"phone": world.resident.phone, "password": f.PASSWORD})
         assert response.status_code == 303, target
         location = response.headers["Location"]
@@ -177,7 +175,7 @@ def test_login_never_follows_a_hostile_next(app, world):
 
 
 def test_register_never_follows_a_hostile_next(app, world):
-    response = client_for(app).post("/register?next=/%0d%0aSet-Cookie:%20owned=1", data=register_form(world))
+    response = app.test_client().post("/register?next=/%0d%0aSet-Cookie:%20owned=1", data=register_form(world))
     assert response.status_code == 303
     assert urlsplit(response.headers["Location"]).path == "/"
 
@@ -281,9 +279,9 @@ def test_json_bodies_are_not_read_as_forms(app, world, staff_client):
         response = staff_client.post(url, json=activity_form(**change))
         assert_refused(response, "title", "")
     for body in ([1, 2], "x", 5, None):
-        response = client_for(app).post("/login", json=body)
+        response = app.test_client().post("/login", json=body)
         assert_refused(response, "phone", "")
-    response = client_for(app).post("/login", data="{not json", content_type="application/json")
+    response = app.test_client().post("/login", data="{not json", content_type="application/json")
     assert_refused(response, "phone", "")
     assert db_state() == before
 
@@ -405,7 +403,7 @@ LIST_QUERIES = ["on_date=2026-13-45", "on_date=0001-01-01", "on_date=9999-12-31"
 
 
 def test_list_filter_survives_hostile_queries(app, world):
-    client = client_for(app)
+    client = app.test_client()
     for query in LIST_QUERIES:
         for headers in ({}, HX):
             response = client.get(f"/?{query}", headers=headers)
@@ -417,7 +415,7 @@ def test_list_filter_survives_hostile_queries(app, world):
 
 def test_impossible_filter_dates_fall_back_with_a_note(app, world):
     for day in ("2026-13-45", "0001-01-01", "9999-12-31"):
-        body = text(client_for(app).get(f"/?on_date={day}", headers=HX))
+        body = text(app.test_client().get(f"/?on_date={day}", headers=HX))
         assert "日期格式不对，已显示全部近期活动" in body, day
         assert "周末清洁家园" in body
 
@@ -429,7 +427,7 @@ def test_markup_in_titles_is_escaped_on_every_page_and_plain_text_in_calendars(a
     activity = f.activity(team, title=SCRIPT, description=QUOTES)
     activity.place = SQL
     db.session.commit()
-    client = client_for(app)
+    client = app.test_client()
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
     for url in ("/", f"/activities/{activity.id}", f"/teams/{team.id}", "/teams"):
         body = text(client.get(url))
@@ -452,7 +450,7 @@ def test_markup_in_titles_is_escaped_on_every_page_and_plain_text_in_calendars(a
 def test_line_breaks_in_a_title_cannot_forge_calendar_events(app, world):
     forged = "正常活动\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:forged@evil\r\nSUMMARY:假活动;,\\"
     activity = f.activity(world.team, title=forged[:80])
-    response = client_for(app).get(f"/calendar/teams/{world.team.id}.ics")
+    response = app.test_client().get(f"/calendar/teams/{world.team.id}.ics")
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in events) == sorted(
         f"activity-{a}@{app.config['ICAL_UID_DOMAIN']}" for a in (world.activity.id, activity.id))
@@ -472,8 +470,7 @@ def admin_world(app, world):
     db.session.commit()
     world.home.street_id = street.id
     db.session.commit()
-    client = client_for(app)
-    f.login(client, f.admin(street))
+    client = f.logged_in(app, f.admin(street))
     return SimpleNamespace(client=client, street=street)
 
 
@@ -494,8 +491,7 @@ def test_community_form_refuses(app, world, admin_world, field, which):
 
 
 def test_street_form_refuses(app, world):
-    client = client_for(app)
-    f.login(client, f.admin())
+    client = f.logged_in(app, f.admin())
     refused_everywhere(lambda value: client.post("/admin/street", data={"name": value}), "name",
                        ["", "   ", LONG, "长" * 61, *CONTROL.values()])
 

@@ -10,7 +10,7 @@ from shequ_volunteer.hours.models import HoursEntry
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 @pytest.fixture
@@ -29,28 +29,22 @@ def world(app):
             "leader": leader, "leader_b": leader_b, "volunteer": volunteer, "resident": resident, "held": held}
 
 
-def as_(app, person):
-    client = app.test_client()
-    f.login(client, person)
-    return client
-
-
 def test_attendance_counts_for_team_members_only(app, world):
-    page = as_(app, world["volunteer"]).get("/me/hours").get_data(as_text=True)
+    page = f.logged_in(app, world["volunteer"]).get("/me/hours").get_data(as_text=True)
     assert "累计 <strong>3小时</strong>" in page and "周末清洁家园" in page and "签到" in page
     # A resident who attended is a participant, not a volunteer of that team.
-    assert "累计 <strong>0小时</strong>" in as_(app, world["resident"]).get("/me/hours").get_data(as_text=True)
+    assert "累计 <strong>0小时</strong>" in f.logged_in(app, world["resident"]).get("/me/hours").get_data(as_text=True)
 
 
 def test_leader_corrects_hours_and_it_is_recorded(app, world):
     signup_id = db.session.scalar(select(Signup.id).where(Signup.user_id == world["volunteer"].id))
     url = f"/activities/{world['held'].id}/attendance/{signup_id}/hours"
-    answer = as_(app, world["leader"]).post(url, data={"hours": "2.5"}, headers=HX)
+    answer = f.logged_in(app, world["leader"]).post(url, data={"hours": "2.5"}, headers=HX)
     assert answer.status_code == 200 and "时长已改为2小时30分钟" in answer.get_data(as_text=True)
-    assert as_(app, world["leader"]).post(url, data={"hours": "abc"}, headers=HX).status_code == 422
+    assert f.logged_in(app, world["leader"]).post(url, data={"hours": "abc"}, headers=HX).status_code == 422
     for who in ("volunteer", "leader_b", "staff_elsewhere"):
-        assert as_(app, world[who]).post(url, data={"hours": "9"}).status_code == 403
-    page = as_(app, world["volunteer"]).get("/me/hours").get_data(as_text=True)
+        assert f.logged_in(app, world[who]).post(url, data={"hours": "9"}).status_code == 403
+    page = f.logged_in(app, world["volunteer"]).get("/me/hours").get_data(as_text=True)
     assert "2小时30分钟" in page and "队长更正" in page
     db.session.rollback()
     entry = db.session.scalar(select(HoursEntry))
@@ -58,7 +52,7 @@ def test_leader_corrects_hours_and_it_is_recorded(app, world):
 
 
 def test_claim_waits_for_staff_of_the_community(app, world):
-    volunteer = as_(app, world["volunteer"])
+    volunteer = f.logged_in(app, world["volunteer"])
     served = f"{to_local(utcnow()).date() - timedelta(days=3)}"
     answer = volunteer.post("/me/hours/claims", data={"team_id": world["team"].id, "served_on": served,
                                                       "hours": "1.5", "note": "帮独居老人买菜"})
@@ -67,9 +61,9 @@ def test_claim_waits_for_staff_of_the_community(app, world):
     assert "待审核" in page and "累计 <strong>3小时</strong>" in page  # not counted yet
     db.session.rollback()
     entry_id = db.session.scalar(select(HoursEntry.id))
-    assert as_(app, world["staff_elsewhere"]).post(f"/hours/claims/{entry_id}/approve").status_code == 403
-    assert as_(app, world["leader"]).get("/hours/claims").status_code == 403
-    staff = as_(app, world["staff"])
+    assert f.logged_in(app, world["staff_elsewhere"]).post(f"/hours/claims/{entry_id}/approve").status_code == 403
+    assert f.logged_in(app, world["leader"]).get("/hours/claims").status_code == 403
+    staff = f.logged_in(app, world["staff"])
     assert "帮独居老人买菜" in staff.get("/hours/claims").get_data(as_text=True)
     answer = staff.post(f"/hours/claims/{entry_id}/approve", headers=HX)
     assert answer.status_code == 200 and "没有待审核的补录" in answer.get_data(as_text=True)
@@ -86,7 +80,7 @@ def test_claim_waits_for_staff_of_the_community(app, world):
     ({"served_on": "2026-11-01", "hours": "1", "note": "x" * 300}, "200"),
 ])
 def test_bad_claims_are_refused_and_nothing_saved(app, world, data, message):
-    answer = as_(app, world["volunteer"]).post("/me/hours/claims", data={"team_id": world["team"].id, **data})
+    answer = f.logged_in(app, world["volunteer"]).post("/me/hours/claims", data={"team_id": world["team"].id, **data})
     assert answer.status_code == 422 and message in answer.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(HoursEntry)) == 0
@@ -94,7 +88,7 @@ def test_bad_claims_are_refused_and_nothing_saved(app, world, data, message):
 
 def test_claims_only_for_own_teams(app, world):
     other_team = db.session.scalar(select(f.Team).where(f.Team.name == "科普志愿服务队"))
-    answer = as_(app, world["volunteer"]).post("/me/hours/claims", data={
+    answer = f.logged_in(app, world["volunteer"]).post("/me/hours/claims", data={
         "team_id": other_team.id, "served_on": "2026-11-01", "hours": "1", "note": "x"})
     assert answer.status_code == 422
-    assert as_(app, world["resident"]).get("/me/hours").status_code == 200  # no form: not in a team
+    assert f.logged_in(app, world["resident"]).get("/me/hours").status_code == 200  # no form: not in a team

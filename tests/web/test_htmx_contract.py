@@ -16,7 +16,7 @@ from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 from tests.conftest import make_app
 
-from .helpers import HX, HX_BOOSTED, client_for, read_form, row_count, text
+from .helpers import HX, HX_BOOSTED, read_form, row_count, text
 
 
 @pytest.fixture
@@ -31,12 +31,6 @@ def world(app):
         neighbour=f.user(home, name="王大爷"),
         activity=f.activity(team, title="周末清洁家园", capacity=10),
     )
-
-
-def logged_in(app, person):
-    client = client_for(app)
-    f.login(client, person)
-    return client
 
 
 def varies_on_hx_request(response) -> bool:
@@ -57,7 +51,7 @@ PAGES = {
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
 def test_full_page_fragment_and_boosted(app, world, page, who):
     url, block, page_only = PAGES[page]
-    client = client_for(app) if who == "anonymous" else logged_in(app, world.resident)
+    client = app.test_client() if who == "anonymous" else f.logged_in(app, world.resident)
 
     full = client.get(url(world))
     assert full.status_code == 200
@@ -83,7 +77,7 @@ def test_full_page_fragment_and_boosted(app, world, page, who):
 def test_list_filter_fragment_keeps_only_matching_activities(app, world):
     other = f.team(world.home, name="巡逻队", kind="patrol")
     f.activity(other, title="夜间巡逻")
-    body = text(client_for(app).get("/?kind=patrol", headers=HX))
+    body = text(app.test_client().get("/?kind=patrol", headers=HX))
     assert "夜间巡逻" in body and "周末清洁家园" not in body
     assert "<html" not in body
 
@@ -91,7 +85,7 @@ def test_list_filter_fragment_keeps_only_matching_activities(app, world):
 # --- sign-up POSTs ------------------------------------------------------------------------------
 
 def test_signup_without_htmx_redirects_to_the_activity(app, world):
-    client = logged_in(app, world.resident)
+    client = f.logged_in(app, world.resident)
     url = f"/activities/{world.activity.id}"
     response = client.post(f"{url}/signup")
     assert response.status_code == 303
@@ -101,7 +95,7 @@ def test_signup_without_htmx_redirects_to_the_activity(app, world):
 
 
 def test_signup_with_htmx_returns_the_panel(app, world):
-    client = logged_in(app, world.resident)
+    client = f.logged_in(app, world.resident)
     response = client.post(f"/activities/{world.activity.id}/signup", headers=HX)
     assert response.status_code == 200
     body = text(response).strip()
@@ -113,7 +107,7 @@ def test_signup_with_htmx_returns_the_panel(app, world):
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
 def test_signing_up_twice_says_already_signed_up(app, world, headers):
-    client = logged_in(app, world.resident)
+    client = f.logged_in(app, world.resident)
     url = f"/activities/{world.activity.id}/signup"
     assert client.post(url, headers=headers).status_code in (200, 303)
     again = client.post(url, headers=headers)
@@ -129,8 +123,8 @@ def test_signing_up_twice_says_already_signed_up(app, world, headers):
 def test_full_activity_says_full(app, world, headers):
     tiny = f.activity(world.team, title="小班课", capacity=1, waitlist_enabled=False)
     url = f"/activities/{tiny.id}/signup"
-    assert logged_in(app, world.neighbour).post(url).status_code == 303
-    response = logged_in(app, world.resident).post(url, headers=headers)
+    assert f.logged_in(app, world.neighbour).post(url).status_code == 303
+    response = f.logged_in(app, world.resident).post(url, headers=headers)
     assert response.status_code == 409
     assert '<p class="alert alert-error" role="status">已满</p>' in text(response)
     assert ("<html" in text(response)) is not bool(headers)
@@ -147,7 +141,7 @@ def without_tokens(body: str) -> str:
 # --- invalid activity form ----------------------------------------------------------------------
 
 def test_invalid_activity_form_shows_messages_by_the_fields_and_keeps_the_input(app, world):
-    client = logged_in(app, world.leader)
+    client = f.logged_in(app, world.leader)
     start = to_local(utcnow() + timedelta(days=3)).replace(tzinfo=None)
     typed = {
         "title": "",

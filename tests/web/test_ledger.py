@@ -46,10 +46,8 @@ VISIT_HEADERS = ("序号", "探访日期", "户主姓名", "方式", "探访人"
 
 
 def staff_client(app, home, name="统计员"):
-    client = app.test_client()
     staff = f.staff(home, name)
-    f.login(client, staff)
-    return client, staff
+    return f.logged_in(app, staff), staff
 
 
 def download(client, url=LEDGER) -> dict[str, list[tuple]]:
@@ -233,8 +231,7 @@ def test_only_staff_of_the_community_download(app, world):  # noqa: F811
     leader = f.user(home, "队长")
     f.member(youth, leader, leader=True)
     for person in (f.user(home, "居民"), leader, f.user(f.community("光明社区"), "外社区居民")):
-        client = app.test_client()
-        f.login(client, person)
+        client = f.logged_in(app, person)
         assert client.get(LEDGER).status_code == 404
     anonymous = app.test_client().get(LEDGER)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]

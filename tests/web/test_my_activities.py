@@ -10,7 +10,7 @@ from shequ_volunteer.activities import services
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
-from .helpers import client_for, text
+from .helpers import text
 
 UPCOMING, CANCELLED, PAST = "<h2>将要参加</h2>", "<h2>已取消的活动</h2>", "<h2>参加过的</h2>"
 
@@ -35,8 +35,7 @@ def test_cancelled_activity_has_its_own_state_with_the_day_it_was_cancelled(app)
     services.cancel_activity(actor_for(resident), cancelled, datetime(2026, 12, 2, 17, 30))
     db.session.commit()
 
-    client = client_for(app)
-    f.login(client, resident)
+    client = f.logged_in(app, resident)
     body = text(client.get("/me/activities"))
     upcoming, gone, past = section(body, UPCOMING), section(body, CANCELLED), section(body, PAST)
     assert "周末清洁家园" in upcoming and "已报名" in upcoming

@@ -7,7 +7,7 @@ from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 @pytest.fixture
@@ -24,12 +24,6 @@ def world(app):
     }
 
 
-def client_of(app, person):
-    client = app.test_client()
-    f.login(client, person)
-    return client
-
-
 def count(model) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(model))
@@ -37,7 +31,7 @@ def count(model) -> int:
 
 @pytest.mark.parametrize("who", ["staff", "leader"])
 def test_find_and_sign_up_an_existing_resident(app, world, who):
-    client = client_of(app, world[who])
+    client = f.logged_in(app, world[who])
     activity = world["activity"]
     results = client.get(f"/activities/{activity.id}/on-behalf?q=孙", headers=HX).get_data(as_text=True)
     assert "孙奶奶" in results and "<html" not in results
@@ -53,7 +47,7 @@ def test_find_and_sign_up_an_existing_resident(app, world, who):
 
 
 def test_register_someone_without_a_login(app, world):
-    client = client_of(app, world["staff"])
+    client = f.logged_in(app, world["staff"])
     activity = world["activity"]
     answer = client.post(f"/activities/{activity.id}/on-behalf/new",
                          data={"name": "钱大爷", "phone": "138 0013 8000"}, headers=HX)
@@ -70,7 +64,7 @@ def test_register_someone_without_a_login(app, world):
 
 
 def test_same_phone_twice_reuses_the_person_and_says_already(app, world):
-    client = client_of(app, world["staff"])
+    client = f.logged_in(app, world["staff"])
     url = f"/activities/{world['activity'].id}/on-behalf/new"
     client.post(url, data={"name": "钱大爷", "phone": "13800138000"})
     again = client.post(url, data={"name": "钱大爷", "phone": "13800138000"})
@@ -80,7 +74,7 @@ def test_same_phone_twice_reuses_the_person_and_says_already(app, world):
 
 @pytest.mark.parametrize("who, status", [("resident", 403), ("leader_b", 403), ("anonymous", 302)])
 def test_only_organisers_may(app, world, who, status):
-    client = app.test_client() if who == "anonymous" else client_of(app, world[who])
+    client = app.test_client() if who == "anonymous" else f.logged_in(app, world[who])
     activity = world["activity"]
     assert client.get(f"/activities/{activity.id}/on-behalf").status_code == status
     assert client.post(f"/activities/{activity.id}/on-behalf",
@@ -91,7 +85,7 @@ def test_only_organisers_may(app, world, who, status):
 
 
 def test_bad_input_and_other_communities_are_refused(app, world):
-    client = client_of(app, world["staff"])
+    client = f.logged_in(app, world["staff"])
     activity = world["activity"]
     for user_id in ["abc", "", str(10**20), str(world["outsider"].id), "-1"]:
         answer = client.post(f"/activities/{activity.id}/on-behalf", data={"user_id": user_id})

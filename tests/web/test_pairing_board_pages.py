@@ -9,8 +9,7 @@ from .helpers import HX, text
 
 def test_board_pages_keep_the_counts_whole(app):
     world = build(120)
-    client = app.test_client()
-    f.login(client, world["staff"])
+    client = f.logged_in(app, world["staff"])
     pages = [text(client.get(f"/board?page={number}", headers=HX)) for number in (1, 2, 3)]
     rows = [len(re.findall(r'<li class="board-row', body)) for body in pages]
     assert rows == [50, 50, 20]

@@ -20,8 +20,7 @@ def test_board_household_and_my_pairings_write_days_like_the_rest_of_the_site(ap
     world = build(3)
     pages = [("staff", "/board"), ("staff", f"/households/{world['household_id']}"), ("helper", "/me/pairings")]
     for who, url in pages:
-        client = app.test_client()
-        f.login(client, world[who])
+        client = f.logged_in(app, world[who])
         shown = shown_text(text(client.get(url)))
         assert not ISO_DAY.findall(shown), f"{url}: {ISO_DAY.findall(shown)}"
         assert SITE_DAY.search(shown), url
@@ -40,7 +39,6 @@ def test_my_hours_write_days_like_the_rest_of_the_site(app):
     db.session.add(HoursEntry(user_id=volunteer.id, team_id=team.id, kind="claim", status="approved", minutes=90,
                               served_on=date(2026, 11, 1), note="帮忙搬桌椅", entered_by_id=volunteer.id))
     db.session.commit()
-    client = app.test_client()
-    f.login(client, volunteer)
+    client = f.logged_in(app, volunteer)
     shown = shown_text(text(client.get("/me/hours")))
     assert "2026年11月1日 周日" in shown and not ISO_DAY.findall(shown), ISO_DAY.findall(shown)

@@ -8,7 +8,7 @@ with status 200 for htmx; a quick visit from the board brings the board back wit
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -24,7 +24,6 @@ from shequ_volunteer.pairing.models import (
     Household,
     HouseholdEvent,
     Pairing,
-    PairingHelper,
     Visit,
     VisitAid,
 )
@@ -32,15 +31,11 @@ from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 from tests.support.module_app import one_commit, per_test_app, shared_module_app  # noqa: F401 (fixtures)
 
-from .helpers import HX, client_for, db_state, read_form, text
+from .helpers import HX, db_state, read_form, text
 
 HEAD = "孙秀兰"
 LONG = "长" * 10_000
 NUL, ESC = "门\x00锁", "门\x1b[2J锁"
-
-
-def shanghai_today() -> date:
-    return to_local(utcnow()).date()
 
 
 @pytest.fixture
@@ -50,7 +45,7 @@ def world(app):
 
 
 def build_world() -> SimpleNamespace:
-    today = shanghai_today()
+    today = f.beijing_today()
     home, elsewhere = f.community("幸福里社区"), f.community("光明社区")
     team_t, team_b = f.team(home, name="党员先锋志愿服务队", kind="party"), f.team(elsewhere, name="光明巡逻队",
                                                                                   kind="patrol")
@@ -64,25 +59,13 @@ def build_world() -> SimpleNamespace:
     f.member(team_t, users["helper"])
     f.member(team_t, users["member_t"])
     staff_id = users["staff_a"].id
-    h = Household(community_id=home.id, head_name=HEAD, estate="幸福里小区", building="3", room="201", tier="high",
-                  categories="empty_nest")
-    h2 = Household(community_id=home.id, head_name="钱桂芳", building="5", room="102")
-    h3 = Household(community_id=home.id, head_name="周德福", building="8", room="301", tier="key")
-    db.session.add_all([h, h2, h3])
-    db.session.flush()
-    pairing = Pairing(household_id=h.id, team_id=team_t.id, reason="独居", starts_on=today - timedelta(days=100),
-                      created_by_id=staff_id)
-    p3 = Pairing(household_id=h3.id, reason="孤寡", starts_on=today - timedelta(days=20), created_by_id=staff_id)
-    db.session.add_all([pairing, p3])
-    db.session.flush()
-    db.session.add_all([
-        PairingHelper(pairing_id=pairing.id, user_id=users["helper"].id, starts_on=pairing.starts_on),
-        PairingHelper(pairing_id=p3.id, user_id=users["helper2"].id, starts_on=p3.starts_on),
-    ])
-    at = (utcnow() - timedelta(days=10)).replace(microsecond=0)
-    last = Visit(household_id=h.id, pairing_id=pairing.id, visitor_id=users["helper"].id, way="home",
-                 visited_on=to_local(at).date(), visited_at=at, duration_minutes=30)
-    db.session.add(last)
+    h = f.household(home, head_name=HEAD)
+    h2 = f.household(home, head_name="钱桂芳", estate="", building="5", room="102", tier="general", categories="")
+    h3 = f.household(home, head_name="周德福", estate="", building="8", room="301", tier="key", categories="")
+    pairing = f.pairing(h, users["staff_a"], helpers=[users["helper"]], team_obj=team_t,
+                        since=today - timedelta(days=100))
+    p3 = f.pairing(h3, users["staff_a"], helpers=[users["helper2"]], since=today - timedelta(days=20), reason="孤寡")
+    last = f.visit(pairing, users["helper"], utcnow() - timedelta(days=10))
     # Reported two hours ago: H needs a visit within 24 hours (本周应访 on the board, whatever the weekday).
     db.session.add(HouseholdEvent(household_id=h.id, kind="hospital", happened_at=utcnow() - timedelta(hours=2),
                                   reported_by_id=users["helper"].id))
@@ -104,7 +87,7 @@ def build_world() -> SimpleNamespace:
 def client_as(world, role: str):
     """Signed in by writing the session Flask-Login's login_user writes (no argon2 per test);
     test_pairing_privacy.test_real_login_gives_the_same_answers checks it answers as the login form does."""
-    client = client_for(current_app._get_current_object())  # the app of the `app` fixture
+    client = current_app.test_client()  # the app of the `app` fixture
     with client.session_transaction() as session:
         session["_user_id"] = str(getattr(world.people, role).id)
         session["_fresh"] = True

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -74,11 +74,11 @@ from shequ_volunteer.pairing.models import (
     PairingHelper,
     Visit,
 )
-from shequ_volunteer.timeutil import to_local, utcnow
+from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.support.module_app import one_commit, per_test_app, shared_module_app  # noqa: F401 (fixtures)
 
-from .helpers import HX, client_for, db_state, text
+from .helpers import HX, db_state, text
 
 HOTLINE = "027-8765-4321"
 HEAD = "孙秀兰"
@@ -95,10 +95,6 @@ HELPER_NOTE = "最近一次探访：一切正常"
 
 ROLES = ["staff_a", "helper", "leader_t", "past_helper", "ended_helper", "member_t", "leader_other", "resident",
          "staff_b", "admin", "anonymous"]
-
-
-def shanghai_today() -> date:
-    return to_local(utcnow()).date()
 
 
 @dataclass(frozen=True)
@@ -122,7 +118,7 @@ def world(app):
 
 
 def build_world() -> SimpleNamespace:
-    today = shanghai_today()
+    today = f.beijing_today()
     home, elsewhere = f.community("幸福里社区"), f.community("光明社区")
     home.hotline = HOTLINE
     db.session.commit()
@@ -140,41 +136,27 @@ def build_world() -> SimpleNamespace:
     f.member(team_o, users["leader_other"], leader=True)
     staff_id = users["staff_a"].id
 
-    h = Household(community_id=home.id, head_name=HEAD, grid="第2网格", estate="幸福里小区", building="3", room="201",
-                  categories="dibao,empty_nest", tier="high", contact_name="女儿孙丽", contact_phone="13712345678",
-                  notes=NOTES, members=MEMBERS, helper_brief=BRIEF, consent_recorded_at=utcnow())
-    h2 = Household(community_id=home.id, head_name="钱桂芳", building="5", room="102", categories="disabled",
-                   notes="钱桂芳的备注")
-    h4 = Household(community_id=home.id, head_name="周德福", building="8", room="301", categories="solitary")
-    db.session.add_all([h, h2, h4])
-    db.session.flush()
-    old = Pairing(household_id=h.id, reason="旧结对", starts_on=today - timedelta(days=200),
-                  ends_on=today - timedelta(days=60), created_by_id=staff_id)
-    pairing = Pairing(household_id=h.id, team_id=team_t.id, reason=REASON, starts_on=today - timedelta(days=100),
-                      created_by_id=staff_id)
-    p4 = Pairing(household_id=h4.id, team_id=team_o.id, reason="孤寡", starts_on=today - timedelta(days=50),
-                 created_by_id=staff_id)
-    db.session.add_all([old, pairing, p4])
-    db.session.flush()
+    staff = users["staff_a"]
+    h = f.household(home, head_name=HEAD, grid="第2网格", categories="dibao,empty_nest", contact_name="女儿孙丽",
+                    contact_phone="13712345678", notes=NOTES, members=MEMBERS, helper_brief=BRIEF,
+                    consent_recorded_at=utcnow())
+    h2 = f.household(home, head_name="钱桂芳", estate="", building="5", room="102", tier="general",
+                     categories="disabled", notes="钱桂芳的备注")
+    h4 = f.household(home, head_name="周德福", estate="", building="8", room="301", tier="general",
+                     categories="solitary")
+    # The older pairing ended 60 days ago; its helper row was never closed: the pairing's end counts.
+    old = f.pairing(h, staff, helpers=[users["ended_helper"]], since=today - timedelta(days=200),
+                    ends_on=today - timedelta(days=60), reason="旧结对")
+    pairing = f.pairing(h, staff, team_obj=team_t, since=today - timedelta(days=100), reason=REASON)
+    f.pairing(h4, staff, team_obj=team_o, since=today - timedelta(days=50), reason="孤寡")
     db.session.add_all([
-        # The older pairing ended 60 days ago; its helper row was never closed: the pairing's end counts.
-        PairingHelper(pairing_id=old.id, user_id=users["ended_helper"].id, starts_on=old.starts_on),
         PairingHelper(pairing_id=pairing.id, user_id=users["past_helper"].id, starts_on=pairing.starts_on,
                       ends_on=today - timedelta(days=1)),
         PairingHelper(pairing_id=pairing.id, user_id=users["helper"].id, starts_on=today - timedelta(days=30)),
     ])
-
-    def visit(who, days_ago, note, pairing_id):
-        at = (utcnow() - timedelta(days=days_ago)).replace(microsecond=0)
-        item = Visit(household_id=h.id, pairing_id=pairing_id, visitor_id=users[who].id, way="home",
-                     visited_on=to_local(at).date(), visited_at=at, duration_minutes=30, note=note)
-        db.session.add(item)
-        return item
-
-    visit("ended_helper", 150, ENDED_NOTE, old.id)
-    visit("past_helper", 50, PAST_NOTE, pairing.id)
-    last = visit("helper", 10, HELPER_NOTE, pairing.id)
-    db.session.flush()
+    f.visit(old, users["ended_helper"], f.days_ago(150), note=ENDED_NOTE)
+    f.visit(pairing, users["past_helper"], f.days_ago(50), note=PAST_NOTE)
+    last = f.visit(pairing, users["helper"], f.days_ago(10), note=HELPER_NOTE)
     follow_up = FollowUp(community_id=home.id, household_id=h.id, visit_id=last.id, reason="燃气灶打不着火，需要维修",
                          opened_by_id=users["helper"].id)
     db.session.add(follow_up)
@@ -192,7 +174,7 @@ def build_world() -> SimpleNamespace:
 def client_as(app, world, role: str, real_login: bool = False):
     """A client signed in as `role`: through the login form, or (fast: no argon2) by writing the
     session that Flask-Login's login_user writes. test_real_login_gives_the_same_answers compares them."""
-    client = client_for(app)
+    client = app.test_client()
     if role == "anonymous":
         return client
     person = getattr(world.people, role)

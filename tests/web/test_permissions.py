@@ -20,7 +20,7 @@ from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 
-from .helpers import HX, client_for, db_state, text
+from .helpers import HX, db_state, text
 
 ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere", "admin"]
 MANAGE_TEAM_A = {"leader_a", "staff"}
@@ -63,7 +63,7 @@ def world(app):
 
 
 def client_as(app, world, role: str):
-    client = client_for(app)
+    client = app.test_client()
     if role != "anonymous":
         f.login(client, getattr(world.people, role))
     return client
@@ -178,7 +178,7 @@ def test_permission_matrix(app, world, role, case):
 
 
 def test_htmx_login_redirect_brings_the_person_back(app, world):
-    client = client_for(app)
+    client = app.test_client()
     page = f"/teams/{world.team_a.id}?tab=activities"
     response = client.post(f"/teams/{world.team_a.id}/apply",
                            headers={**HX, "HX-Current-URL": f"http://shequ.test{page}"})
@@ -229,8 +229,7 @@ def test_leader_and_staff_see_phone_numbers(app, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_activity_participants_only_for_organisers(app, world, role):
     volunteer = world.people.member_a
-    signer = client_for(app)
-    f.login(signer, volunteer)
+    signer = f.logged_in(app, volunteer)
     assert signer.post(f"/activities/{world.activity_id}/signup").status_code == 303
     body = text(client_as(app, world, role).get(f"/activities/{world.activity_id}"))
     if role in MANAGE_TEAM_A:

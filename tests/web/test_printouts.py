@@ -9,8 +9,7 @@ def test_poster_and_sheet(app, client):
     team = f.team(home)
     activity = f.activity(team, title="<b>便民义剪</b>", capacity=12, starts_in=timedelta(days=2))
     signer = f.user(home, "王阿姨")
-    other = app.test_client()
-    f.login(other, signer)
+    other = f.logged_in(app, signer)
     other.post(f"/activities/{activity.id}/signup")
 
     poster = client.get(f"/activities/{activity.id}/poster").get_data(as_text=True)

@@ -15,9 +15,7 @@ NOVEMBER = "/reports?kind=month&value=2026-11"
 
 
 def staff_client(app, home):
-    client = app.test_client()
-    f.login(client, f.staff(home, "统计员"))
-    return client
+    return f.logged_in(app, f.staff(home, "统计员"))
 
 
 def test_page_shows_the_figures_and_last_year(app, world):  # noqa: F811
@@ -57,8 +55,7 @@ def test_only_staff_of_the_community_see_reports(app, world):  # noqa: F811
     leader = f.user(home, "队长")
     f.member(youth, leader, leader=True)
     for person in (f.user(home, "居民"), leader, f.staff(f.community("光明社区"), "外社工")):
-        client = app.test_client()
-        f.login(client, person)
+        client = f.logged_in(app, person)
         assert client.get(NOVEMBER).status_code == 404 or "3场" not in text(client.get(NOVEMBER))
     assert app.test_client().get(NOVEMBER).status_code == 302
 
@@ -88,8 +85,7 @@ def test_street_viewer_sees_every_community_and_the_totals_read_only(app, world)
     db.session.add(Signup(activity_id=held.id, user_id=jia, status="confirmed", attendance="present"))
     db.session.commit()
     viewer = f.user(home, "街道刘科长", role=ROLE_VIEWER)
-    client = app.test_client()
-    f.login(client, viewer)
+    client = f.logged_in(app, viewer)
     body = text(client.get("/reports/street?kind=month&value=2026-11"))
     rows = re.findall(r"<tr class=\"[^\"]*\"><td>([^<]+)</td>(.*?)</tr>", body, re.S)
     table = {name: dict(re.findall(r'data-figure="(\w+)">([^<]+)<', cells)) for name, cells in rows}
@@ -100,8 +96,7 @@ def test_street_viewer_sees_every_community_and_the_totals_read_only(app, world)
     for url in ("/reports?kind=month&value=2026-11", "/reports/records/activities?kind=month&value=2026-11",
                 f"/households/{household_id}", "/board", "/follow-ups"):
         assert client.get(url).status_code == 404, url
-    staff = app.test_client()
-    f.login(staff, f.staff(home, "社工"))
+    staff = f.logged_in(app, f.staff(home, "社工"))
     assert staff.get("/reports/street").status_code == 404
 
 
@@ -111,8 +106,7 @@ def test_my_hours_page_counts_what_the_statistics_count(app, world):  # noqa: F8
     from shequ_volunteer.extensions import db
 
     jia = db.session.scalar(db.select(User).where(User.name == "甲"))
-    client = app.test_client()
-    f.login(client, jia)
+    client = f.logged_in(app, jia)
     page = text(client.get("/me/hours"))
     assert "累计 <strong>3小时</strong>" in page  # A1 120 min + the approved 补录 of 2 Oct, 60 min
     window = figures.Window(month(2026, 11), utcnow())

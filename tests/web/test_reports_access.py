@@ -53,8 +53,7 @@ def people(app, world):  # noqa: F811
     leader = f.user(home, "队长")
     f.member(youth, leader, leader=True)
     holder = db.session.scalar(select(User).where(User.name == "丙"))
-    client = app.test_client()
-    f.login(client, holder)
+    client = f.logged_in(app, holder)
     answer = client.post("/reports/certificate", data={"kind": "range", "start": "2026-11-01",
                                                       "end": "2026-11-30"})
     assert answer.status_code == 303, text(answer)[:500]

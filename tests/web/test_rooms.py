@@ -9,7 +9,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.rooms.models import Room
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 @pytest.fixture
@@ -22,8 +22,7 @@ def world(app):
     foreign = Room(community_id=elsewhere.id, name="别处的厅", capacity=40)
     db.session.add_all([hall, foreign])
     db.session.commit()
-    client = app.test_client()
-    f.login(client, leader)
+    client = f.logged_in(app, leader)
     return {"team": team, "hall": hall, "foreign": foreign, "leader": client, "staff": staff, "resident": resident}
 
 
@@ -105,11 +104,9 @@ def test_week_view_and_who_may_manage_rooms(app, world):
     assert "<html" not in part and "健康讲座" not in part
     assert world["leader"].get("/rooms?week=not-a-date").status_code == 200
     assert world["leader"].post("/rooms", data={"name": "x", "capacity": "5"}).status_code == 403
-    resident = app.test_client()
-    f.login(resident, world["resident"])
+    resident = f.logged_in(app, world["resident"])
     assert resident.get("/rooms").status_code == 403
-    staff = app.test_client()
-    f.login(staff, world["staff"])
+    staff = f.logged_in(app, world["staff"])
     assert staff.post("/rooms", data={"name": "活动室", "capacity": "20"}).status_code == 303
     bad = staff.post("/rooms", data={"name": "<script>x</script>", "capacity": "abc"})
     assert bad.status_code == 422 and "&lt;script&gt;" in bad.get_data(as_text=True)

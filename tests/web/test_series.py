@@ -9,6 +9,8 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 
+from .helpers import HX
+
 
 @pytest.fixture
 def leader_client(app):
@@ -16,8 +18,7 @@ def leader_client(app):
     team = f.team(home)
     leader = f.user(home, "李队长")
     f.member(team, leader, leader=True)
-    client = app.test_client()
-    f.login(client, leader)
+    client = f.logged_in(app, leader)
     return client, team
 
 
@@ -52,7 +53,7 @@ def test_weekly_series_then_edit_this_and_later(app, leader_client):
     page = client.get(f"/activities/{second.id}/edit").get_data(as_text=True)
     assert "这一次及以后各次" in page
     moved = base_form(datetime(2099, 3, 6, 8, 30), place="社区活动室", scope="later")
-    answer = client.post(f"/activities/{second.id}/edit", data=moved, headers={"HX-Request": "true"})
+    answer = client.post(f"/activities/{second.id}/edit", data=moved, headers=HX)
     assert answer.status_code == 200 and "已修改这一次及以后共3次" in answer.get_data(as_text=True)
     assert local_dates(series.id) == [
         (date(2099, 3, 3), "07:00", "文化广场"),  # before the edited one: untouched

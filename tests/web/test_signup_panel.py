@@ -16,7 +16,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
-from .helpers import HX, client_for, text
+from .helpers import HX, text
 
 # state name -> (how to make the activity for `w`, the sentence the page must show)
 STATES = {
@@ -72,8 +72,7 @@ def signup_form(activity_id: int) -> str:
 def test_a_refusing_state_shows_its_reason_and_no_signup_form(app, world, state):
     make, reason = STATES[state]
     activity = make(world)
-    client = client_for(app)
-    f.login(client, world.resident)
+    client = f.logged_in(app, world.resident)
     for headers in ({}, HX):  # the whole page and the panel htmx refreshes
         body = text(client.get(f"/activities/{activity.id}", headers=headers))
         assert reason in body
@@ -83,18 +82,17 @@ def test_a_refusing_state_shows_its_reason_and_no_signup_form(app, world, state)
 
 def test_a_visitor_is_told_the_deadline_has_passed_not_asked_to_log_in(app, world):
     activity = STATES["deadline passed"][0](world)
-    body = text(client_for(app).get(f"/activities/{activity.id}"))
+    body = text(app.test_client().get(f"/activities/{activity.id}"))
     assert rules.DEADLINE_PASSED in body and "登录后报名" not in body
     assert "剩余" not in body  # places left no one can take
     open_one = f.activity(world.team, title="另一个活动")
-    assert "登录后报名" in text(client_for(app).get(f"/activities/{open_one.id}"))
+    assert "登录后报名" in text(app.test_client().get(f"/activities/{open_one.id}"))
 
 
 @pytest.mark.parametrize("state", list(STATES))
 def test_the_page_offers_exactly_what_the_service_accepts(app, world, state):
     activity = STATES[state][0](world)
-    client = client_for(app)
-    f.login(client, world.resident)
+    client = f.logged_in(app, world.resident)
     offered = signup_form(activity.id) in text(client.get(f"/activities/{activity.id}"))
     before = held_or_waiting(world.resident, activity.id)
     answer = client.post(f"/activities/{activity.id}/signup")
@@ -111,8 +109,7 @@ def test_cards_say_closed_instead_of_places_left(world, app, path):
     late = f.activity(world.team, title="截止了的活动", signup_deadline=utcnow() - timedelta(hours=1))
     running = f.activity(world.team, title="正在进行的活动", starts_in=timedelta(minutes=-30), hours=3)
     still_open = f.activity(world.team, title="还能报名的活动", starts_in=timedelta(days=4))
-    client = client_for(app)
-    f.login(client, world.resident)
+    client = f.logged_in(app, world.resident)
     page = text(client.get(path.format(team=world.team.id)))
     for activity, tag in ((late, "报名已截止"), (running, "已开始")):
         assert activity.title in page, (activity.title, page[:3000])

@@ -26,8 +26,7 @@ def pages(app):
     leader = f.user(home, "李队长")
     f.member(team, leader, leader=True)
     activity = f.activity(team, title="敬老院义剪")
-    client = app.test_client()
-    f.login(client, leader)
+    client = f.logged_in(app, leader)
     return {
         "community": text(client.get(f"/calendar/subscribe/community/{home.id}")),
         "team": text(client.get(f"/calendar/subscribe/teams/{team.id}")),

@@ -1,7 +1,7 @@
 """What residents and organisers see of household seats and the waiting list."""
 from tests import factories as f
 
-HX = {"HX-Request": "true"}
+from .helpers import HX
 
 
 def test_join_waiting_list_see_position_and_get_promoted(app):
@@ -13,8 +13,7 @@ def test_join_waiting_list_see_position_and_get_promoted(app):
     url = f"/activities/{activity.id}"
     clients = {}
     for person in (leader, first, second):
-        clients[person.id] = app.test_client()
-        f.login(clients[person.id], person)
+        clients[person.id] = f.logged_in(app, person)
 
     page = clients[first.id].get(url).get_data(as_text=True)
     assert 'name="seats"' in page and "2人（我和家人）" in page
@@ -38,8 +37,7 @@ def test_join_waiting_list_see_position_and_get_promoted(app):
 def test_bad_seat_numbers_get_a_message(app):
     home = f.community()
     activity = f.activity(f.team(home), capacity=5, max_seats_per_signup=2)
-    client = app.test_client()
-    f.login(client, f.user(home))
+    client = f.logged_in(app, f.user(home))
     for seats in ["3", "0", "abc", "-1", "9999999"]:
         answer = client.post(f"/activities/{activity.id}/signup", data={"seats": seats}, headers=HX)
         assert answer.status_code == 409, seats
