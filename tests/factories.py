@@ -100,10 +100,17 @@ def login(client, user_obj: User, password: str = PASSWORD):
     return response
 
 
-def logged_in(app, user_obj: User, password: str = PASSWORD):
-    """A test client of `app` signed in as `user_obj` through the real login form."""
+def logged_in(app, user_obj, password: str = PASSWORD, *, through_form: bool = True):
+    """A test client of `app` signed in as `user_obj`: through the real login form, or (`through_form=False`,
+    for matrices of hundreds of requests: no argon2) by writing the session Flask-Login's login_user writes;
+    test_pairing_privacy.test_real_login_gives_the_same_answers proves the two answer alike."""
     client = app.test_client()
-    login(client, user_obj, password)
+    if through_form:
+        login(client, user_obj, password)
+    else:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_obj.id)
+            session["_fresh"] = True
     return client
 
 

@@ -174,17 +174,9 @@ def build_world() -> SimpleNamespace:
 def client_as(app, world, role: str, real_login: bool = False):
     """A client signed in as `role`: through the login form, or (fast: no argon2) by writing the
     session that Flask-Login's login_user writes. test_real_login_gives_the_same_answers compares them."""
-    client = app.test_client()
     if role == "anonymous":
-        return client
-    person = getattr(world.people, role)
-    if real_login:
-        f.login(client, person)  # the form only needs the phone
-    else:
-        with client.session_transaction() as session:
-            session["_user_id"] = str(person.id)
-            session["_fresh"] = True
-    return client
+        return app.test_client()
+    return f.logged_in(app, getattr(world.people, role), through_form=real_login)  # the form only needs the phone
 
 
 def fresh(model, ident):
