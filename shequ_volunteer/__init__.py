@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     import importlib
 
-    from .accounts.models import User
+    from .accounts.models import session_user
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
 
@@ -56,9 +56,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(session_user)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -99,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .accounts.privacy import PRIVACY_NOTICE, PRIVACY_VERSION
     from .activities.models import ATTENDANCE_LABELS
     from .activities.services import closed_tag
     from .calendar.blueprint import subscribe_links
@@ -116,6 +115,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["ATTENDANCE_LABELS"] = ATTENDANCE_LABELS
     app.jinja_env.globals["FOLLOW_UP_STATUSES"] = FOLLOW_UP_STATUSES
     app.jinja_env.globals["signup_closed_tag"] = closed_tag
+    app.jinja_env.globals["privacy_notice"] = PRIVACY_NOTICE
+    app.jinja_env.globals["privacy_version"] = PRIVACY_VERSION
 
     @app.context_processor
     def inject_actor():

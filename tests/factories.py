@@ -109,7 +109,8 @@ def logged_in(app, user_obj, password: str = PASSWORD, *, through_form: bool = T
         login(client, user_obj, password)
     else:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_obj.id)
+            # What login_user stores (User.get_id); plain-value people of the matrices are at version 0.
+            session["_user_id"] = user_obj.get_id() if isinstance(user_obj, User) else f"{user_obj.id}.0"
             session["_fresh"] = True
     return client
 

@@ -36,8 +36,15 @@ class AccountForm(BaseForm):
     )
 
 
+def privacy_agreement() -> BooleanField:
+    """The consent box under the privacy notice (accounts.privacy): unticked until the person ticks it."""
+    return BooleanField("我已阅读并同意《个人信息保护说明》",
+                        validators=[DataRequired("请先阅读并勾选同意《个人信息保护说明》")])
+
+
 class RegisterForm(AccountForm):
     community_id = SelectField("所在社区", coerce=int, validate_choice=True)
+    agree = privacy_agreement()
 
 
 class LoginForm(BaseForm):

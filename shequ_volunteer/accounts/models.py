@@ -43,6 +43,19 @@ class User(UserMixin, db.Model):
     # Calendar reminder (VALARM) before each of the person's activities: None, 60 or 1440 minutes.
     reminder_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the login's identity (see `get_id`): raising it ends every session and remembered login
+    # of this person on every device at their next request (password reset, deactivation, closing).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Stopped by staff (moved away, deceased, misuse): no login, no calendar links, off rosters and
+    # searches; still counted and named in past records. Reactivation clears both.
+    deactivated_at: Mapped[datetime | None]
+    deactivation_reason: Mapped[str | None] = mapped_column(String(40))
+    # Closed by the person (注销): name and phone replaced by a placeholder, records kept unnamed.
+    closed_at: Mapped[datetime | None]
+    # The privacy notice the person agreed to (its version) and when; None for people registered on
+    # their behalf until they open their account themselves.
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_agreed_at: Mapped[datetime | None]
 
     community: Mapped[Community | None] = relationship()
     street: Mapped[Street | None] = relationship()
@@ -67,9 +80,68 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash)
 
     @property
+    def is_active(self) -> bool:
+        """Flask-Login asks this before logging anyone in: stopped and closed accounts never are."""
+        return self.deactivated_at is None and self.closed_at is None
+
+    def get_id(self) -> str:
+        """The identity kept in the session and the remember-me cookie: id and session version, so
+        raising the version makes every copy of either cookie worthless (see `session_user`)."""
+        return f"{self.id}.{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        """Every device this person is logged in on is logged out at its next request."""
+        self.session_version = (self.session_version or 0) + 1
+
+    @property
     def masked_phone(self) -> str:
         """138****1234: enough to recognise, not enough to call."""
         return f"{self.phone[:3]}****{self.phone[-4:]}"
+
+
+def session_user(identity: str) -> User | None:
+    """The user a session or remember-me cookie names, if that login still stands: the same session
+    version, and an account that is neither stopped nor closed. Checked on every request, so a reset,
+    a deactivation or a closing takes effect at once in every app process."""
+    user_id, _, version = identity.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # cookies from before session versions, or forged: log in again
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.is_active or not user.can_log_in:
+        return None
+    return user
+
+
+ONE_TIME_OPEN = "open"      # 开通账号: someone registered on their behalf sets their first password
+ONE_TIME_RESET = "reset"    # 重置密码: a person who forgot their password sets a new one
+ONE_TIME_PURPOSES = (ONE_TIME_OPEN, ONE_TIME_RESET)
+
+
+class OneTimeCode(db.Model):
+    """A code staff hand to a person (on a printed slip) to open their account or reset its password.
+
+    Only a keyed hash of the code is stored. A code is single-use (`used_at`), expires, and dies after
+    a few wrong tries (`wrong_attempts`); wrong tries per phone are also counted as LoginFailure rows,
+    so the limit holds across every app process. Issuing a new code for a person voids their older ones.
+    """
+
+    __tablename__ = "one_time_codes"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('open', 'reset')", name="known_purpose"),
+        Index("ix_one_time_codes_user_id", "user_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    purpose: Mapped[str] = mapped_column(String(8))
+    code_hash: Mapped[str] = mapped_column(String(128))
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    wrong_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class LoginFailure(db.Model):

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from ..web.forms import choices
 from ..web.htmx import render_page
-from . import services
+from . import privacy, services
 from .forms import LoginForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
@@ -44,9 +44,9 @@ def register():
         if taken:
             form.phone.errors.append(taken)
         else:
-            user = services.register(
-                form.phone.data, form.name.data, form.password.data, form.community_id.data, utcnow()
-            )
+            now = utcnow()
+            user = services.register(form.phone.data, form.name.data, form.password.data, form.community_id.data, now)
+            privacy.record_agreement(user, now)
             db.session.commit()
             login_user(user, remember=True)
             flash(f"欢迎您，{user.name}！注册成功。")

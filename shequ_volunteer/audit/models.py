@@ -58,11 +58,11 @@ KIND_LABELS = {
 
 
 class AuditEntry(db.Model):
-    """Who (their id, and their name as it was then), when, where, what kind, to what, in a few words.
+    """Who (by id), when, where, what kind, to what, in a few words.
 
-    The summary names records (a team, an activity), never the people acted upon nor a household's
-    details: the page shows the target person by their current name, so a closed account's name
-    does not live on here, and the 街道 administrator reading it learns nothing private.
+    No names are stored: the summary names records (a team, an activity), never the people acted upon
+    nor a household's details, and the page shows actor and target by their current names, so a closed
+    account's name does not live on here, and the 街道 administrator reading it learns nothing private.
     """
 
     __tablename__ = "audit_entries"
@@ -72,8 +72,7 @@ class AuditEntry(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    actor_name: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     kind: Mapped[str] = mapped_column(String(32))

@@ -30,7 +30,9 @@ def scope_of(actor: Actor):
 
 @dataclass(frozen=True)
 class AuditPage:
-    rows: list[tuple[AuditEntry, str | None]]  # the entry, and the target person's current name when it is a person
+    # The entry, the actor's current name, and the target person's current name when it is a person:
+    # current names, so a closed account's name lives on nowhere (it becomes the placeholder).
+    rows: list[tuple[AuditEntry, str, str | None]]
     page: int
     has_more: bool
 
@@ -38,7 +40,8 @@ class AuditPage:
 def entries(scope, page: int, actor_id: int | None = None, kind: str | None = None) -> AuditPage:
     """Newest first, PAGE_SIZE a page, optionally only one person's or one kind's."""
     target_person = User.__table__.alias("target_person")
-    query = (select(AuditEntry, target_person.c.name)
+    query = (select(AuditEntry, User.name, target_person.c.name)
+             .join(User, User.id == AuditEntry.actor_id)
              .outerjoin(target_person, (AuditEntry.target_type == User.__tablename__)
                         & (target_person.c.id == AuditEntry.target_id))
              .where(scope).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..accounts.actor import Actor
-from ..accounts.models import User
 from ..communities.models import Community
 from ..extensions import db
 from .models import KIND_LABELS, AuditEntry
@@ -21,8 +20,7 @@ def record(actor: Actor, kind: str, target, summary: str, now: datetime, *,
         raise ValueError(f"unknown audit kind {kind!r}")
     if community_id is not None:
         street_id = db.session.get(Community, community_id).street_id
-    person = db.session.get(User, actor.user_id)
-    entry = AuditEntry(at=now, actor_id=actor.user_id, actor_name=person.name, street_id=street_id,
+    entry = AuditEntry(at=now, actor_id=actor.user_id, street_id=street_id,
                        community_id=community_id, kind=kind, target_type=target.__tablename__,
                        target_id=target.id, summary=summary[:200])
     db.session.add(entry)

@@ -20,7 +20,7 @@ def test_audit_page_on_a_small_phone(app, new_context):
     home = f.community()
     staff = f.staff(home, "欧阳建国")
     for n in range(60):
-        db.session.add(AuditEntry(at=utcnow() - timedelta(minutes=n), actor_id=staff.id, actor_name=staff.name,
+        db.session.add(AuditEntry(at=utcnow() - timedelta(minutes=n), actor_id=staff.id,
                                   community_id=home.id, kind=audit.ACTIVITY_CANCELLED if n % 2 else
                                   audit.LEADER_APPOINTED, target_type="activities", target_id=n,
                                   summary=f"「社区义诊暨健康知识讲座——高血压、糖尿病慢病管理与合理用药科普宣传（第{n}期）」"))

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import User
+from shequ_volunteer.accounts.privacy import PRIVACY_VERSION
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, SIGNUP_WITHDRAWN, Activity, Signup
 from shequ_volunteer.extensions import db
 from tests import factories as f
@@ -38,6 +39,14 @@ def test_resident_registers_filters_signs_up_and_withdraws(app, page):
     page.locator("input[name=phone]").fill(NEW_PHONE)
     page.locator("input[name=name]").fill("李秀英")
     page.locator("input[name=password]").fill("my-password-8")
+    # Without agreeing to the privacy notice nothing is created, and what was typed stays.
+    page.get_by_role("button", name="注册", exact=True).click()
+    expect(page.locator("#agree-msg")).to_have_text("请先阅读并勾选同意《个人信息保护说明》")
+    expect(page.locator("input[name=name]")).to_have_value("李秀英")
+    page.locator("summary", has_text="个人信息保护说明").click()
+    expect(page.locator(".privacy-notice")).to_contain_text("谁能看到")
+    page.locator("input[name=password]").fill("my-password-8")
+    page.get_by_label("我已阅读并同意《个人信息保护说明》").check()
     page.get_by_role("button", name="注册", exact=True).click()
 
     expect(page.get_by_role("status")).to_have_text("欢迎您，李秀英！注册成功。")
@@ -48,6 +57,7 @@ def test_resident_registers_filters_signs_up_and_withdraws(app, page):
     fresh_session()
     resident = db.session.scalar(select(User).where(User.phone == NEW_PHONE))
     assert resident is not None and resident.name == "李秀英" and resident.community_id == home.id
+    assert resident.privacy_version == PRIVACY_VERSION and resident.privacy_agreed_at is not None
 
     # The team filter swaps only the list (no page load) and keeps the choice in the address.
     set_marker(page)

@@ -19,7 +19,7 @@ START = datetime(2026, 11, 1, 1, 0)
 
 def entry(community, actor, kind: str, summary: str, minutes: int) -> AuditEntry:
     """A row as `audit.services.record` writes it, at a chosen moment (START + minutes)."""
-    row = AuditEntry(at=START + timedelta(minutes=minutes), actor_id=actor.id, actor_name=actor.name,
+    row = AuditEntry(at=START + timedelta(minutes=minutes), actor_id=actor.id,
                      community_id=community.id, street_id=community.street_id, kind=kind, target_type="teams",
                      target_id=1, summary=summary)
     db.session.add(row)

@@ -90,7 +90,7 @@ def refused_everywhere(post, field: str, values: list[str], *, echo: bool = True
 
 def register_form(world, **changes) -> dict:
     return {"phone": "13812345678", "name": "李阿姨", "password": "good-pass-123",
-            "community_id": str(world.home.id), **changes}
+            "community_id": str(world.home.id), "agree": "y", **changes}
 
 
 REGISTER_REFUSED = {

@@ -59,7 +59,7 @@ def test_register_someone_without_a_login(app, world):
     visitor = app.test_client()
     assert visitor.post("/login", data={"phone": "13800138000", "password": ""}).status_code == 422
     page = visitor.post("/register", data={"phone": "13800138000", "name": "冒名", "password": "abcdefgh1",
-                                           "community_id": str(world["granny"].community_id)})
+                                           "agree": "y", "community_id": str(world["granny"].community_id)})
     assert page.status_code == 422 and "已由社区代为登记" in page.get_data(as_text=True)
 
 

@@ -10,7 +10,7 @@ from tests import factories as f
 @pytest.mark.parametrize("typed", ["13812345678", "１３８１２３４５６７８", "138 1234 5678", "138-1234-5678"])
 def test_register_normalises_the_phone(app, client, typed):
     f.community()
-    response = client.post("/register", data={"phone": typed, "name": "王阿姨", "password": "abcd1234"})
+    response = client.post("/register", data={"phone": typed, "name": "王阿姨", "password": "abcd1234", "agree": "y"})
     assert response.status_code == 303
     db.session.rollback()
     assert db.session.scalars(select(User.phone)).all() == ["13812345678"]
