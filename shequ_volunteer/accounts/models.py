@@ -99,6 +99,12 @@ class User(UserMixin, db.Model):
         return f"{self.phone[:3]}****{self.phone[-4:]}"
 
 
+def is_current_person():
+    """SQL: the account is neither stopped nor closed — who rosters, searches and pickers list.
+    Past records and figures keep everyone."""
+    return User.deactivated_at.is_(None) & User.closed_at.is_(None)
+
+
 def session_user(identity: str) -> User | None:
     """The user a session or remember-me cookie names, if that login still stands: the same session
     version, and an account that is neither stopped nor closed. Checked on every request, so a reset,

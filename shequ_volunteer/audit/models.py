@@ -32,6 +32,14 @@ STAFF_APPOINTED = "staff_appointed"
 STAFF_REMOVED = "staff_removed"
 VIEWER_APPOINTED = "viewer_appointed"
 VIEWER_REMOVED = "viewer_removed"
+OPENING_CODE_ISSUED = "opening_code_issued"
+RESET_CODE_ISSUED = "reset_code_issued"
+ACCOUNT_OPENED = "account_opened"
+PASSWORD_RESET = "password_reset"
+ACCOUNT_DEACTIVATED = "account_deactivated"
+ACCOUNT_REACTIVATED = "account_reactivated"
+ACCOUNT_CLOSED = "account_closed"
+MEMBER_REMOVED = "member_removed"
 
 # The words the 操作记录 page uses for each kind, in the order its filter offers them.
 KIND_LABELS = {
@@ -54,6 +62,14 @@ KIND_LABELS = {
     STAFF_REMOVED: "免去社区工作人员",
     VIEWER_APPOINTED: "任命街道查看人员",
     VIEWER_REMOVED: "免去街道查看人员",
+    OPENING_CODE_ISSUED: "发放开通码",
+    RESET_CODE_ISSUED: "发放重设密码码",
+    ACCOUNT_OPENED: "开通账号",
+    PASSWORD_RESET: "重设密码",
+    ACCOUNT_DEACTIVATED: "停用账号",
+    ACCOUNT_REACTIVATED: "恢复账号",
+    ACCOUNT_CLOSED: "注销账号",
+    MEMBER_REMOVED: "移出队伍",
 }
 
 
