@@ -13,6 +13,7 @@ from .passwords import hash_password, needs_rehash, verify_password
 
 TOO_MANY_ATTEMPTS = "尝试次数太多，请15分钟后再试，或请社区工作人员帮忙"
 WRONG_CREDENTIALS = "手机号或密码不对"
+ACCOUNT_STOPPED = "这个账号已停用，请联系社区工作人员"
 PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
 PHONE_HAS_ACCOUNT = "这个手机号已经有账号了，请换一个手机号"
 PHONE_REGISTERED_BY_COMMUNITY = "这个手机号已由社区代为登记，请联系社区工作人员开通账号"
@@ -96,6 +97,9 @@ def check_login(phone: str, password: str, remote_addr: str, now: datetime, limi
     user = db.session.scalar(select(User).where(User.phone == phone))
     if not verify_password(user.password_hash if user else None, password):
         return LoginCheck(phone, remote_addr, None, WRONG_CREDENTIALS)
+    if not user.is_active:
+        # Only someone who knows the password learns the account is stopped.
+        return LoginCheck(phone, remote_addr, None, ACCOUNT_STOPPED)
     new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
     return LoginCheck(phone, remote_addr, user.id, None, new_hash)
 

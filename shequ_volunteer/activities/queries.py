@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import local_midnight, local_today
@@ -188,7 +188,8 @@ def find_residents(community_id: int, text: str, limit: int = 10) -> list[User]:
     pattern = f"%{text.replace('%', '').replace('_', '')}%"
     query = (
         select(User)
-        .where(User.community_id == community_id, (User.name.like(pattern)) | (User.phone.like(pattern)))
+        .where(User.community_id == community_id, (User.name.like(pattern)) | (User.phone.like(pattern)),
+               is_current_person())
         .order_by(User.name, User.id)
         .limit(limit)
     )

@@ -233,9 +233,15 @@ def withdraw(actor: Actor, activity: Activity, now: datetime) -> Signup:
     refusal = rules.withdrawal_refusal(context_of(activity), now=now)
     if refusal is not None:
         raise Refused(refusal)
+    return release_place(activity, actor.user_id, now)
+
+
+def release_place(activity: Activity, user_id: int, now: datetime) -> Signup:
+    """Give up a person's place or queue position, whatever the deadlines (a withdrawal the rules allowed,
+    or staff stopping an account); freed seats go to the queue."""
     lock_activity(activity.id)
     signup = db.session.scalar(
-        select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
+        select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user_id)
     )
     if signup is None or signup.status == SIGNUP_WITHDRAWN:
         raise Refused(rules.NOT_SIGNED_UP)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..accounts.actor import Actor
-from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User
+from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User, is_current_person
 from ..audit import models as audit
 from ..audit.services import record
 from ..communities.models import Community, Street
@@ -89,7 +89,7 @@ def set_role(actor: Actor, role: str, appoint: bool, phone: str, now: datetime,
 def resident_by_phone(street_id: int | None, phone: str, community: Community | None = None) -> User | None:
     """The person with that phone among the residents of the community, or of any community of the 街道."""
     query = select(User).join(Community, User.community_id == Community.id).where(
-        User.phone == phone, Community.street_id == street_id)
+        User.phone == phone, Community.street_id == street_id, is_current_person())
     if community is not None:
         query = query.where(User.community_id == community.id)
     return db.session.scalar(query)

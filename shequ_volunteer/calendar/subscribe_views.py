@@ -9,7 +9,7 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..communities.models import Community
 from ..extensions import db
 from ..phones import normalise_phone
@@ -131,7 +131,7 @@ def manage_links():
 
 
 def _person_of_community(phone: str) -> User | None:
-    person = db.session.scalar(select(User).where(User.phone == phone))
+    person = db.session.scalar(select(User).where(User.phone == phone, is_current_person()))
     return person if person is not None and person.community_id == current_actor().community_id else None
 
 

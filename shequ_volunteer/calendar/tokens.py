@@ -10,7 +10,7 @@ from functools import cache
 
 from sqlalchemy import String, bindparam, select, update
 
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..extensions import db
 from .models import FeedToken
 
@@ -51,7 +51,8 @@ def _lookup():
     return (select(FeedToken.id, FeedToken.kind, FeedToken.team_id, FeedToken.revoked_at, FeedToken.secret_hash,
                    User.id, User.name, User.reminder_minutes)
             .join(User, User.id == FeedToken.user_id)
-            .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String)))
+            .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String),
+                   is_current_person()))  # a stopped account's links answer 404 until it is reactivated
 
 
 def find(secret: str, kind: str) -> FeedOwner | None:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from ..accounts.actor import Actor
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
@@ -82,7 +82,7 @@ def active_pairing(household_id: int, today: date) -> Pairing | None:
 def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
     people = []
     for phone in phones:
-        person = db.session.scalars(select(User).where(User.phone == phone)).first()
+        person = db.session.scalars(select(User).where(User.phone == phone, is_current_person())).first()
         if person is None or person.community_id != community_id:
             raise Refused(f"没有找到本社区手机号为{phone}的居民", "helper_phones")
         if person not in people:

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import PhoneField
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, choices
-from .models import TEAM_KINDS
+from .models import REMOVAL_REASONS, TEAM_KINDS
 
 
 class TeamForm(BaseForm):
@@ -19,3 +19,8 @@ class TeamForm(BaseForm):
 
 class LeaderForm(BaseForm):
     phone = PhoneField("队长手机号")
+
+
+class RemoveMemberForm(BaseForm):
+    reason = SelectField("移出原因", choices=choices([("", "请选择原因"), *REMOVAL_REASONS.items()]),
+                         validators=[DataRequired("请选择移出原因")])

@@ -29,11 +29,21 @@ MEMBER_PENDING = PENDING
 MEMBER_APPROVED = APPROVED
 MEMBER_DECLINED = DECLINED
 MEMBER_LEFT = "left"
+MEMBER_REMOVED = "removed"  # by a leader or staff; the row stays as the membership's history
 STATUS_LABELS = {
     MEMBER_PENDING: "待审核",
     MEMBER_APPROVED: "队员",
     MEMBER_DECLINED: "未通过",
     MEMBER_LEFT: "已退出",
+    MEMBER_REMOVED: "已移出",
+}
+# Why someone is removed from a team: chosen, not typed, so the 操作记录 never carries free text about a person.
+REMOVAL_REASONS = {
+    "moved": "搬离本社区",
+    "inactive": "长期未参加活动",
+    "asked": "本人要求",
+    "conduct": "违反队伍约定",
+    "other": "其他原因",
 }
 ROLE_MEMBER = "member"
 ROLE_LEADER = "leader"

@@ -1,9 +1,9 @@
-"""Read helpers for team pages."""
+"""Read helpers for team pages. Stopped and closed accounts are on no roster (is_current_person)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..activities.models import Activity
 from ..extensions import db
 from .models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership, Team
@@ -13,7 +13,8 @@ def teams_with_counts(community_id: int | None) -> list[tuple[Team, int]]:
     """Teams and their number of members, in one query."""
     members = (
         select(Membership.team_id, func.count().label("n"))
-        .where(Membership.status == MEMBER_APPROVED)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.status == MEMBER_APPROVED, is_current_person())
         .group_by(Membership.team_id)
         .subquery()
     )
@@ -32,7 +33,7 @@ def roster(team_id: int) -> list[tuple[Membership, User]]:
     query = (
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.team_id == team_id, Membership.status == MEMBER_APPROVED)
+        .where(Membership.team_id == team_id, Membership.status == MEMBER_APPROVED, is_current_person())
         .order_by((Membership.role == ROLE_LEADER).desc(), Membership.created_at)
     )
     return list(db.session.execute(query))
@@ -42,7 +43,7 @@ def pending_applications(team_id: int) -> list[tuple[Membership, User]]:
     query = (
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.team_id == team_id, Membership.status == MEMBER_PENDING)
+        .where(Membership.team_id == team_id, Membership.status == MEMBER_PENDING, is_current_person())
         .order_by(Membership.created_at)
     )
     return list(db.session.execute(query))
@@ -53,7 +54,7 @@ def leaders(team_id: int) -> list[User]:
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.team_id == team_id, Membership.status == MEMBER_APPROVED,
-               Membership.role == ROLE_LEADER)
+               Membership.role == ROLE_LEADER, is_current_person())
     )
     return list(db.session.scalars(query))
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..accounts.actor import Actor
-from ..accounts.models import User
+from ..accounts.models import User, is_current_person
 from ..audit import models as audit
 from ..audit.services import record
 from ..decisions import decide_pending
@@ -16,6 +16,8 @@ from .models import (
     MEMBER_APPROVED,
     MEMBER_LEFT,
     MEMBER_PENDING,
+    MEMBER_REMOVED,
+    REMOVAL_REASONS,
     ROLE_LEADER,
     ROLE_MEMBER,
     Membership,
@@ -68,17 +70,38 @@ def leave(actor: Actor, team: Team, now: datetime) -> None:
     db.session.flush()
 
 
+def remove_member(actor: Actor, membership: Membership, reason: str, now: datetime) -> Membership:
+    """A leader removes a member of their team, or staff anyone of their community's teams (a leader too,
+    whose leadership ends with it). The row stays, marked 已移出, so the team's history keeps them."""
+    team = membership.team
+    if membership.user_id == actor.user_id:
+        raise Refused("不能移出自己；要离开队伍请用“退出队伍”")
+    if membership.status != MEMBER_APPROVED:
+        raise Refused("这位居民已经不是本队队员了")
+    if membership.role == ROLE_LEADER and not actor.can_manage_community(team.community_id):
+        raise Refused("队长只能由社区工作人员移出")
+    membership.status = MEMBER_REMOVED
+    membership.role = ROLE_MEMBER
+    membership.decided_at = now
+    membership.decided_by_id = actor.user_id
+    db.session.flush()
+    record(actor, audit.MEMBER_REMOVED, membership.user, f"队伍：{team.name}；原因：{REMOVAL_REASONS[reason]}", now,
+           community_id=team.community_id)
+    return membership
+
+
 def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: datetime) -> Membership:
     """Staff appoint or remove a leader by phone; a new leader becomes a member too."""
     user = db.session.scalar(
-        select(User).where(User.phone == phone, User.community_id == team.community_id)
+        select(User).where(User.phone == phone, User.community_id == team.community_id, is_current_person())
     )
     if user is None:
         raise Refused("本社区没有用这个手机号注册的居民")
     membership = _membership(team.id, user.id)
+    if not make_leader and (membership is None or membership.role != ROLE_LEADER
+                            or membership.status != MEMBER_APPROVED):
+        raise Refused("这位居民不是本队队长")
     if membership is None:
-        if not make_leader:
-            raise Refused("这位居民不是队长")
         membership = Membership(team_id=team.id, user_id=user.id, created_at=now)
         db.session.add(membership)
     membership.status = MEMBER_APPROVED

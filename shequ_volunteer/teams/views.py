@@ -11,8 +11,8 @@ from ..web.auth import current_actor, forget_actor, require
 from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_decision, after_post, answer_refusal, render_page
 from . import queries, services
-from .forms import LeaderForm, TeamForm
-from .models import Membership, Team
+from .forms import LeaderForm, RemoveMemberForm, TeamForm
+from .models import REMOVAL_REASONS, Membership, Team
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -22,7 +22,7 @@ def index():
     return render_page("teams/list.html", teams=queries.teams_with_counts(current_actor().community_id))
 
 
-def _team_context(team: Team, leader_form=None) -> dict:
+def _team_context(team: Team, leader_form=None, removal: tuple[int, RemoveMemberForm] | None = None) -> dict:
     actor = current_actor()
     can_manage, now = actor.can_manage_team(team), utcnow()
     return {
@@ -37,6 +37,9 @@ def _team_context(team: Team, leader_form=None) -> dict:
         "is_member": team.id in actor.member_team_ids,
         "is_pending": team.id in actor.pending_team_ids,
         "leader_form": leader_form or LeaderForm(),
+        # The removal form that was refused (membership id, form), shown open with its message; others blank.
+        "removal": removal or (None, None),
+        "blank_removal": RemoveMemberForm(formdata=None),
     }
 
 
@@ -89,6 +92,32 @@ def decide(membership_id: int, decision: str):
                           "已同意入队" if decision == "approve" else "已婉拒申请",
                           url_for(".detail", team_id=membership.team_id), "teams/detail.html", "applications_panel",
                           lambda: _team_context(membership.team))
+
+
+@bp.post("/memberships/<int:membership_id>/remove")
+@login_required
+def remove_member(membership_id: int):
+    """移出队伍: the reason is chosen, then the consequence is confirmed; the roster is answered either way."""
+    membership = db.get_or_404(Membership, membership_id)
+    team = membership.team
+    require(current_actor().can_manage_team(team))
+    form = RemoveMemberForm()
+    if not form.validate_on_submit():
+        return render_page("teams/detail.html", "roster_panel", status=422,
+                           **_team_context(team, removal=(membership.id, form)))
+    if not confirmed():
+        return ask_to_confirm(f"把{membership.user.name}移出{team.name}？",
+                              f"原因：{REMOVAL_REASONS[form.reason.data]}。移出后不再是本队队员，不能再报名仅本队队员参加的活动；"
+                              "过去的服务记录保留。", "确定移出", url_for(".detail", team_id=team.id))
+    try:
+        services.remove_member(current_actor(), membership, form.reason.data, utcnow())
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: render_page("teams/detail.html", "roster_panel", **shown,
+                                                                   **_team_context(team)))
+    db.session.commit()
+    forget_actor()
+    return after_post(url_for(".detail", team_id=team.id), "teams/detail.html", "roster_panel",
+                      "已移出队伍", **_team_context(team))
 
 
 @bp.route("/new", methods=["GET", "POST"])

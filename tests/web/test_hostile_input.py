@@ -351,7 +351,7 @@ def test_removing_someone_who_is_not_a_leader_is_refused(app, world, staff_clien
     response = staff_client.post(f"/teams/{world.team.id}/leaders/remove",
                                  data={"phone": world.resident.phone})
     assert_refused(response, "phone", world.resident.phone)
-    assert "不是队长" in text(response)
+    assert "不是本队队长" in text(response)
     assert db_state() == before
 
 

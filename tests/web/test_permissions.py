@@ -22,7 +22,9 @@ from tests import factories as f
 
 from .helpers import HX, db_state, text
 
-ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere", "admin"]
+# "stopped": staff of the community, logged in, then their account stopped — they get only the login page.
+ROLES = ["anonymous", "resident", "member_a", "leader_a", "leader_b", "staff", "staff_elsewhere", "admin", "stopped"]
+SENT_TO_LOGIN = {"anonymous", "stopped"}
 MANAGE_TEAM_A = {"leader_a", "staff"}
 STAFF_ANYWHERE = {"staff", "staff_elsewhere"}
 STAFF_OF_A = {"staff"}
@@ -47,8 +49,9 @@ def world(app):
         staff_elsewhere=f.staff(elsewhere, name="外社工己"),
         applicant=f.user(home, name="申请人庚"),
         admin=f.admin(),  # the 街道's 系统管理员: staff of no community, so no team is theirs to manage
+        stopped=f.staff(home, name="停用的社工"),
     )
-    f.member(team_a, people.member_a)
+    member_a_membership = f.member(team_a, people.member_a)
     f.member(team_a, people.leader_a, leader=True)
     f.member(team_b, people.leader_b, leader=True)
     application = Membership(team_id=team_a.id, user_id=people.applicant.id)
@@ -59,6 +62,7 @@ def world(app):
     return SimpleNamespace(
         home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
         application_id=application.id, activity_id=activity.id, cancelled_id=cancelled.id,
+        member_a_membership_id=member_a_membership.id,
     )
 
 
@@ -66,6 +70,12 @@ def client_as(app, world, role: str):
     client = app.test_client()
     if role != "anonymous":
         f.login(client, getattr(world.people, role))
+    if role == "stopped":
+        # Stopped after logging in, without touching the session version: the account's state alone
+        # must shut them out at their very next request.
+        db.session.rollback()  # a fresh transaction: requests have written since this session last read
+        db.session.get(type(world.people.stopped), world.people.stopped.id).deactivated_at = utcnow()
+        db.session.commit()
     return client
 
 
@@ -135,6 +145,9 @@ CASES = [
     Case("leader-remove", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/remove", STAFF_OF_A,
          data=lambda w: {"phone": w.people.leader_a.phone},
          acted=lambda w, actor, r: role_in_team_a(w, w.people.leader_a) == ("approved", "member")),
+    Case("member-remove", "POST", lambda w: f"/teams/memberships/{w.member_a_membership_id}/remove",
+         MANAGE_TEAM_A, data=lambda w: {"reason": "moved", "confirmed": "1"},
+         acted=lambda w, actor, r: role_in_team_a(w, w.people.member_a) == ("removed", "member")),
 ]
 
 
@@ -145,7 +158,7 @@ def test_permission_matrix(app, world, role, case):
     url, data = case.url(world), case.data(world)
     before = db_state()
 
-    if role == "anonymous":
+    if role in SENT_TO_LOGIN:
         response = client.open(url, method=case.method, data=data)
         assert response.status_code == 302
         location = urlsplit(response.headers["Location"])
@@ -191,7 +204,7 @@ def test_htmx_login_redirect_brings_the_person_back(app, world):
 
 # --- who sees the team roster, and whose phone numbers --------------------------------------
 
-ROSTER_HIDDEN = ["anonymous", "resident", "leader_b", "staff_elsewhere", "admin"]
+ROSTER_HIDDEN = ["anonymous", "resident", "leader_b", "staff_elsewhere", "admin", "stopped"]
 
 
 def member_phones(world) -> list[str]:
