@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .activities.routes import bp as activities_bp
+    from .admin.community_staff_views import bp as community_staff_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .calendar.routes import bp as calendar_bp
@@ -92,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp, audit_bp, admin_bp):
+                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp):
         app.register_blueprint(blueprint)
 
 

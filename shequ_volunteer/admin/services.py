@@ -67,12 +67,17 @@ def save_community(actor: Actor, community: Community | None, name: str, address
 
 def set_role(actor: Actor, role: str, appoint: bool, phone: str, now: datetime,
              community: Community | None = None) -> User:
-    """Appoint or remove a community's staff (by phone, among its residents), or a 街道 viewer (among the
-    residents of any community of the 街道). One role a person: staff are not made viewers in passing."""
+    """Appoint or remove a community's staff (by phone, among its residents) — the administrator or that
+    community's staff — or a 街道 viewer (among the residents of any community of the 街道; the administrator
+    only). One role a person: staff are not made viewers in passing."""
     kind, before, after = ROLE_CHANGES[(role, appoint)]
     street_id = community.street_id if community is not None else actor.street_id
-    _require_administrator(actor, street_id)
+    # Staff of a community appoint and remove its staff as the administrator does; viewers are the 街道's.
+    if not (role == ROLE_STAFF and community is not None and actor.can_manage_community(community.id)):
+        _require_administrator(actor, street_id)
     person = resident_by_phone(street_id, phone, community)
+    if person is not None and person.id == actor.user_id:
+        raise Refused("不能改变自己的身份，请请其他工作人员或系统管理员办理", "phone")
     if person is None:
         where = community.name if community is not None else "本街道各社区"
         raise Refused(f"{where}没有用这个手机号注册的居民（请先让对方在网站上注册）", "phone")

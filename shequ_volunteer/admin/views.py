@@ -16,6 +16,7 @@ from ..web.auth import current_actor
 from ..web.confirm import ask_to_confirm, confirmed
 from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
+from .appointment_views import change_staff, holder
 from .forms import CommunityForm, PersonPhoneForm, StreetForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -75,9 +76,9 @@ def viewers(change: str):
     form = PersonPhoneForm()
     if form.validate_on_submit():
         if change == "remove" and not confirmed():
-            holder = _holder(ROLE_VIEWER, form.phone.data)
-            if holder is not None:
-                return ask_to_confirm(f"免去{holder.name}的街道查看人员？", "对方将不能再查看本街道各社区的统计。",
+            person = holder(ROLE_VIEWER, form.phone.data, _admin().street_id)
+            if person is not None:
+                return ask_to_confirm(f"免去{person.name}的街道查看人员？", "对方将不能再查看本街道各社区的统计。",
                                       "确定免去", url_for(".index"))
         try:
             services.set_role(_admin(), ROLE_VIEWER, change == "add", form.phone.data, utcnow())
@@ -121,31 +122,10 @@ def community(community_id: int | None = None):
 @login_required
 def staff(community_id: int, change: str):
     item = _own_community(community_id)
-    form = PersonPhoneForm()
-    if form.validate_on_submit():
-        if change == "remove" and not confirmed():
-            holder = _holder(ROLE_STAFF, form.phone.data, item)
-            if holder is not None:
-                return ask_to_confirm(f"免去{holder.name}的社区工作人员？",
-                                      f"对方将不能再管理{item.name}的队伍、帮扶对象和统计，成为普通居民。", "确定免去",
-                                      url_for(".community", community_id=item.id))
-        try:
-            services.set_role(_admin(), ROLE_STAFF, change == "add", form.phone.data, utcnow(), community=item)
-        except Refused as refusal:
-            return answer_refusal(refusal, lambda status, **extra: _community_page(item, None, form, status, **extra),
-                                  form=form)
-        db.session.commit()
-        return after_post(url_for(".community", community_id=item.id), "admin/community.html", "content",
-                          "已任命社区工作人员" if change == "add" else "已免去社区工作人员",
-                          **_community_context(item, None, None))
-    return _community_page(item, None, form, 422)
-
-
-def _holder(role: str, phone: str, community: Community | None = None):
-    """Who a removal would demote, when the phone names someone holding that role: they are asked about;
-    anything else goes straight to the service, which says why not."""
-    person = services.resident_by_phone(_admin().street_id, phone, community)
-    return person if person is not None and person.role == role else None
+    return change_staff(item, change, url_for(".community", community_id=item.id),
+                        lambda form, status, **extra: _community_page(item, None, form, status, **extra),
+                        lambda message: after_post(url_for(".community", community_id=item.id), "admin/community.html",
+                                                   "content", message, **_community_context(item, None, None)))
 
 
 def _community_context(item: Community | None, form, staff_form) -> dict:

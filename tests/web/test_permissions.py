@@ -145,6 +145,9 @@ CASES = [
     Case("leader-remove", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/remove", STAFF_OF_A,
          data=lambda w: {"phone": w.people.leader_a.phone},
          acted=lambda w, actor, r: role_in_team_a(w, w.people.leader_a) == ("approved", "member")),
+    # Each community's staff see their own colleagues (the POSTs: tests/web/test_community_staff.py).
+    Case("community-staff-get", "GET", lambda w: "/community/staff", STAFF_ANYWHERE,
+         acted=lambda w, actor, r: actor.name in r.get_data(as_text=True)),
     Case("member-remove", "POST", lambda w: f"/teams/memberships/{w.member_a_membership_id}/remove",
          MANAGE_TEAM_A, data=lambda w: {"reason": "moved", "confirmed": "1"},
          acted=lambda w, actor, r: role_in_team_a(w, w.people.member_a) == ("removed", "member")),
