@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .pairing.routes import bp as pairing_bp
+    from .people.routes import bp as people_bp
     from .reports.routes import bp as reports_bp
     from .reports.routes import verify_bp
     from .rooms.views import bp as rooms_bp
@@ -93,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp):
+                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp):
         app.register_blueprint(blueprint)
 
 

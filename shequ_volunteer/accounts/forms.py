@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from ..phones import MAINLAND_MOBILE, normalise_phone
 from ..web.forms import BaseForm, CleanStringField
+from .privacy import PRIVACY_CONSENT_NEEDED
 
 
 class PhoneField(CleanStringField):
@@ -19,6 +20,12 @@ class PhoneField(CleanStringField):
         super().__init__(label, **kwargs)
 
 
+def new_password(label: str) -> PasswordField:
+    """A password the person chooses: the one rule for its length, wherever a password is set."""
+    return PasswordField(label, validators=[DataRequired("请设置密码"),
+                                            Length(min=8, max=128, message="密码需要8到128位")])
+
+
 class AccountForm(BaseForm):
     """Who a new account is and the password they chose: the rules for every way an account is opened
     (registration in the browser, `flask create-admin` on the server)."""
@@ -27,19 +34,15 @@ class AccountForm(BaseForm):
     name = CleanStringField(
         "姓名", validators=[DataRequired("请填写姓名"), Length(max=20, message="姓名不能超过20个字")]
     )
-    password = PasswordField(
-        "密码",
-        validators=[
-            DataRequired("请设置密码"),
-            Length(min=8, max=128, message="密码需要8到128位"),
-        ],
-    )
+    password = new_password("密码")
 
 
-def privacy_agreement() -> BooleanField:
-    """The consent box under the privacy notice (accounts.privacy): unticked until the person ticks it."""
+def privacy_agreement(required: bool = True) -> BooleanField:
+    """The consent box under the privacy notice (accounts.privacy): unticked until the person ticks it.
+    Not `required` where only some who submit the form must agree (a one-time code opening an account
+    needs it, a password reset does not): the service decides and refuses with PRIVACY_CONSENT_NEEDED."""
     return BooleanField("我已阅读并同意《个人信息保护说明》",
-                        validators=[DataRequired("请先阅读并勾选同意《个人信息保护说明》")])
+                        validators=[DataRequired(PRIVACY_CONSENT_NEEDED)] if required else [])
 
 
 class RegisterForm(AccountForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 PRIVACY_VERSION = "2026-12-04"
+PRIVACY_CONSENT_NEEDED = "请先阅读并勾选同意《个人信息保护说明》"
 
 # (heading, text): short, plain sentences an elderly resident can read on a 360 px phone.
 PRIVACY_NOTICE = (

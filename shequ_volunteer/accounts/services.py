@@ -63,7 +63,13 @@ def create_admin(phone: str, name: str, password: str, now: datetime) -> User:
     return user
 
 
-def _recent_failures(key: str, since: datetime) -> int:
+def login_limits(config) -> dict:
+    """The guessing limits from the app's config: wrong passwords and wrong one-time codes alike."""
+    return {"per_phone": config["LOGIN_MAX_FAILURES_PER_PHONE"], "per_ip": config["LOGIN_MAX_FAILURES_PER_IP"],
+            "window_minutes": config["LOGIN_WINDOW_MINUTES"]}
+
+
+def recent_failures(key: str, since: datetime) -> int:
     return db.session.scalar(
         select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key, LoginFailure.at >= since)
     )
@@ -90,8 +96,8 @@ def check_login(phone: str, password: str, remote_addr: str, now: datetime, limi
     """
     since = now - timedelta(minutes=limits["window_minutes"])
     if (
-        _recent_failures(f"phone:{phone}", since) >= limits["per_phone"]
-        or _recent_failures(f"ip:{remote_addr}", since) >= limits["per_ip"]
+        recent_failures(f"phone:{phone}", since) >= limits["per_phone"]
+        or recent_failures(f"ip:{remote_addr}", since) >= limits["per_ip"]
     ):
         return LoginCheck(phone, remote_addr, None, TOO_MANY_ATTEMPTS)
     user = db.session.scalar(select(User).where(User.phone == phone))

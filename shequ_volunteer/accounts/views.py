@@ -61,11 +61,7 @@ def login():
     form = LoginForm()
     refusal = None
     if form.validate_on_submit():
-        limits = {
-            "per_phone": current_app.config["LOGIN_MAX_FAILURES_PER_PHONE"],
-            "per_ip": current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
-            "window_minutes": current_app.config["LOGIN_WINDOW_MINUTES"],
-        }
+        limits = services.login_limits(current_app.config)
         now = utcnow()
         check = services.check_login(form.phone.data, form.password.data, request.remote_addr or "", now, limits)
         db.session.rollback()  # end the read; the slow password check held no lock

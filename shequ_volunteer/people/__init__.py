@@ -1,1 +1,2 @@
-"""The people of a community as staff look after them: their pages, accounts opened, stopped and restarted."""
+"""The people of a community as staff look after them: their pages (/people), accounts opened (one-time
+codes, entered at /account/code), passwords reset, accounts stopped and restarted (lifecycle)."""
