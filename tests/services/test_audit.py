@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
+from shequ_volunteer.accounts import codes
 from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services as activity_services
 from shequ_volunteer.audit import models as audit
@@ -17,6 +19,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.hours import services as hours_services
 from shequ_volunteer.pairing import services as pairing_services
 from shequ_volunteer.pairing.models import Household
+from shequ_volunteer.people import services as people_services
 from shequ_volunteer.refusals import Refused
 from shequ_volunteer.teams import services as team_services
 from tests import factories as f
@@ -90,6 +93,36 @@ def signed_up(w):
     return signup
 
 
+def code_checked(purpose: str):
+    """Preparation of entering a code: the volunteer (without a login, for opening) is given one by staff
+    and has typed it in; the check is done, the action uses it."""
+    def prepare(w):
+        if purpose == "open":
+            w.volunteer.password_hash = ""
+        key = current_app.config["SECRET_KEY"]
+        issued = people_services.issue_code(actor_for(w.staff), w.volunteer, purpose, False, NOW, key)
+        db.session.commit()
+        return codes.check(w.volunteer.phone, issued.code, "new-pass-2026", "10.0.0.1", NOW,
+                           {"per_phone": 5, "per_ip": 30, "window_minutes": 15}, key)
+    return prepare
+
+
+def code_used(w):
+    checked = code_checked("reset")(w)
+    people_services.set_password_with_code(checked, False, NOW)
+    db.session.commit()
+    return checked
+
+
+def issue_code(purpose: str, who: str = "volunteer"):
+    def act(w, _):
+        if purpose == "open" and who == "volunteer":
+            w.volunteer.password_hash = ""
+        return people_services.issue_code(actor_for(w.staff), getattr(w, who), purpose, True, NOW,
+                                          current_app.config["SECRET_KEY"])
+    return act
+
+
 # (kind written, how to prepare, the action; the action gets w and what the preparation returned)
 ACTIONS = {
     "appoint leader": (audit.LEADER_APPOINTED, None, lambda w, _: team_services.set_leader(
@@ -116,6 +149,12 @@ ACTIONS = {
         actor_for(w.leader), w.activity, NOW)),
     "restore activity": (audit.ACTIVITY_RESTORED, cancelled, lambda w, _: activity_services.restore_activity(
         actor_for(w.leader), w.activity, NOW)),
+    "issue opening code": (audit.OPENING_CODE_ISSUED, None, issue_code("open")),
+    "issue reset code": (audit.RESET_CODE_ISSUED, None, issue_code("reset")),
+    "open account with code": (audit.ACCOUNT_OPENED, code_checked("open"),
+                               lambda w, checked: people_services.set_password_with_code(checked, True, NOW)),
+    "reset password with code": (audit.PASSWORD_RESET, code_checked("reset"),
+                                 lambda w, checked: people_services.set_password_with_code(checked, False, NOW)),
 }
 
 # The same actions, refused: by someone not allowed, or with input the service turns down.
@@ -138,6 +177,13 @@ REFUSED = {
     "restore what is not cancelled": (None, lambda w, _: activity_services.restore_activity(
         actor_for(w.leader), w.activity, NOW)),
     "end twice": (ended, lambda w, pairing: pairing_services.end_pairing(actor_for(w.staff), pairing, NOW)),
+    "code for oneself": (None, issue_code("reset", who="staff")),
+    "opening code for an opened account": (None, issue_code("open", who="leader")),
+    "code from another community's staff": (None, lambda w, _: people_services.issue_code(
+        actor_for(w.foreign_staff), w.volunteer, "reset", False, NOW, current_app.config["SECRET_KEY"])),
+    "open without agreeing": (code_checked("open"),
+                              lambda w, checked: people_services.set_password_with_code(checked, False, NOW)),
+    "a used code again": (code_used, lambda w, checked: people_services.set_password_with_code(checked, False, NOW)),
 }
 
 
@@ -153,7 +199,8 @@ def test_each_action_writes_exactly_one_row(app, w, name):
     row = rows[-1]
     assert row.kind == kind and row.at == NOW
     assert row.community_id == w.home.id and row.street_id == w.street.id
-    assert row.actor_id in (w.staff.id, w.leader.id)
+    # Staff or a leader; entering a code, the person themself.
+    assert row.actor_id in (w.staff.id, w.leader.id, w.volunteer.id)
     assert row.summary and row.target_id is not None
 
 
