@@ -33,6 +33,7 @@ KNOWN_POST_ENDPOINTS = {
     "activities.cancel", "activities.restore", "teams.apply", "teams.leave", "teams.decide", "teams.create",
     "teams.edit", "teams.leaders",
     "admin.create_street", "admin.community", "admin.staff", "admin.viewers",
+    "people.issue_code", "people.enter_code",
 }
 
 
@@ -113,7 +114,8 @@ def test_the_route_walk_covers_every_known_form(csrf_app, world):
     # Both values of each any(...) converter are tried.
     membership_id, team_id = world.ids["membership_id"], world.ids["team_id"]
     assert {f"/teams/memberships/{membership_id}/approve", f"/teams/memberships/{membership_id}/decline",
-            f"/teams/{team_id}/leaders/add", f"/teams/{team_id}/leaders/remove"} <= urls
+            f"/teams/{team_id}/leaders/add", f"/teams/{team_id}/leaders/remove",
+            f"/people/{world.ids['user_id']}/code/open", f"/people/{world.ids['user_id']}/code/reset"} <= urls
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])

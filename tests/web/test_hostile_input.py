@@ -366,6 +366,7 @@ ID_ROUTES = [
     ("POST", "/teams/memberships/{}/approve"), ("POST", "/teams/memberships/{}/decline"),
     ("POST", "/teams/{}/edit"), ("POST", "/teams/{}/leaders/add"), ("POST", "/teams/{}/activities/new"),
     ("GET", "/teams/{}"), ("GET", "/calendar/teams/{}.ics"), ("GET", "/calendar/community/{}.ics"),
+    ("GET", "/people/{}"), ("POST", "/people/{}/code/open"), ("POST", "/people/{}/code/reset"),
 ]
 
 
@@ -510,3 +511,98 @@ def test_community_names_that_look_hostile_are_stored_verbatim_and_shown_as_text
     assert response.status_code == 303
     body = text(admin_world.client.get("/admin"))
     assert str(escape(text_value)) in body and (text_value == escape(text_value) or text_value not in body)
+
+
+# --- people and one-time codes ------------------------------------------------------------------
+
+SEARCH_REFUSED = [LONG, "长" * 21, *CONTROL.values()]
+
+
+def test_people_search_refuses_what_no_name_or_phone_holds(app, world, staff_client):
+    for value in SEARCH_REFUSED:
+        for headers in ({}, HX):
+            response = staff_client.get(f"/people?q={quote(value)}", headers=headers)
+            assert response.status_code == 422, (value[:20], response.status_code)
+            assert "李阿姨" not in text(response)
+        body = text(staff_client.get(f"/people?q={quote(value)}"))
+        assert has_chinese(read_form(body).messages["q"]) and read_form(body).invalid["q"] == "true"
+
+
+@pytest.mark.parametrize("query", [SQL, "<i>x</i>", "\"'><b>", EMOJI, "%", "_", "\\", "%25", "page=abc"])
+def test_people_search_takes_odd_text_literally(app, world, staff_client, query):
+    response = staff_client.get(f"/people?q={quote(query)}")
+    assert response.status_code == 200
+    assert "李阿姨" not in text(response)  # `%` and `_` match themselves, not every name
+    assert read_form(text(response)).values["q"] == query
+    assert "<i>x</i>" not in text(response) and "<b>" not in text(response)
+
+
+@pytest.mark.parametrize("page", ["abc", "-5", "0", HUGE, "9223372036854775807", "%00"])
+def test_people_pages_survive_hostile_page_numbers(app, world, staff_client, page):
+    response = staff_client.get(f"/people?page={page}")
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def coded(app, world):
+    """李阿姨 was given a reset code by staff, and 赵大爷 (another phone) one of his own."""
+    from shequ_volunteer.accounts.actor import actor_for
+    from shequ_volunteer.people.services import issue_code
+
+    other = f.user(world.home, name="赵大爷")
+    key = app.config["SECRET_KEY"]
+    mine = issue_code(actor_for(world.staff), world.resident, "reset", False, utcnow(), key)
+    theirs = issue_code(actor_for(world.staff), other, "reset", False, utcnow(), key)
+    db.session.commit()
+    return SimpleNamespace(code=mine.code, other=other, other_code=theirs.code)
+
+
+def code_form(world, coded, **changes) -> dict:
+    return {"phone": world.resident.phone, "code": coded.code, "password": "new-pass-2026",
+            "password_again": "new-pass-2026", **changes}
+
+
+CODE_FORM_REFUSED = {
+    "phone": BAD_PHONES,
+    "code": ["", "   ", LONG, LONG_DIGITS, "1234567", "123456789", "abcdefgh", "1234-5678", SCRIPT, SQL, EMOJI,
+             "١٢٣٤٥٦٧٨", *CONTROL.values()],
+    "password": ["", "short", LONG],
+    "password_again": ["", "another-pass-1"],
+}
+
+
+@pytest.mark.parametrize("field", CODE_FORM_REFUSED)
+def test_code_form_refuses_before_counting(app, world, coded, field):
+    """Malformed input is refused by the form: no wrong-code count, no password, nobody logged in."""
+    client = app.test_client()
+    refused_everywhere(lambda value: client.post("/account/code", data=code_form(world, coded, **{field: value})),
+                       field, CODE_FORM_REFUSED[field], echo=field in ("phone", "code"))
+    assert client.get("/me/activities").status_code == 302
+
+
+def wrong_code_writes_only_counts(client, data: dict) -> None:
+    before = db_state()
+    response = client.post("/account/code", data=data)
+    assert_refused(response, "code", data["code"])
+    assert "验证码不对或已过期" in read_form(text(response)).messages["code"]
+    after = db_state()
+    changed = {table for table in after if after[table] != before[table]}
+    assert changed <= {"login_failures", "one_time_codes"}
+    assert len(after["login_failures"]) == len(before["login_failures"]) + 2  # per phone, per address
+    assert client.get("/me/activities").status_code == 302
+
+
+def test_a_phone_with_an_account_but_no_code(app, world, coded):
+    wrong_code_writes_only_counts(app.test_client(), code_form(world, coded, phone=world.staff.phone))
+
+
+def test_the_code_of_another_phone(app, world, coded):
+    wrong_code_writes_only_counts(app.test_client(), code_form(world, coded, code=coded.other_code))
+
+
+def test_an_expired_code(app, world, coded):
+    from shequ_volunteer.accounts.models import OneTimeCode
+
+    db.session.execute(OneTimeCode.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    wrong_code_writes_only_counts(app.test_client(), code_form(world, coded))
