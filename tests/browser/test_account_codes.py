@@ -41,6 +41,8 @@ def test_a_reset_code_ends_the_old_session(app, new_context):
     code = slip.locator(".slip-code").inner_text()
     assert re.fullmatch(r"\d{4} \d{4}", code), code
     assert desk.evaluate("document.documentElement.scrollWidth") <= 390  # the slip fits the phone
+    box = slip.locator(".slip-code").bounding_box()
+    assert box["height"] < 80  # the code on one line, as it is read out and typed
 
     new_phone = new_context().new_page()  # context B: the person's new phone
     new_phone.goto("/login")
