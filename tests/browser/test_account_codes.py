@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.browser.helpers import log_in
+from tests.browser.test_layout import SMALL_PHONE, check_layout
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +63,31 @@ def test_a_reset_code_ends_the_old_session(app, new_context):
     expect(old_phone).to_have_url(re.compile(r"/login\?"))
     expect(old_phone.get_by_role("heading", level=1)).to_have_text("登录")
     expect(old_phone.locator(".site-footer")).not_to_contain_text("钱大爷")
+
+
+def test_the_people_pages_and_the_code_page_on_a_small_phone_without_javascript(app, new_context):
+    """360 px, no JavaScript: no sideways scrolling, 18 px text, 44 px targets; issuing is a plain form."""
+    home = f.community("幸福里社区党群服务中心所在的幸福里社区")
+    staff = f.staff(home, name="欧阳建国")
+    for n in range(3):
+        f.user(home, name=f"欧阳长长的名字居民{n}")
+    unopened = f.user(home, name="孙秀英")
+    unopened.password_hash = ""
+    db.session.commit()
+
+    page = new_context(**SMALL_PHONE, java_script_enabled=False).new_page()
+    log_in(page, staff)
+    page.goto("/people")
+    check_layout(page, "居民名单")
+    page.get_by_label("姓名或手机号").fill("孙")
+    page.get_by_role("button", name="查找").click()
+    expect(page.locator("#people-list .card")).to_have_count(1)
+    page.get_by_role("link", name=re.compile("孙秀英")).click()
+    check_layout(page, "居民页")
+    page.get_by_role("button", name="开通账号").click()
+    expect(page.locator(".slip-code")).to_have_text(re.compile(r"^\d{4} \d{4}$"))
+    expect(page.get_by_role("button", name="打印")).to_be_hidden()  # needs JavaScript; the browser menu prints
+    check_layout(page, "验证码单")
+
+    page.goto("/account/code")
+    check_layout(page, "用验证码设置密码")
