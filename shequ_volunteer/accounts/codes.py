@@ -62,14 +62,20 @@ class IssuedCode:
         return f"{self.code[:4]} {self.code[4:]}"
 
 
+def void_unused(user_id: int, now: datetime) -> None:
+    """Every code of the person not yet used stops working: a new code replaces it, and a stopped or closed
+    account must not come back to life through one handed out before."""
+    db.session.execute(update(OneTimeCode)
+                       .where(OneTimeCode.user_id == user_id, OneTimeCode.used_at.is_(None),
+                              OneTimeCode.voided_at.is_(None))
+                       .values(voided_at=now).execution_options(synchronize_session=False))
+
+
 def issue(person: User, purpose: str, issued_by_id: int, now: datetime, secret_key: str) -> IssuedCode:
     """A new code for the person; their earlier unused codes stop working."""
     if purpose not in ONE_TIME_PURPOSES:
         raise ValueError(f"unknown code purpose {purpose!r}")
-    db.session.execute(update(OneTimeCode)
-                       .where(OneTimeCode.user_id == person.id, OneTimeCode.used_at.is_(None),
-                              OneTimeCode.voided_at.is_(None))
-                       .values(voided_at=now).execution_options(synchronize_session=False))
+    void_unused(person.id, now)
     code = new_code()
     expires_at = now + CODE_LIFETIME
     db.session.add(OneTimeCode(user_id=person.id, purpose=purpose, code_hash=code_hash(person.id, code, secret_key),

@@ -1,13 +1,14 @@
 """The search box of the people list, the issuing of a code, and entering one."""
 from __future__ import annotations
 
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..accounts.codes import CODE_DIGITS
 from ..accounts.forms import PhoneField, new_password, privacy_agreement
 from ..phones import ascii_digits
-from ..web.forms import BaseForm, CleanStringField
+from ..web.forms import BaseForm, CleanStringField, choices
+from .lifecycle import DEACTIVATION_REASONS
 
 
 class SearchForm(BaseForm):
@@ -18,6 +19,11 @@ class SearchForm(BaseForm):
         csrf = False
 
     q = CleanStringField("姓名或手机号", validators=[Length(max=20, message="最多20个字")])
+
+
+class DeactivateForm(BaseForm):
+    reason = SelectField("停用原因", choices=choices([("", "请选择原因"), *DEACTIVATION_REASONS.items()]),
+                         validators=[DataRequired("请选择停用原因")])
 
 
 class IssueCodeForm(BaseForm):

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..accounts import codes
 from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..activities import services as signups
@@ -48,6 +49,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
     person.deactivated_at = now
     person.deactivation_reason = reason
     person.end_all_sessions()
+    codes.void_unused(person.id, now)
     given_up = _give_up_future_places(person, now)
     db.session.flush()
     record(actor, audit.ACCOUNT_DEACTIVATED, person, f"原因：{DEACTIVATION_REASONS[reason]}", now,

@@ -117,7 +117,8 @@ def test_a_person_page_shows_phone_teams_state_and_the_right_action(w):
     unopened = text(w.client.get(f"/people/{w.unopened.id}"))
     assert "开通账号</button>" in unopened and "重设密码</button>" not in unopened
     stopped = text(w.client.get(f"/people/{w.stopped.id}"))
-    assert "已停用" in stopped and "<button" not in stopped.split("<main", 1)[1].split("</main>")[0]
+    main = stopped.split("<main", 1)[1].split("</main>")[0]
+    assert "已停用" in main and re.findall(r"<button[^>]*>([^<]*)</button>", main) == ["恢复账号"]
 
 
 @pytest.mark.parametrize("who", ["outsider", "closed"])
@@ -289,3 +290,58 @@ def test_the_new_password_is_hashed_before_the_write_lock(app, w, db_kind, state
     assert enter(app.test_client(), w.resident.phone, code).status_code == 303
     read_code = next(i for i, s in enumerate(statements) if "FROM one_time_codes" in s)
     assert read_code < statements.index("BEGIN IMMEDIATE")
+
+
+# --- 停用账号 / 恢复账号 on the person page ---------------------------------------------------------
+
+def test_staff_stop_an_account_after_choosing_a_reason_and_confirming_then_restart_it(app, w):
+    code = issue(w, w.resident, "reset")  # handed out before: must not outlive the stopping
+    resident_client = f.logged_in(app, w.resident)
+    assert resident_client.get("/me/activities").status_code == 200
+    page = text(w.client.get(f"/people/{w.resident.id}"))
+    assert "停用账号" in page and "恢复账号" not in page
+
+    asked = w.client.post(f"/people/{w.resident.id}/deactivate", data={"reason": "moved"})
+    assert asked.status_code == 200 and "停用王大爷的账号？" in text(asked) and "搬离本社区" in text(asked)
+    db.session.rollback()
+    assert db.session.get(User, w.resident.id).deactivated_at is None  # nothing in one tap
+
+    done = w.client.post(f"/people/{w.resident.id}/deactivate", data={"reason": "moved", "confirmed": "1"})
+    assert done.status_code == 303
+    assert resident_client.get("/me/activities").status_code == 302  # out at the very next request
+    assert "恢复账号" in text(w.client.get(f"/people/{w.resident.id}"))
+    refused = enter(app.test_client(), w.resident.phone, code)
+    assert refused.status_code in (422, 429)  # the old code died with the stopping
+
+    assert w.client.post(f"/people/{w.resident.id}/reactivate").status_code == 303
+    db.session.rollback()
+    assert db.session.get(User, w.resident.id).deactivated_at is None
+    assert enter(app.test_client(), w.resident.phone, code).status_code in (422, 429)  # still dead
+
+
+@pytest.mark.parametrize("reason", ["", "gone", "x" * 10_000, "moved\x00"])
+def test_stopping_without_a_known_reason_is_refused_by_the_field(w, reason):
+    before = db_state()
+    response = w.client.post(f"/people/{w.resident.id}/deactivate", data={"reason": reason, "confirmed": "1"})
+    assert response.status_code == 422 and read_form(text(response)).messages.get("reason")
+    assert db_state() == before
+
+
+def test_stopping_twice_and_restarting_a_working_account_are_refused(w):
+    stop = w.client.post(f"/people/{w.stopped.id}/deactivate", data={"reason": "moved", "confirmed": "1"}, headers=HX)
+    assert stop.status_code == 409 and "已经停用" in text(stop)
+    before = db_state()
+    again = w.client.post(f"/people/{w.resident.id}/reactivate")
+    assert again.status_code == 409 and "没有停用" in text(again)
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("action", ["deactivate", "reactivate"])
+def test_other_communities_and_non_staff_cannot_stop_or_restart(app, w, action):
+    before = db_state()
+    data = {"reason": "moved", "confirmed": "1"}
+    target = w.stopped if action == "reactivate" else w.resident
+    assert w.client.post(f"/people/{w.outsider.id}/{action}", data=data).status_code == 404
+    assert f.logged_in(app, w.leader, through_form=False).post(
+        f"/people/{target.id}/{action}", data=data).status_code == 403
+    assert db_state() == before

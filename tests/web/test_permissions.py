@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from shequ_volunteer.accounts.models import OneTimeCode
+from shequ_volunteer.accounts.models import OneTimeCode, User
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams.models import Membership, Team
@@ -176,6 +176,9 @@ CASES = [
     Case("code-reset", "POST", lambda w: f"/people/{w.people.resident.id}/code/reset", STAFF_OF_A,
          not_found=frozenset({"staff_elsewhere"}), status=200, data=lambda w: {"stop_calendar": "y"},
          acted=lambda w, actor, r: code_issued(w, w.people.resident, "reset", actor) and "slip-code" in text(r)),
+    Case("person-deactivate", "POST", lambda w: f"/people/{w.people.resident.id}/deactivate", STAFF_OF_A,
+         not_found=frozenset({"staff_elsewhere"}), data=lambda w: {"reason": "moved", "confirmed": "1"},
+         acted=lambda w, actor, r: db.session.get(User, w.people.resident.id).deactivated_at is not None),
 ]
 
 
