@@ -1,16 +1,17 @@
 """The 街道 administrator's pages: the 街道 (once), its communities, their staff and its viewers.
 
-route                               adminA adminB adminN staffA viewer resid  anon
-GET  /admin                         200    200    200    404    404    404    login
-POST /admin/street                  409    409    303    404    404    404    login
-GET  /admin/communities/new         200    200    404    404    404    404    login
-POST /admin/communities/new         303    303    404    404    404    404    login
-GET  /admin/communities/A           200    404    404    404    404    404    login
-POST /admin/communities/A           303    404    404    404    404    404    login
-POST /admin/communities/A/staff/add 303    404    404    404    404    404    login
-POST /admin/viewers/add             303    422    409    404    404    404    login
+route                               adminA adminB adminN staffA viewer resid  stop   anon
+GET  /admin                         200    200    200    404    404    404    login  login
+POST /admin/street                  409    409    303    404    404    404    login  login
+GET  /admin/communities/new         200    200    404    404    404    404    login  login
+POST /admin/communities/new         303    303    404    404    404    404    login  login
+GET  /admin/communities/A           200    404    404    404    404    404    login  login
+POST /admin/communities/A           303    404    404    404    404    404    login  login
+POST /admin/communities/A/staff/add 303    404    404    404    404    404    login  login
+POST /admin/viewers/add             303    422    409    404    404    404    login  login
 
-adminA runs 东湖街道 (community A, 幸福里); adminB runs 西湖街道 (光明); adminN has not created a 街道 yet.
+adminA runs 东湖街道 (community A, 幸福里); adminB runs 西湖街道 (光明); adminN has not created a 街道 yet;
+stop is another administrator of 东湖街道 who signed in, then had the account stopped.
 Every allowed change writes exactly one 操作记录 row; every other answer writes nothing at all.
 """
 from __future__ import annotations
@@ -25,11 +26,12 @@ from shequ_volunteer.accounts.models import User
 from shequ_volunteer.audit.models import AuditEntry
 from shequ_volunteer.communities.models import Community, Street
 from shequ_volunteer.extensions import db
+from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
 from .helpers import HX, db_state, read_form, text
 
-ROLES = ["admin_a", "admin_b", "admin_new", "staff_a", "viewer", "resident", "anonymous"]
+ROLES = ["admin_a", "admin_b", "admin_new", "staff_a", "viewer", "resident", "stopped", "anonymous"]
 ROUTES = {
     "GET  /admin": ("GET", lambda w: "/admin", lambda w: {}),
     "POST /admin/street": ("POST", lambda w: "/admin/street", lambda w: {"name": "南湖街道"}),
@@ -61,7 +63,7 @@ def w(app):
     people = SimpleNamespace(
         admin_a=f.admin(east, "东湖管理员"), admin_b=f.admin(west, "西湖管理员"), admin_new=f.admin(None, "新管理员"),
         staff_a=f.staff(a, "社工王芳"), viewer=f.user(a, "刘科长", role="viewer"), resident=f.user(a, "居民张秀英"),
-        resident_b=f.user(b, "光明居民"),
+        resident_b=f.user(b, "光明居民"), stopped=f.admin(east, "停用的管理员"),
     )
     return SimpleNamespace(east=east, west=west, a=a, b=b, people=people)
 
@@ -70,6 +72,9 @@ def client_as(app, w, role: str):
     client = app.test_client()
     if role != "anonymous":
         f.login(client, getattr(w.people, role))
+    if role == "stopped":  # stopped after signing in: the account's state alone must shut them out
+        w.people.stopped.deactivated_at = utcnow()
+        db.session.commit()
     return client
 
 

@@ -5,51 +5,42 @@ a helper brief) paired with team T (leader_t) and the current helper `helper` (a
 `past_helper` whose PairingHelper row ended yesterday; `ended_helper` of an older pairing of H whose
 pairing.ends_on is in the past (their own helper row was never closed); `member_t`, an ordinary member
 of T; `leader_other`, leader of team O of A, which is paired with household H4; `resident` of A;
-`staff_b`, staff of community B; `admin`, the 街道's 系统管理员 (staff of no community); anonymous.
+`staff_b`, staff of community B; `admin`, the 街道's 系统管理员 (staff of no community); `stopped`, staff of
+A whose account staff have stopped (signed in before, so only the account's state shuts them out); anonymous.
 H2 in A has no pairing. F is an open follow-up on H.
 
     200 / 303   allowed (GET page / POST done, then redirected)
     own         200, but only the person's own scope: nothing of H (its head_name is absent)
     422         allowed to try, refused by the rule (H is already paired): nothing saved
     404         as if H did not exist: never 403, and not one row changes
-    login       anonymous: 302 to /login?next=…; htmx: 401 + HX-Redirect; nothing changes
+    login       anonymous and stopped: 302 to /login?next=…; htmx: 401 + HX-Redirect; nothing changes
     log:x       each allowed GET writes exactly one household_access row (user, action x)
 
 Columns: staffA = staff_a, leadT = leader_t, pastH = past_helper, endH = ended_helper, membT = member_t,
-leadO = leader_other, resid = resident, staffB = staff_b, admin = admin, anon = anonymous.
+leadO = leader_other, resid = resident, staffB = staff_b, admin = admin, stop = stopped, anon = anonymous.
 
 MATRIX
-route                          staffA helper leadT pastH endH  membT leadO resid staffB admin anon
-GET  /households               200    404    404   404   404   404   404   404   own    404   login
-GET  /households/new           200    404    404   404   404   404   404   404   200    404   login
-POST /households/new           303    404    404   404   404   404   404   404   303    404   login
-GET  /households/H             200    200    200   404   404   404   404   404   404    404   login
-GET  /households/H/edit        200    404    404   404   404   404   404   404   404    404   login
-POST /households/H/edit        303    404    404   404   404   404   404   404   404    404   login
-POST /households/H/pairings    422    404    404   404   404   404   404   404   404    404   login
-POST /households/H2/pairings   303    404    404   404   404   404   404   404   404    404   login
-POST /pairings/P/helpers       303    404    303   404   404   404   404   404   404    404   login
-POST /pairings/P/end           303    404    404   404   404   404   404   404   404    404   login
-POST /households/H/changes     303    303    303   404   404   404   404   404   404    404   login
-GET  /households/H/visits/new  200    200    200   404   404   404   404   404   404    404   login
-POST /households/H/visits/new  303    303    303   404   404   404   404   404   404    404   login
-GET  /households/H/door-card   200    200    200   404   404   404   404   404   404    404   login
-GET  /households/H/access-log  200    404    404   404   404   404   404   404   404    404   login
-GET  /households/access-log    200    404    404   404   404   404   404   404   own    404   login
-GET  /board                    200    404    200   404   404   404   own   404   own    404   login
-GET  /me/pairings              own    200    own   own   own   own   own   own   own    own   login
-GET  /follow-ups               200    404    404   404   404   404   404   404   own    404   login
-POST /follow-ups/F             303    404    404   404   404   404   404   404   404    404   login
-END
-
-Access log: GET /households/H → log:view, …/edit → log:edit, …/visits/new → log:visit, …/door-card →
-log:print, …/access-log → log:log; refused requests write nothing. leader_t's /board lists H (T's pairing)
-and not H4; leader_other's lists H4 and not H. staff_b may register households in B (POST /households/new
-lands in B), but every record of A is 404 to them. Staff-only routes are 404 to helpers and leaders too.
-
-Content: the categories, Household.notes, members and the pairing reason are on the staff household page
-only — not on the helper's or leader's household page, visit form, door card, /board, /me/pairings, and
-neither they nor the household's name or brief on the home page, activity or team pages, or calendar feeds.
+route                          staffA helper leadT pastH endH  membT leadO resid staffB admin stop  anon
+GET  /households               200    404    404   404   404   404   404   404   own    404   login login
+GET  /households/new           200    404    404   404   404   404   404   404   200    404   login login
+POST /households/new           303    404    404   404   404   404   404   404   303    404   login login
+GET  /households/H             200    200    200   404   404   404   404   404   404    404   login login
+GET  /households/H/edit        200    404    404   404   404   404   404   404   404    404   login login
+POST /households/H/edit        303    404    404   404   404   404   404   404   404    404   login login
+POST /households/H/pairings    422    404    404   404   404   404   404   404   404    404   login login
+POST /households/H2/pairings   303    404    404   404   404   404   404   404   404    404   login login
+POST /pairings/P/helpers       303    404    303   404   404   404   404   404   404    404   login login
+POST /pairings/P/end           303    404    404   404   404   404   404   404   404    404   login login
+POST /households/H/changes     303    303    303   404   404   404   404   404   404    404   login login
+GET  /households/H/visits/new  200    200    200   404   404   404   404   404   404    404   login login
+POST /households/H/visits/new  303    303    303   404   404   404   404   404   404    404   login login
+GET  /households/H/door-card   200    200    200   404   404   404   404   404   404    404   login login
+GET  /households/H/access-log  200    404    404   404   404   404   404   404   404    404   login login
+GET  /households/access-log    200    404    404   404   404   404   404   404   own    404   login login
+GET  /board                    200    404    200   404   404   404   own   404   own    404   login login
+GET  /me/pairings              own    200    own   own   own   own   own   own   own    own   login login
+GET  /follow-ups               200    404    404   404   404   404   404   404   own    404   login login
+POST /follow-ups/F             303    404    404   404   404   404   404   404   404    404   login login
 """
 from __future__ import annotations
 
@@ -94,7 +85,8 @@ ENDED_NOTE = "原结对的探访：血压偏高"
 HELPER_NOTE = "最近一次探访：一切正常"
 
 ROLES = ["staff_a", "helper", "leader_t", "past_helper", "ended_helper", "member_t", "leader_other", "resident",
-         "staff_b", "admin", "anonymous"]
+         "staff_b", "admin", "stopped", "anonymous"]
+SENT_TO_LOGIN = {"anonymous", "stopped"}
 
 
 @dataclass(frozen=True)
@@ -129,7 +121,9 @@ def build_world() -> SimpleNamespace:
         past_helper=f.user(home, "前任赵敏"), ended_helper=f.user(home, "原结对陈静"),
         member_t=f.user(home, "队员周强"), leader_other=f.user(home, "队长吴刚"), resident=f.user(home, "居民郑丽"),
         staff_b=f.staff(elsewhere, "外社工冯军"), newcomer=f.user(home, "新志愿者何平"), admin=f.admin(),
+        stopped=f.staff(home, "停用社工钱伟"),
     )
+    users["stopped"].deactivated_at = utcnow()
     f.member(team_t, users["leader_t"], leader=True)
     f.member(team_t, users["helper"])
     f.member(team_t, users["member_t"])
@@ -233,7 +227,7 @@ class Route:
     lists_h: bool = False  # for allowed GETs of a list: H's name is on it
 
     def outcome(self, role: str) -> str:
-        return "login" if role == "anonymous" else self.outcomes.get(role, GONE)
+        return "login" if role in SENT_TO_LOGIN else self.outcomes.get(role, GONE)
 
     def cell(self, role: str) -> str:
         outcome = self.outcome(role)
@@ -293,7 +287,7 @@ ROUTES = [
 
 ABBREVIATIONS = {"staff_a": "staffA", "helper": "helper", "leader_t": "leadT", "past_helper": "pastH",
                  "ended_helper": "endH", "member_t": "membT", "leader_other": "leadO", "resident": "resid",
-                 "staff_b": "staffB", "admin": "admin", "anonymous": "anon"}
+                 "staff_b": "staffB", "admin": "admin", "stopped": "stop", "anonymous": "anon"}
 
 
 def matrix_table() -> str:
