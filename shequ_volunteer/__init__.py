@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
+    from .me.views import bp as me_bp
     from .pairing.routes import bp as pairing_bp
     from .people.routes import bp as people_bp
     from .reports.routes import bp as reports_bp
@@ -94,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp):
+                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..phones import MAINLAND_MOBILE, normalise_phone
 from ..web.forms import BaseForm, CleanStringField
@@ -54,3 +54,40 @@ class LoginForm(BaseForm):
     phone = PhoneField("手机号")
     password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
     remember = BooleanField("在这台手机上保持登录", default=True)
+
+
+# --- 我的资料: each change is its own small form; name, phone and password follow AccountForm's rules.
+
+def current_password(element_id: str) -> PasswordField:
+    """The password the person has now: asked before a change only they should make. Each form of the
+    page names it `current_password`; `element_id` keeps the ids (and their labels) apart on one page."""
+    return PasswordField("当前密码", id=element_id,
+                         validators=[DataRequired("请填写您现在的密码"), Length(max=128)])
+
+
+class NameForm(BaseForm):
+    name = AccountForm.name
+
+
+class PhoneChangeForm(BaseForm):
+    phone = AccountForm.phone
+    current_password = current_password("phone_current_password")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phone.label.text = "新手机号"
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = current_password("current_password")
+    new_password = AccountForm.password
+    new_password_again = PasswordField("再填一次新密码", validators=[
+        DataRequired("请再填一次新密码"), EqualTo("new_password", message="两次填写的新密码不一样")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_password.label.text = "新密码"
+
+
+class CloseAccountForm(BaseForm):
+    current_password = current_password("close_current_password")

@@ -21,6 +21,8 @@ SIGNUP_PENDING = "pending"  # 待审核: holds its seats until the leader approv
 SIGNUP_DECLINED = "declined"
 HOLDING_SEATS = (SIGNUP_CONFIRMED, SIGNUP_PENDING)
 SIGNUP_WITHDRAWN = "withdrawn"
+SIGNUP_STATUS_LABELS = {SIGNUP_CONFIRMED: "已报名", SIGNUP_WAITING: "候补中", SIGNUP_PENDING: "待审核",
+                        SIGNUP_DECLINED: "未通过", SIGNUP_WITHDRAWN: "已取消报名"}
 MAX_SEATS_LIMIT = 10
 
 AUDIENCES = {

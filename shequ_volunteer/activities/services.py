@@ -257,6 +257,20 @@ def release_place(activity: Activity, user_id: int, now: datetime) -> Signup:
     return signup
 
 
+def give_up_future_places(user_id: int, now: datetime) -> list[int]:
+    """Withdraw every place a person holds or waits for in activities not yet started, whatever the deadlines,
+    so the waiting lists move (an account closed or stopped). Past sign-ups, attendance and hours stay: they
+    are the community's figures. Returns the activities whose places were given up."""
+    activity_ids = list(db.session.scalars(
+        select(Signup.activity_id).join(Activity, Activity.id == Signup.activity_id)
+        .where(Signup.user_id == user_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]),
+               Activity.starts_at > now, Activity.status != STATUS_CANCELLED)
+        .order_by(Signup.activity_id)))
+    for activity_id in activity_ids:
+        release_place(db.session.get(Activity, activity_id), user_id, now)
+    return activity_ids
+
+
 @dataclass
 class ActivityInput:
     """Validated form data for creating or editing an activity (times in UTC)."""

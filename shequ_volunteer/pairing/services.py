@@ -188,6 +188,19 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
            community_id=pairing.household.community_id)
 
 
+def helper_leaves(user_id: int, now: datetime) -> int:
+    """A helper who closed their account (注销) stops helping as of yesterday, as a handover would end them:
+    they lose access at once, the pairing stays, and one left without helpers (nor a team) shows on the
+    board as 未安排 for staff to hand over. Their visits stay in the records. Returns how many rows ended."""
+    yesterday = local_today(now) - timedelta(days=1)
+    return db.session.execute(
+        update(PairingHelper)
+        .where(PairingHelper.user_id == user_id,
+               PairingHelper.ends_on.is_(None) | (PairingHelper.ends_on > yesterday))
+        .values(ends_on=yesterday).execution_options(synchronize_session=False)
+    ).rowcount
+
+
 @dataclass
 class VisitInput:
     way: str

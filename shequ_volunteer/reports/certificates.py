@@ -70,3 +70,14 @@ def genuine(serial: str) -> Certificate | None:
     if item is None or item.lines_digest != lines_digest(item.lines):
         return None
     return item if hmac.compare_digest(item.seal, seal_of(item, app_key("seal"))) else None
+
+
+def anonymise_holder(user_id: int, placeholder: str) -> int:
+    """A closed account's certificates keep their serial, period and hours, but name the holder by the
+    placeholder, re-sealed so /verify still answers (showing that the holder closed their account)."""
+    items = db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)).all()
+    for item in items:
+        item.holder_name = placeholder
+        item.seal = seal_of(item, app_key("seal"))
+    db.session.flush()
+    return len(items)

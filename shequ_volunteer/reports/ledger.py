@@ -10,9 +10,7 @@ in the access log (导出).
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,6 +20,7 @@ from ..accounts.models import User
 from ..activities.models import Activity, Signup
 from ..communities.models import Community
 from ..database import begin_write_transaction
+from ..downloads import attachment
 from ..extensions import db
 from ..pairing.access import log_accesses
 from ..pairing.models import FOLLOW_UP_STATUSES, FollowUp, Household, Pairing, PairingHelper, Visit, active_on
@@ -176,9 +175,8 @@ def read_snapshot() -> None:
 
 def file_names(community: str, period: Period) -> str:
     """Content-Disposition: an ASCII name for old clients and the Chinese one (RFC 6266 filename*)."""
-    readable = re.sub(r'[\s\\/:*?"<>|]+', "", f"{community}台账-{period.label}") + ".xlsx"
-    fallback = f"ledger-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(readable, safe='')}"
+    return attachment(f"{community}台账-{period.label}.xlsx",
+                      f"ledger-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
 
 
 def export(actor: Actor, community_id: int, period: Period, now: datetime, exporter: str) -> tuple[str, bytes]:

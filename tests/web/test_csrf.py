@@ -34,6 +34,7 @@ KNOWN_POST_ENDPOINTS = {
     "teams.edit", "teams.leaders",
     "admin.create_street", "admin.community", "admin.staff", "admin.viewers",
     "people.issue_code", "people.enter_code",
+    "me.name", "me.phone", "me.password", "me.close",
 }
 
 

@@ -18,6 +18,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import User
+from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
 from shequ_volunteer.teams.models import Membership, Team
@@ -178,6 +179,55 @@ def test_register_never_follows_a_hostile_next(app, world):
     response = app.test_client().post("/register?next=/%0d%0aSet-Cookie:%20owned=1", data=register_form(world))
     assert response.status_code == 303
     assert urlsplit(response.headers["Location"]).path == "/"
+
+
+# --- 我的资料 and 注销 ----------------------------------------------------------------------------
+
+# (url, the posted field, the element id its message sits by): everything else valid.
+PROFILE_FORMS = {
+    "name": ("/me/profile/name", "name", "name"),
+    "phone": ("/me/profile/phone", "phone", "phone"),
+    "new_password": ("/me/profile/password", "new_password", "new_password"),
+    "current_password": ("/me/profile/password", "current_password", "current_password"),
+    "close": ("/me/close", "current_password", "close_current_password"),
+}
+PROFILE_VALID = {
+    "name": {"name": "李阿姨"},
+    "phone": {"phone": "13912345678", "current_password": f.PASSWORD},
+    "new_password": {"current_password": f.PASSWORD, "new_password": "good-pass-123",
+                     "new_password_again": "good-pass-123"},
+    "current_password": {"current_password": f.PASSWORD, "new_password": "good-pass-123",
+                         "new_password_again": "good-pass-123"},
+    "close": {"confirmed": "1", "current_password": f.PASSWORD},
+}
+# Wrong passwords that pass the form are counted like wrong logins (test_profile.py): only the refused-by-form here.
+PROFILE_REFUSED = {
+    "name": REGISTER_REFUSED["name"],
+    "phone": BAD_PHONES,
+    "new_password": ["", "short", LONG],
+    "current_password": ["", LONG],
+    "close": ["", LONG],
+}
+
+
+@pytest.mark.parametrize("form", PROFILE_FORMS)
+def test_my_profile_forms_refuse(app, world, form):
+    url, field, element = PROFILE_FORMS[form]
+    client = f.logged_in(app, world.resident)
+    for headers in ({}, HX):
+        refused_everywhere(
+            lambda value, headers=headers: client.post(url, data={**PROFILE_VALID[form], field: value},
+                                                       headers=headers),
+            element, PROFILE_REFUSED[form], echo=form in ("name", "phone"))
+    assert client.get("/me/profile").status_code == 200
+
+
+def test_a_phone_taken_by_someone_registered_on_their_behalf_is_refused(app, world):
+    register_on_behalf("13912345670", "代登记居民", world.home.id, utcnow())
+    db.session.commit()
+    client = f.logged_in(app, world.resident)
+    refused_everywhere(lambda phone: client.post("/me/profile/phone", data={
+        "phone": phone, "current_password": f.PASSWORD}), "phone", ["13912345670", world.staff.phone])
 
 
 # --- activity create / edit ---------------------------------------------------------------------

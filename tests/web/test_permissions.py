@@ -29,6 +29,7 @@ SENT_TO_LOGIN = {"anonymous", "stopped"}
 MANAGE_TEAM_A = {"leader_a", "staff"}
 STAFF_ANYWHERE = {"staff", "staff_elsewhere"}
 STAFF_OF_A = {"staff"}
+SIGNED_IN = frozenset(set(ROLES) - SENT_TO_LOGIN)  # 我的资料: everyone acts on themselves only
 
 
 def local_input(moment) -> str:
@@ -155,6 +156,13 @@ CASES = [
     Case("leader-add", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/add", STAFF_OF_A,
          data=lambda w: {"phone": w.people.resident.phone},
          acted=lambda w, actor, r: role_in_team_a(w, w.people.resident) == ("approved", "leader")),
+    Case("my-profile", "GET", lambda w: "/me/profile", SIGNED_IN),
+    Case("my-name", "POST", lambda w: "/me/profile/name", SIGNED_IN, data=lambda w: {"name": "改了名的人"},
+         acted=lambda w, actor, r: db.session.get(User, actor.id).name == "改了名的人"),
+    Case("my-data", "GET", lambda w: "/me/data", SIGNED_IN,
+         acted=lambda w, actor, r: "我的信息" in text(r) and actor.name in text(r)),
+    Case("my-data-download", "GET", lambda w: "/me/data/download", SIGNED_IN,
+         acted=lambda w, actor, r: r.json["个人资料"]["手机号"] == actor.phone),
     Case("leader-remove", "POST", lambda w: f"/teams/{w.team_a.id}/leaders/remove", STAFF_OF_A,
          data=lambda w: {"phone": w.people.leader_a.phone},
          acted=lambda w, actor, r: role_in_team_a(w, w.people.leader_a) == ("approved", "member")),
