@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ..accounts import codes
 from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..activities import services as signups
-from ..activities.models import HOLDING_SEATS, SIGNUP_WAITING, STATUS_CANCELLED, Activity, Signup
 from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
@@ -50,7 +47,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
     person.deactivation_reason = reason
     person.end_all_sessions()
     codes.void_unused(person.id, now)
-    given_up = _give_up_future_places(person, now)
+    given_up = signups.give_up_future_places(person.id, now)
     db.session.flush()
     record(actor, audit.ACCOUNT_DEACTIVATED, person, f"原因：{DEACTIVATION_REASONS[reason]}", now,
            community_id=person.community_id)
@@ -68,15 +65,3 @@ def reactivate(actor: Actor, person: User, now: datetime) -> None:
     person.deactivation_reason = None
     db.session.flush()
     record(actor, audit.ACCOUNT_REACTIVATED, person, "恢复使用", now, community_id=person.community_id)
-
-
-def _give_up_future_places(person: User, now: datetime) -> list[int]:
-    """Withdraw every place the person holds or waits for in activities not yet started, as they would."""
-    activity_ids = list(db.session.scalars(
-        select(Signup.activity_id).join(Activity, Activity.id == Signup.activity_id)
-        .where(Signup.user_id == person.id, Signup.status.in_((*HOLDING_SEATS, SIGNUP_WAITING)),
-               Activity.starts_at > now, Activity.status != STATUS_CANCELLED)
-        .order_by(Signup.activity_id)))
-    for activity_id in activity_ids:
-        signups.release_place(db.session.get(Activity, activity_id), person.id, now)
-    return activity_ids
