@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.models import session_user
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
+    from .web import signin
 
     for module in MODEL_MODULES:
         importlib.import_module(f"{__name__}.{module}")
@@ -74,6 +75,7 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
 
     lock_for_writes(app)
+    signin.install(app)  # after lock_for_writes: its POST hook writes inside the request's transaction
 
 
 def register_blueprints(app: Flask) -> None:

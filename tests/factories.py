@@ -7,10 +7,14 @@ Inside `tests.support.module_app.one_commit()` their commits are flushes and the
 from __future__ import annotations
 
 import itertools
+import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from shequ_volunteer.accounts.models import ROLE_ADMIN, ROLE_RESIDENT, ROLE_STAFF, User
+from sqlalchemy.orm import Session
+
+from shequ_volunteer.accounts import devices
+from shequ_volunteer.accounts.models import ROLE_ADMIN, ROLE_RESIDENT, ROLE_STAFF, LoginSession, User
 from shequ_volunteer.accounts.passwords import hash_password
 from shequ_volunteer.activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.communities.models import Community, Street
@@ -97,6 +101,9 @@ def login(client, user_obj: User, password: str = PASSWORD):
     """Log in through the real form (CSRF must be off on this client's app)."""
     response = client.post("/login", data={"phone": user_obj.phone, "password": password})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    # The login wrote (a signed-in device): end this session's read so its next write sees it (SQLite
+    # refuses a write from a snapshot older than another connection's commit).
+    db.session.commit()
     return response
 
 
@@ -109,8 +116,16 @@ def logged_in(app, user_obj, password: str = PASSWORD, *, through_form: bool = T
         login(client, user_obj, password)
     else:
         with client.session_transaction() as session:
-            # What login_user stores (User.get_id); plain-value people of the matrices are at version 0.
-            session["_user_id"] = user_obj.get_id() if isinstance(user_obj, User) else f"{user_obj.id}.0"
+            # What web.signin.sign_in stores: a signed-in device of the person (plain-value people of the
+            # matrices are looked up by id).
+            # In a session of its own, so the test's session and its read snapshot are left alone.
+            with Session(db.engine) as own:
+                person = own.get(User, user_obj.id)
+                secret = secrets.token_urlsafe(devices.SECRET_BYTES)
+                own.add(LoginSession(user_id=person.id, token_hash=LoginSession.hash(secret), device="pytest",
+                                     created_at=utcnow(), last_seen_at=utcnow()))
+                own.commit()
+                session["_user_id"] = f"{person.get_id()}.{secret}"
             session["_fresh"] = True
     return client
 

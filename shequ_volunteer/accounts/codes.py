@@ -147,7 +147,7 @@ def consume(result: CodeCheck, now: datetime) -> User | None:
         return None
     person = db.session.get(User, result.user_id)
     person.password_hash = result.new_hash
-    person.end_all_sessions()
+    person.end_all_sessions(now)
     db.session.execute(LoginFailure.__table__.delete().where(
         LoginFailure.key == failure_keys(result.phone, result.remote_addr)[0]))
     db.session.flush()

@@ -1,10 +1,11 @@
 """People who sign in, and the failed logins that throttle guessing."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..communities.models import Community, Street
@@ -85,13 +86,17 @@ class User(UserMixin, db.Model):
         return self.deactivated_at is None and self.closed_at is None
 
     def get_id(self) -> str:
-        """The identity kept in the session and the remember-me cookie: id and session version, so
-        raising the version makes every copy of either cookie worthless (see `session_user`)."""
+        """id and session version; `accounts.devices.sign_in` adds the device's secret to what the session
+        and the remember-me cookie keep, so raising the version or ending the device makes every copy of
+        either cookie worthless (see `session_user`)."""
         return f"{self.id}.{self.session_version}"
 
-    def end_all_sessions(self) -> None:
-        """Every device this person is logged in on is logged out at its next request."""
+    def end_all_sessions(self, now: datetime) -> None:
+        """Every device this person is logged in on is logged out at its next request: the version rises
+        (old cookies no longer match) and their signed-in devices end (我的资料 no longer lists them)."""
         self.session_version = (self.session_version or 0) + 1
+        db.session.execute(update(LoginSession).where(LoginSession.user_id == self.id, LoginSession.ended_at.is_(None))
+                           .values(ended_at=now).execution_options(synchronize_session=False))
 
     @property
     def masked_phone(self) -> str:
@@ -106,16 +111,45 @@ def is_current_person():
 
 
 def session_user(identity: str) -> User | None:
-    """The user a session or remember-me cookie names, if that login still stands: the same session
-    version, and an account that is neither stopped nor closed. Checked on every request, so a reset,
-    a deactivation or a closing takes effect at once in every app process."""
-    user_id, _, version = identity.partition(".")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None  # cookies from before session versions, or forged: log in again
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active or not user.can_log_in:
+    """The user a session or remember-me cookie names, if that login still stands: its signed-in device
+    (LoginSession) not ended, the same session version, and an account neither stopped nor closed.
+    Checked on every request against the database, so a logout, a reset, signing a device out, a
+    deactivation or a closing takes effect at once in every app process."""
+    user_id, version, secret = (identity.split(".", 2) + ["", ""])[:3]
+    if not (user_id.isdigit() and version.isdigit() and secret):
+        return None  # cookies from before server-side sessions, or forged: log in again
+    # One statement for both (every signed-in request pays it).
+    found = db.session.execute(select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                               .where(LoginSession.token_hash == LoginSession.hash(secret))).first()
+    if found is None:
         return None
+    device, user = found
+    if (device.user_id != int(user_id) or device.ended_at is not None or user.session_version != int(version)
+            or not user.is_active or not user.can_log_in):
+        return None
+    user.login_session = device  # which device this request comes from: 我的资料 marks it 本机
     return user
+
+
+class LoginSession(db.Model):
+    """One signed-in device (a browser on a phone or computer), from login until logout or sign-out.
+
+    The session and remember-me cookies carry a random secret; only its SHA-256 is stored, so a copy of
+    this table opens nothing. Ending the row ends both cookies on their next request.
+    """
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 ONE_TIME_OPEN = "open"      # 开通账号: someone registered on their behalf sets their first password

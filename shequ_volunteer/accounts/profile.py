@@ -74,5 +74,5 @@ def change_password(user: User, new_password: str, now: datetime) -> None:
     """The caller has checked the current password. Every device this person is logged in on is logged
     out at its next request; the view logs the current one back in."""
     user.password_hash = hash_password(new_password)
-    user.end_all_sessions()
+    user.end_all_sessions(now)
     db.session.flush()

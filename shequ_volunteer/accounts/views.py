@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from ..communities.models import Community
@@ -13,6 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from ..web.forms import choices
 from ..web.htmx import render_page
+from ..web.signin import sign_in, sign_out
 from . import privacy, services
 from .forms import LoginForm, RegisterForm
 
@@ -47,8 +47,8 @@ def register():
             now = utcnow()
             user = services.register(form.phone.data, form.name.data, form.password.data, form.community_id.data, now)
             privacy.record_agreement(user, now)
+            sign_in(user, True, now)
             db.session.commit()
-            login_user(user, remember=True)
             flash(f"欢迎您，{user.name}！注册成功。")
             return redirect(_safe_next(request.args.get("next")), code=303)
     status = 422 if form.is_submitted() else 200
@@ -67,9 +67,10 @@ def login():
         db.session.rollback()  # end the read; the slow password check held no lock
         begin_write_transaction()
         user = services.record_login(check, now, limits)
+        if user is not None:
+            sign_in(user, form.remember.data, now)
         db.session.commit()
         if user is not None:
-            login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")), code=303)
         refusal = check.refusal
     status = 422 if form.is_submitted() else 200
@@ -79,9 +80,10 @@ def login():
 
 
 @bp.post("/logout")
-@takes_write_lock_itself  # writes nothing to the database
 def logout():
-    logout_user()
+    """Ends this device on the server: a copy of its cookies signs nobody in afterwards."""
+    sign_out(utcnow())
+    db.session.commit()
     flash("您已退出登录。")
     return redirect(url_for("activities.index"), code=303)
 

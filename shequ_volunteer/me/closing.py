@@ -79,7 +79,7 @@ def close_account(user: User, now: datetime) -> None:
     user.phone = closed_phone(user.id)
     user.password_hash = ""
     user.closed_at = now
-    user.end_all_sessions()
+    user.end_all_sessions(now)
     db.session.flush()
     summary = f"本人注销账号：退出{withdrawn}个未开始的活动，结束{helped}个结对中的志愿者身份"
     record(actor, audit.ACCOUNT_CLOSED, user, summary, now,

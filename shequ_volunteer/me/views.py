@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, make_response, redirect, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
+from flask_login import current_user, login_required, logout_user
 
-from ..accounts import profile
+from ..accounts import devices, profile
 from ..accounts.forms import CloseAccountForm, NameForm, PasswordChangeForm, PhoneChangeForm
+from ..accounts.models import LoginSession
 from ..downloads import attachment
 from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import to_local, utcnow
 from ..web.confirm import confirmed
 from ..web.htmx import after_post, answer_refusal, client_redirect, render_page, wants_fragment
+from ..web.signin import sign_in
 from . import closing
 from .my_data import held_about
 
@@ -33,7 +35,8 @@ def _limits() -> dict:
 def _forms(**given) -> dict:
     """Every form of the page, fresh unless given (the one that was posted, with what was typed)."""
     forms = {"name_form": NameForm(formdata=None, name=current_user.name),
-             "phone_form": PhoneChangeForm(formdata=None), "password_form": PasswordChangeForm(formdata=None)}
+             "phone_form": PhoneChangeForm(formdata=None), "password_form": PasswordChangeForm(formdata=None),
+             "devices": devices.signed_in(current_user), "this_device_id": current_user.login_session.id}
     return {**forms, **given}
 
 
@@ -95,9 +98,10 @@ def password():
                        lambda user, now: profile.change_password(user, form.new_password.data, now))
     if refused:
         return refused
-    # Every other device is logged out; this one stays, remembered as it was.
+    # Every other device is logged out; this one stays (as a new device), remembered as it was.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    login_user(current_user._get_current_object(), remember=remembered)
+    sign_in(current_user._get_current_object(), remembered, utcnow())
+    db.session.commit()
     return after_post(url_for(".page"), PAGE, "password_panel",
                       "密码已改好。其他手机和电脑上的登录已退出，需要用新密码重新登录", **_forms())
 
@@ -150,3 +154,17 @@ def close():
 def closed():
     """Said once, to someone no longer logged in."""
     return render_page("me/closed.html")
+
+
+@bp.post("/me/devices/<int:device_id>/end")
+@login_required
+def end_device(device_id: int):
+    """Sign one of one's own other devices out (a lost phone, a borrowed one); this device uses 退出登录."""
+    device = db.session.get(LoginSession, device_id)
+    if device is None or device.user_id != current_user.id or device.ended_at is not None:
+        abort(404)
+    if device.id == current_user.login_session.id:
+        return _show("devices_panel", 409, message="这是您正在用的设备，请用页面下方的“退出登录”", message_error=True)
+    devices.end_device(device, utcnow())
+    db.session.commit()
+    return after_post(url_for(".page"), PAGE, "devices_panel", f"已让“{device.device}”退出登录", **_forms())

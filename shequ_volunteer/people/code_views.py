@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
-from flask_login import login_user
 
 from ..accounts import codes
 from ..accounts.services import TOO_MANY_ATTEMPTS, login_limits
@@ -11,6 +10,7 @@ from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.htmx import render_page
+from ..web.signin import sign_in
 from . import services
 from .blueprint import bp
 from .forms import EnterCodeForm
@@ -35,8 +35,8 @@ def enter_code():
                 db.session.rollback()
                 form[refusal.field].errors.append(refusal.message)
             else:
+                sign_in(person, True, now)
                 db.session.commit()
-                login_user(person, remember=True)
                 flash("密码已设置好，您已登录。其他手机上的登录都已退出。")
                 return redirect(url_for("activities.mine"), code=303)
         else:

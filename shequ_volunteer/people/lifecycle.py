@@ -45,7 +45,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
         raise Refused("这个账号已经停用了")
     person.deactivated_at = now
     person.deactivation_reason = reason
-    person.end_all_sessions()
+    person.end_all_sessions(now)
     codes.void_unused(person.id, now)
     given_up = signups.give_up_future_places(person.id, now)
     db.session.flush()

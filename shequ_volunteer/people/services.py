@@ -35,7 +35,7 @@ def issue_code(actor: Actor, person: User, purpose: str, stop_calendar: bool, no
     issued = codes.issue(person, purpose, actor.user_id, now, secret_key)
     summary = f"验证码{codes.CODE_LIFETIME // timedelta(hours=1)}小时内有效，此前未用的验证码作废"
     if purpose == ONE_TIME_RESET:
-        person.end_all_sessions()
+        person.end_all_sessions(now)
         summary += "；已在所有设备上退出登录"
         if stop_calendar:
             tokens.revoke(person.id, now, by_id=actor.user_id)

@@ -59,6 +59,7 @@ def test_a_stopped_person_loses_their_session_and_remembered_login_at_the_next_r
     only_remember.set_cookie("remember_token", cookie.value, domain=host)
     assert only_remember.get("/me/activities").status_code == 200
 
+    db.session.rollback()  # a fresh transaction: the logins have written since this session last read
     lifecycle.deactivate(actor_for(w["staff"]), w["person"], "moved", utcnow())
     db.session.commit()
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from shequ_volunteer.accounts.models import LoginSession
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
@@ -69,6 +70,9 @@ def world(csrf_app):
     db.session.flush()
     follow_up = FollowUp(community_id=home.id, household_id=household.id, reason="漏水", opened_by_id=staff.id)
     db.session.add(follow_up)
+    other_device = LoginSession(user_id=staff.id, token_hash=LoginSession.hash("another phone"), device="另一台手机",
+                                created_at=utcnow(), last_seen_at=utcnow())
+    db.session.add(other_device)
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
@@ -76,7 +80,7 @@ def world(csrf_app):
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
              "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
              "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id,
-             "user_id": resident.id},
+             "user_id": resident.id, "device_id": other_device.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",
