@@ -138,7 +138,8 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import create_admin_command
+    from .backups.cli import backup_command, restore_command
     from .demo.seed import seed_demo_command
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(create_admin_command)
+    for command in (seed_demo_command, create_admin_command, backup_command, restore_command):
+        app.cli.add_command(command)
