@@ -93,11 +93,13 @@ def register_blueprints(app: Flask) -> None:
     from .reports.routes import verify_bp
     from .rooms.views import bp as rooms_bp
     from .teams.views import bp as teams_bp
+    from .web.health import bp as health_bp
     from .web.routing import IdConverter
 
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
-                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp):
+                      reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp,
+                      health_bp):
         app.register_blueprint(blueprint)
 
 
