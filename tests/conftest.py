@@ -188,3 +188,14 @@ def live_server(_migrated):
     server = start_server(_migrated)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def empty_database(db_kind, tmp_path):
+    """The URL of a second database with nothing in it, not even tables (where backups are restored)."""
+    if db_kind == "postgresql":
+        url, drop = _create_pg_database()
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
