@@ -30,7 +30,9 @@ def client_tool(name: str) -> str:
 def libpq_url(url: URL) -> tuple[str, dict[str, str]]:
     """The SQLAlchemy URL as libpq reads it (`postgresql+psycopg://` → `postgresql://`), and the
     password apart, for PGPASSWORD: a password on a command line is visible to every user in `ps`."""
-    plain = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    # (URL.set(password=None) would keep the password: None means "unchanged" there.)
+    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                       query=url.query).render_as_string(hide_password=False)
     return plain, ({"PGPASSWORD": str(url.password)} if url.password else {})
 
 
