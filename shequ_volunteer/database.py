@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -45,6 +45,16 @@ def begin_write_transaction() -> None:
     """
     if not db.session().in_transaction():
         db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def lock_names(*names: str) -> None:
+    """Serialise writers that share any of these names until the transaction ends, in every process:
+    PostgreSQL transaction-level advisory locks (taken in a fixed order, so two callers cannot deadlock);
+    on SQLite the write transaction (BEGIN IMMEDIATE) already admits one writer at a time."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for name in sorted(set(names)):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
 
 
 def takes_write_lock_itself(view):

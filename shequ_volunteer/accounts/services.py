@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
+from ..database import lock_names
 from ..extensions import db
 from ..refusals import Refused
 from .models import ROLE_ADMIN, ROLE_RESIDENT, LoginFailure, User
@@ -76,56 +77,69 @@ def recent_failures(key: str, since: datetime) -> int:
 
 
 @dataclass(frozen=True)
-class LoginCheck:
-    """The outcome of checking credentials, before anything is written."""
+class Attempt:
+    """A login attempt counted before its password is checked: its two LoginFailure rows (by phone and by
+    address) stand until the password proves right, so a burst of guesses is counted as it arrives."""
 
     phone: str
     remote_addr: str
+    row_ids: tuple[int, ...]
+
+
+def reserve_attempt(phone: str, remote_addr: str, now: datetime, limits: dict) -> Attempt | None:
+    """Count this attempt against the limits, or None when they are reached. In the caller's write
+    transaction, with the phone and address locked (database.lock_names), so concurrent attempts are
+    counted one after another in every process: 20 at once for one phone check at most the limit."""
+    phone_key, ip_key = f"phone:{phone}", f"ip:{remote_addr}"
+    lock_names(phone_key, ip_key)
+    since = now - timedelta(minutes=limits["window_minutes"])
+    if recent_failures(phone_key, since) >= limits["per_phone"] or recent_failures(ip_key, since) >= limits["per_ip"]:
+        return None
+    rows = [LoginFailure(key=phone_key, at=now), LoginFailure(key=ip_key, at=now)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return Attempt(phone, remote_addr, tuple(row.id for row in rows))
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """The outcome of checking credentials, before anything is written."""
+
     user_id: int | None
     refusal: str | None
     new_hash: str | None = None
 
 
-def check_login(phone: str, password: str, remote_addr: str, now: datetime, limits: dict) -> LoginCheck:
-    """Read-only: is this login allowed and are the credentials right?
-
-    Runs outside the write lock, because the password check is deliberately slow
-    (argon2) and on SQLite holding the lock would stall every other writer.
-    Concurrent guesses may each pass the count before any is recorded, so the
-    limit can be overshot by the number of requests in flight at once.
-    """
-    since = now - timedelta(minutes=limits["window_minutes"])
-    if (
-        recent_failures(f"phone:{phone}", since) >= limits["per_phone"]
-        or recent_failures(f"ip:{remote_addr}", since) >= limits["per_ip"]
-    ):
-        return LoginCheck(phone, remote_addr, None, TOO_MANY_ATTEMPTS)
+def check_login(phone: str, password: str) -> LoginCheck:
+    """Read-only: are the credentials right? Runs outside the write lock, because the password check is
+    deliberately slow (argon2) and on SQLite holding the lock would stall every other writer; the attempt
+    was counted before (reserve_attempt)."""
     user = db.session.scalar(select(User).where(User.phone == phone))
     if not verify_password(user.password_hash if user else None, password):
-        return LoginCheck(phone, remote_addr, None, WRONG_CREDENTIALS)
+        return LoginCheck(None, WRONG_CREDENTIALS)
     if not user.is_active:
         # Only someone who knows the password learns the account is stopped.
-        return LoginCheck(phone, remote_addr, None, ACCOUNT_STOPPED)
+        return LoginCheck(None, ACCOUNT_STOPPED)
     new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
-    return LoginCheck(phone, remote_addr, user.id, None, new_hash)
+    return LoginCheck(user.id, None, new_hash)
 
 
-def record_login(check: LoginCheck, now: datetime, limits: dict) -> User | None:
-    """Write what the check decided: a failure to count, or a success that clears the count.
+def record_login(attempt: Attempt, check: LoginCheck, now: datetime, limits: dict) -> User | None:
+    """Settle the attempt: a wrong password stays counted; a right one (even of a stopped account) is
+    no guess, so its rows go, and a success clears the phone's count.
 
-    Failures are rows in the database, so the limit holds across every worker
-    process and host sharing it.
+    Failures are rows in the database, so the limit holds across every worker process and host sharing it.
     """
-    phone_key, ip_key = f"phone:{check.phone}", f"ip:{check.remote_addr}"
     if check.refusal == WRONG_CREDENTIALS:
-        db.session.add_all([LoginFailure(key=phone_key, at=now), LoginFailure(key=ip_key, at=now)])
+        return None
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt.row_ids)))
     if check.user_id is None:
         db.session.flush()
         return None
     user = db.session.get(User, check.user_id)
     if check.new_hash:
         user.password_hash = check.new_hash
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == phone_key))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"phone:{attempt.phone}"))
     # Old rows are useless; trimming here keeps the table small without a cron job.
     since = now - timedelta(minutes=limits["window_minutes"])
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))

@@ -62,17 +62,24 @@ def login():
     refusal = None
     if form.validate_on_submit():
         limits = services.login_limits(current_app.config)
-        now = utcnow()
-        check = services.check_login(form.phone.data, form.password.data, request.remote_addr or "", now, limits)
-        db.session.rollback()  # end the read; the slow password check held no lock
+        now, address = utcnow(), request.remote_addr or ""
+        db.session.rollback()  # nothing read so far may become a stale snapshot for the write
         begin_write_transaction()
-        user = services.record_login(check, now, limits)
-        if user is not None:
-            sign_in(user, form.remember.data, now)
-        db.session.commit()
-        if user is not None:
-            return redirect(_safe_next(request.args.get("next")), code=303)
-        refusal = check.refusal
+        attempt = services.reserve_attempt(form.phone.data, address, now, limits)
+        db.session.commit()  # counted before the password is checked
+        if attempt is None:
+            refusal = services.TOO_MANY_ATTEMPTS
+        else:
+            check = services.check_login(form.phone.data, form.password.data)
+            db.session.rollback()  # end the read; the slow password check held no lock
+            begin_write_transaction()
+            user = services.record_login(attempt, check, now, limits)
+            if user is not None:
+                sign_in(user, form.remember.data, now)
+            db.session.commit()
+            if user is not None:
+                return redirect(_safe_next(request.args.get("next")), code=303)
+            refusal = check.refusal
     status = 422 if form.is_submitted() else 200
     if refusal == services.TOO_MANY_ATTEMPTS:
         status = 429
