@@ -115,7 +115,7 @@ def main() -> None:
                 home.close()
                 print(f"Chromium 360 px, CPU ÷{CPU_SLOWDOWN}, {KBIT} kbit/s down/up, {SLOW_3G['latency']} ms; "
                       f"median of {args.runs} runs")
-                print(f"{"page":<26}{'load':<7}{'ms':>8}{'bytes':>10}{'requests':>10}")
+                print(f"{'page':<26}{'load':<7}{'ms':>8}{'bytes':>10}{'requests':>10}")
                 for label, path in (("home /", "/"), (f"activity {activity}", activity)):
                     runs = [cold_and_warm(browser, server.base_url, path) for _ in range(args.runs)]
                     for kind, loads in (("cold", [c for c, _ in runs]), ("warm", [w for _, w in runs])):
