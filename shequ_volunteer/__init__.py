@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_response_headers(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -128,6 +129,16 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_actor():
         return {"actor": current_actor()}
+
+
+def register_response_headers(app: Flask) -> None:
+    """Security headers, fingerprinted static files with a long cache, compressed text."""
+    from .extensions import compress
+    from .web import security_headers, static_files
+
+    security_headers.register(app)
+    static_files.register(app)
+    compress.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

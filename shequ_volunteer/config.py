@@ -42,6 +42,13 @@ class Config:
     # Only the deliberately naive sign-up route used by the race test reads this.
     ENABLE_NAIVE_SIGNUP_FOR_TESTS = os.environ.get("SHEQU_NAIVE_SIGNUP") == "1"
     COMMUNITY_HOTLINE = os.environ.get("COMMUNITY_HOTLINE", "")
+    # Strict-Transport-Security max-age; only where the site is served over HTTPS (production).
+    HSTS_MAX_AGE: int | None = None
+    # flask-compress: text answers, feeds included, compressed when the client accepts it.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "text/calendar", "text/plain", "image/svg+xml"]
+    # Streamed answers (static files) may be gzipped too: Chromium offers only gzip and deflate over http.
+    COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
 
     def __init__(self) -> None:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -54,6 +61,7 @@ class Config:
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
     def __init__(self) -> None:
         if not os.environ.get("SECRET_KEY"):

@@ -104,5 +104,5 @@ def text_size():
     back = _safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
     response = redirect(back, code=303)
     response.set_cookie("text_size", "big" if big else "normal", max_age=3600 * 24 * 365,
-                        httponly=True, samesite="Lax")
+                        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -27,12 +27,18 @@ class Validator:
         return http_date(self.last_modified.replace(tzinfo=UTC))
 
 
+# flask-compress sends a compressed feed with its strong ETag suffixed by the coding ("<etag>:gzip"),
+# since the compressed bytes are another representation; a client then sends that tag back.
+CONTENT_CODINGS = ("zstd", "br", "gzip", "deflate")
+
+
 def not_modified(validator: Validator, if_none_match: str | None, if_modified_since: str | None) -> bool:
     """RFC 9110 13.2.2: If-None-Match, when present, decides alone; If-Modified-Since only
     without it, and an unparseable date is ignored (the full feed is sent)."""
     if if_none_match:
         etags = parse_etags(if_none_match)
-        return etags.star_tag or etags.contains_weak(validator.etag)
+        return etags.star_tag or any(etags.contains_weak(tag) for tag in (
+            validator.etag, *(f"{validator.etag}:{coding}" for coding in CONTENT_CODINGS)))
     if if_modified_since:
         since = parse_date(if_modified_since)
         if since is None:
