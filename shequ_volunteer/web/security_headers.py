@@ -29,7 +29,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
 
 # Features Chromium recognises (an unknown name is a console warning), each denied but the clipboard.
 PERMISSIONS_POLICY = ", ".join((
-    "accelerometer=()", "autoplay=()", "bluetooth=()", "camera=()", "display-capture=()", "geolocation=()",
+    "accelerometer=()", "autoplay=()", "camera=()", "display-capture=()", "geolocation=()",
     "gyroscope=()", "hid=()", "magnetometer=()", "microphone=()", "midi=()", "payment=()",
     "publickey-credentials-get=()", "serial=()", "usb=()", "xr-spatial-tracking=()",
     "clipboard-read=()", "clipboard-write=(self)",
