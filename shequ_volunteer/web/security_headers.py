@@ -27,12 +27,14 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "frame-ancestors 'none'",
 ))
 
-# Features Chromium recognises (an unknown name is a console warning), each denied but the clipboard.
+# Features Chromium recognises (an unknown name, e.g. bluetooth, is a console warning on every page), each
+# denied but writing the clipboard (the copy buttons). Reading the clipboard is left at its default (own
+# origin, and only after the person allows it in a prompt): the browser tests read what was copied.
 PERMISSIONS_POLICY = ", ".join((
     "accelerometer=()", "autoplay=()", "camera=()", "display-capture=()", "geolocation=()",
     "gyroscope=()", "hid=()", "magnetometer=()", "microphone=()", "midi=()", "payment=()",
     "publickey-credentials-get=()", "serial=()", "usb=()", "xr-spatial-tracking=()",
-    "clipboard-read=()", "clipboard-write=(self)",
+    "clipboard-write=(self)",
 ))
 
 ALWAYS = {
