@@ -12,25 +12,38 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.security import safe_join
 
 IMMUTABLE = 365 * 24 * 3600
 SHORT = 300
 
 
+def content_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
 def content_hashes(folder: Path) -> dict[str, str]:
     """filename (as url_for receives it, with forward slashes) → the first 12 hex digits of its SHA-256."""
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return {path.relative_to(folder).as_posix(): content_hash(path)
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def register(app: Flask) -> None:
-    hashes = content_hashes(Path(app.static_folder))
-    app.extensions["static_hashes"] = hashes
+    folder = Path(app.static_folder)
+    hashes = content_hashes(folder)
+
+    def digest(filename: str | None) -> str | None:
+        if filename and app.debug:  # a developer edits CSS without restarting: hash what is there now
+            path = safe_join(str(folder), filename)
+            return content_hash(Path(path)) if path and Path(path).is_file() else None
+        return hashes.get(filename)
 
     @app.url_defaults
     def fingerprint(endpoint: str, values: dict) -> None:
-        if endpoint == "static" and "v" not in values and values.get("filename") in hashes:
-            values["v"] = hashes[values["filename"]]
+        if endpoint == "static" and "v" not in values:
+            current = digest(values.get("filename"))
+            if current:
+                values["v"] = current
 
     send_static = app.view_functions["static"]
 
@@ -40,7 +53,7 @@ def register(app: Flask) -> None:
         # file it reads from: close the file with the response, whoever iterated it.
         if hasattr(response.response, "close"):
             response.call_on_close(response.response.close)
-        fingerprinted = request.args.get("v") == hashes.get(filename)
+        fingerprinted = request.args.get("v") == digest(filename)
         response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = IMMUTABLE if fingerprinted else SHORT

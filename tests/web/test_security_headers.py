@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import uuid
 
 import brotli
 import pytest
@@ -161,3 +162,23 @@ def test_a_compressed_feed_still_answers_304_to_the_tag_it_was_sent_with(app, cl
         again = client.get(url, headers={"Accept-Encoding": coding, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304, coding
         assert again.data == b""
+
+
+def test_in_debug_mode_an_edited_file_gets_a_new_url_without_a_restart(app, client):
+    from flask import url_for
+
+    scratch = PROJECT_ROOT / "static" / "css" / f"scratch-{uuid.uuid4().hex}.css"
+    try:
+        scratch.write_text("body { color: black; }")
+        with app.test_request_context():
+            assert "v=" not in url_for("static", filename=f"css/{scratch.name}")  # not there at startup
+            app.debug = True
+            before = url_for("static", filename=f"css/{scratch.name}")
+            scratch.write_text("body { color: #111; }")
+            after = url_for("static", filename=f"css/{scratch.name}")
+        assert "v=" in before and "v=" in after and before != after
+        assert "immutable" in client.get(after, buffered=True).headers["Cache-Control"]
+        assert "immutable" not in client.get(before, buffered=True).headers["Cache-Control"]
+    finally:
+        app.debug = False
+        scratch.unlink(missing_ok=True)
