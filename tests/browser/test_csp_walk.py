@@ -85,6 +85,10 @@ def test_the_main_pages_work_under_the_policy_without_one_violation(app, watched
     panel.get_by_role("button", name="我要报名").click()
     expect(panel).to_contain_text("报名成功")
     assert_no_page_load(phone)
+    # 我的资料 and 我的信息.
+    for url in ("/me/profile", "/me/data"):
+        phone.goto(url)
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
     # The activity list's filter is an htmx swap too.
     phone.goto("/")
     set_marker(phone)

@@ -70,7 +70,7 @@ def test_everything_a_signed_in_person_is_shown_is_no_store(app):
     activity = f.activity(team)
     client = f.logged_in(app, staff)
     for url in ("/", f"/activities/{activity.id}", f"/households/{household.id}", "/board", "/me/activities",
-                "/people", "/reports", "/audit", f"/teams/{team.id}"):
+                "/people", "/reports", "/audit", f"/teams/{team.id}", "/me/profile", "/me/data"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url
