@@ -11,6 +11,7 @@ import brotli
 import pytest
 
 from shequ_volunteer.config import PROJECT_ROOT
+from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.conftest import make_app
 
@@ -98,11 +99,16 @@ def test_hsts_and_a_secure_text_size_cookie_only_in_production(app, monkeypatch,
 
     monkeypatch.setenv("SHEQU_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "production-test-secret")
-    production = make_app(_migrated).test_client()
-    response = production.get("/login")
-    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
-    cookie = production.post("/prefs/text-size").headers["Set-Cookie"]
-    assert cookie.startswith("text_size=big") and "; Secure" in cookie and "HttpOnly" in cookie
+    production_app = make_app(_migrated)
+    try:
+        production = production_app.test_client()
+        response = production.get("/login")
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+        cookie = production.post("/prefs/text-size").headers["Set-Cookie"]
+        assert cookie.startswith("text_size=big") and "; Secure" in cookie and "HttpOnly" in cookie
+    finally:
+        with production_app.app_context():  # no pooled connection outlives the test (a ResourceWarning later)
+            db.engine.dispose()
 
 
 # --- static files ---------------------------------------------------------------------------------
