@@ -22,7 +22,8 @@ from sqlalchemy import select, update
 from ..extensions import db
 from .models import ONE_TIME_PURPOSES, LoginFailure, OneTimeCode, User
 from .passwords import hash_password
-from .services import TOO_MANY_ATTEMPTS, recent_failures
+from .services import Attempt
+from .services import reserve as reserve_guess
 
 CODE_DIGITS = 8
 CODE_LIFETIME = timedelta(hours=72)
@@ -108,14 +109,15 @@ def failure_keys(phone: str, remote_addr: str) -> tuple[str, str]:
     return f"code:{phone}", f"ip:{remote_addr}"
 
 
-def check(phone: str, code: str, new_password: str, remote_addr: str, now: datetime, limits: dict,
-          secret_key: str) -> CodeCheck:
-    """Read-only: may this phone try a code now, and is this its live code? On success the new password
-    is hashed here, outside the write lock (argon2 is slow on purpose)."""
-    phone_key, ip_key = failure_keys(phone, remote_addr)
-    since = now - timedelta(minutes=limits["window_minutes"])
-    if recent_failures(phone_key, since) >= limits["per_phone"] or recent_failures(ip_key, since) >= limits["per_ip"]:
-        return CodeCheck(phone, remote_addr, TOO_MANY_ATTEMPTS)
+def reserve(phone: str, remote_addr: str, now: datetime, limits: dict) -> Attempt | None:
+    """Count this try before the code is checked (accounts.services.reserve), or None when the limits are
+    reached: a burst of tries for one phone checks at most the limit."""
+    return reserve_guess(*failure_keys(phone, remote_addr), now, limits)
+
+
+def check(phone: str, code: str, new_password: str, remote_addr: str, now: datetime, secret_key: str) -> CodeCheck:
+    """Read-only: is this the phone's live code? (The try was counted by `reserve`.) On success the new
+    password is hashed here, outside the write lock (argon2 is slow on purpose)."""
     person = db.session.scalar(select(User).where(User.phone == phone))
     found = live_code(person.id, now) if person is not None and person.is_active else None
     wanted = code_hash(person.id if person else 0, code, secret_key)
@@ -125,9 +127,8 @@ def check(phone: str, code: str, new_password: str, remote_addr: str, now: datet
 
 
 def record_failure(result: CodeCheck, now: datetime) -> None:
-    """A wrong code: count it per phone and per address, and against the person's live code, which dies
-    at its fifth wrong try. Conditional updates, so concurrent tries all count."""
-    db.session.add_all([LoginFailure(key=key, at=now) for key in failure_keys(result.phone, result.remote_addr)])
+    """A wrong code (already counted per phone and per address by `reserve`): count it against the person's
+    live code, which dies at its fifth wrong try. Conditional updates, so concurrent tries all count."""
     if result.user_id is not None:
         live = OneTimeCode.user_id == result.user_id, _live(now)
         db.session.execute(update(OneTimeCode).where(*live)

@@ -78,19 +78,22 @@ def recent_failures(key: str, since: datetime) -> int:
 
 @dataclass(frozen=True)
 class Attempt:
-    """A login attempt counted before its password is checked: its two LoginFailure rows (by phone and by
-    address) stand until the password proves right, so a burst of guesses is counted as it arrives."""
+    """A guess (a password, a one-time code) counted before it is checked: its two LoginFailure rows (by
+    phone and by address) stand until the guess proves right, so a burst of guesses is counted as it arrives."""
 
-    phone: str
-    remote_addr: str
+    phone_key: str
     row_ids: tuple[int, ...]
 
 
 def reserve_attempt(phone: str, remote_addr: str, now: datetime, limits: dict) -> Attempt | None:
-    """Count this attempt against the limits, or None when they are reached. In the caller's write
-    transaction, with the phone and address locked (database.lock_names), so concurrent attempts are
-    counted one after another in every process: 20 at once for one phone check at most the limit."""
-    phone_key, ip_key = f"phone:{phone}", f"ip:{remote_addr}"
+    """A login attempt counted against the limits, or None when they are reached (see `reserve`)."""
+    return reserve(f"phone:{phone}", f"ip:{remote_addr}", now, limits)
+
+
+def reserve(phone_key: str, ip_key: str, now: datetime, limits: dict) -> Attempt | None:
+    """Count this guess against the limits, or None when they are reached. In the caller's write
+    transaction, with both keys locked (database.lock_names), so concurrent guesses are counted one after
+    another in every process: 20 at once for one phone check at most the limit."""
     lock_names(phone_key, ip_key)
     since = now - timedelta(minutes=limits["window_minutes"])
     if recent_failures(phone_key, since) >= limits["per_phone"] or recent_failures(ip_key, since) >= limits["per_ip"]:
@@ -98,7 +101,7 @@ def reserve_attempt(phone: str, remote_addr: str, now: datetime, limits: dict) -
     rows = [LoginFailure(key=phone_key, at=now), LoginFailure(key=ip_key, at=now)]
     db.session.add_all(rows)
     db.session.flush()
-    return Attempt(phone, remote_addr, tuple(row.id for row in rows))
+    return Attempt(phone_key, tuple(row.id for row in rows))
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,11 @@ def check_login(phone: str, password: str) -> LoginCheck:
     return LoginCheck(user.id, None, new_hash)
 
 
+def give_back(attempt: Attempt) -> None:
+    """The guess was no guess (it proved right): it no longer counts."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt.row_ids)))
+
+
 def record_login(attempt: Attempt, check: LoginCheck, now: datetime, limits: dict) -> User | None:
     """Settle the attempt: a wrong password stays counted; a right one (even of a stopped account) is
     no guess, so its rows go, and a success clears the phone's count.
@@ -132,14 +140,14 @@ def record_login(attempt: Attempt, check: LoginCheck, now: datetime, limits: dic
     """
     if check.refusal == WRONG_CREDENTIALS:
         return None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt.row_ids)))
+    give_back(attempt)
     if check.user_id is None:
         db.session.flush()
         return None
     user = db.session.get(User, check.user_id)
     if check.new_hash:
         user.password_hash = check.new_hash
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"phone:{attempt.phone}"))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == attempt.phone_key))
     # Old rows are useless; trimming here keeps the table small without a cron job.
     since = now - timedelta(minutes=limits["window_minutes"])
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 
 from ..accounts import codes
-from ..accounts.services import TOO_MANY_ATTEMPTS, login_limits
+from ..accounts.services import TOO_MANY_ATTEMPTS, give_back, login_limits
 from ..database import begin_write_transaction, takes_write_lock_itself
 from ..extensions import db
 from ..refusals import Refused
@@ -23,16 +23,27 @@ def enter_code():
     writes only its count; the right one sets the password, logs out every other device, logs in here."""
     form = EnterCodeForm()
     if form.validate_on_submit():
-        now = utcnow()
-        result = codes.check(form.phone.data, form.code.data, form.password.data, request.remote_addr or "", now,
-                             login_limits(current_app.config), current_app.config["SECRET_KEY"])
+        now, address = utcnow(), request.remote_addr or ""
+        db.session.rollback()
+        begin_write_transaction()
+        attempt = codes.reserve(form.phone.data, address, now, login_limits(current_app.config))
+        db.session.commit()  # counted before the code is checked
+        if attempt is None:
+            result = codes.CodeCheck(form.phone.data, address, TOO_MANY_ATTEMPTS)
+        else:
+            result = codes.check(form.phone.data, form.code.data, form.password.data, address, now,
+                                 current_app.config["SECRET_KEY"])
         db.session.rollback()  # end the read; the slow hashing held no lock
         begin_write_transaction()
         if result.refusal is None:
+            give_back(attempt)  # the right code is no guess
             try:
                 person = services.set_password_with_code(result, form.agree.data, now)
             except Refused as refusal:
                 db.session.rollback()
+                begin_write_transaction()
+                give_back(attempt)
+                db.session.commit()
                 form[refusal.field].errors.append(refusal.message)
             else:
                 sign_in(person, True, now)

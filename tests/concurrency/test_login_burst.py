@@ -1,5 +1,6 @@
-"""The login limit holds under a burst: 20 wrong passwords for one phone released at once against the real
-server (4 processes × 4 threads) check at most the limit; the rest hear 尝试次数太多 without a check.
+"""The guessing limits hold under a burst: 20 wrong passwords (or one-time codes) for one phone released at
+once against the real server (4 processes × 4 threads) check at most the limit; the rest hear 尝试次数太多
+without a check.
 
 Each attempt is counted before its password is checked (accounts.services.reserve_attempt), so the
 count of LoginFailure rows and the answers tell how many passwords were checked: every 422 is one.
@@ -14,6 +15,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from shequ_volunteer.accounts.codes import WRONG_CODE
 from shequ_volunteer.accounts.models import LoginFailure
 from shequ_volunteer.accounts.services import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
 from shequ_volunteer.config import Config
@@ -33,24 +35,32 @@ def guesser(base_url: str):
     return session, token
 
 
-def test_a_burst_of_wrong_passwords_checks_at_most_the_limit(app, live_server):
-    phone = f.user(f.community(), "王秀英").phone
+WRONG_CODE_FORM = {"code": "00000000", "password": "new-pass-2026", "password_again": "new-pass-2026"}
+
+
+@pytest.mark.parametrize("path, guess, wrong_key, wrong_message", [
+    ("/login", {"password": "not-her-password"}, "phone", WRONG_CREDENTIALS),
+    ("/account/code", WRONG_CODE_FORM, "code", WRONG_CODE),
+], ids=["password", "code"])
+def test_a_burst_of_wrong_guesses_checks_at_most_the_limit(app, live_server, path, guess, wrong_key, wrong_message):
+    person = f.user(f.community(), "王秀英")
+    phone = person.phone
     with ThreadPoolExecutor(max_workers=8) as pool:
         guessers = list(pool.map(lambda _: guesser(live_server.base_url), range(GUESSES)))
 
     answers = at_once(guessers, lambda g: g[0].post(
-        f"{live_server.base_url}/login", data={"phone": phone, "password": "not-her-password", "csrf_token": g[1]},
+        f"{live_server.base_url}{path}", data={"phone": phone, **guess, "csrf_token": g[1]},
         allow_redirects=False, timeout=120))
 
     statuses = Counter(answer.status_code for answer in answers)
-    print(f"{GUESSES} guesses at once: {dict(statuses)}")
+    print(f"{GUESSES} wrong {path} at once: {dict(statuses)}")
     assert statuses == {422: LIMIT, 429: GUESSES - LIMIT}, statuses
-    assert all(WRONG_CREDENTIALS in a.text for a in answers if a.status_code == 422)
+    assert all(wrong_message in a.text for a in answers if a.status_code == 422)
     assert all(re.sub(r"\s+", "", TOO_MANY_ATTEMPTS) in re.sub(r"\s+", "", a.text)
                for a in answers if a.status_code == 429)
     db.session.rollback()
     counted = db.session.scalar(select(func.count()).select_from(LoginFailure)
-                                .where(LoginFailure.key == f"phone:{phone}"))
+                                .where(LoginFailure.key == f"{wrong_key}:{phone}"))
     assert counted == LIMIT
     for session, _ in guessers:
         session.close()

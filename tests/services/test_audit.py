@@ -102,8 +102,8 @@ def code_checked(purpose: str):
         key = current_app.config["SECRET_KEY"]
         issued = people_services.issue_code(actor_for(w.staff), w.volunteer, purpose, False, NOW, key)
         db.session.commit()
-        return codes.check(w.volunteer.phone, issued.code, "new-pass-2026", "10.0.0.1", NOW,
-                           {"per_phone": 5, "per_ip": 30, "window_minutes": 15}, key)
+        assert codes.reserve(w.volunteer.phone, "10.0.0.1", NOW, {"per_phone": 5, "per_ip": 30, "window_minutes": 15})
+        return codes.check(w.volunteer.phone, issued.code, "new-pass-2026", "10.0.0.1", NOW, key)
     return prepare
 
 

@@ -13,7 +13,7 @@ from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.accounts.models import LoginFailure, OneTimeCode, User
 from shequ_volunteer.accounts.passwords import verify_password
 from shequ_volunteer.accounts.privacy import PRIVACY_VERSION
-from shequ_volunteer.accounts.services import TOO_MANY_ATTEMPTS
+from shequ_volunteer.accounts.services import TOO_MANY_ATTEMPTS, give_back
 from shequ_volunteer.calendar import tokens
 from shequ_volunteer.extensions import db
 from shequ_volunteer.people import services
@@ -44,7 +44,14 @@ def issue(w, person, purpose="reset", now=NOW, stop_calendar=False):
 
 
 def check(w, person, code, now=NOW, limits=LIMITS, addr=ADDR):
-    return codes.check(person.phone, code, NEW_PASSWORD, addr, now, limits, w.key)
+    """What the page does first: count the try, check the code, and take the count back if it was right."""
+    attempt = codes.reserve(person.phone, addr, now, limits)
+    if attempt is None:
+        return codes.CodeCheck(person.phone, addr, TOO_MANY_ATTEMPTS)
+    result = codes.check(person.phone, code, NEW_PASSWORD, addr, now, w.key)
+    if result.refusal is None:
+        give_back(attempt)
+    return result
 
 
 def enter(w, person, code, now=NOW, agreed=True, limits=LIMITS):
@@ -134,7 +141,7 @@ def test_wrong_tries_are_counted_per_phone_in_the_database(w):
     """Rows, not memory: five wrong codes from five addresses stop the sixth try, the right code too."""
     issued = issue(w, w.resident)
     for n in range(LIMITS["per_phone"]):
-        result = codes.check(w.resident.phone, wrong(issued.code), NEW_PASSWORD, f"10.0.1.{n}", NOW, LIMITS, w.key)
+        result = check(w, w.resident, wrong(issued.code), addr=f"10.0.1.{n}")
         codes.record_failure(result, NOW)
         db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)

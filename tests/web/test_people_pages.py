@@ -289,7 +289,10 @@ def test_the_new_password_is_hashed_before_the_write_lock(app, w, db_kind, state
     statements.clear()
     assert enter(app.test_client(), w.resident.phone, code).status_code == 303
     read_code = next(i for i, s in enumerate(statements) if "FROM one_time_codes" in s)
-    assert read_code < statements.index("BEGIN IMMEDIATE")
+    # A short write counts the try first; then the code is read and the password hashed holding no lock;
+    # only then the write that uses the code.
+    counted, used = [i for i, s in enumerate(statements) if s == "BEGIN IMMEDIATE"]
+    assert counted < read_code < used
 
 
 # --- 停用账号 / 恢复账号 on the person page ---------------------------------------------------------
