@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "calendar.models",
     "reports.models",
     "audit.models",
+    "messages.models",
 )
 
 
