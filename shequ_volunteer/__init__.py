@@ -17,6 +17,8 @@ MODEL_MODULES = (
     "reports.models",
     "audit.models",
     "messages.models",
+    "notices.models",
+    "outbox.models",
 )
 
 
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .me.views import bp as me_bp
+    from .notices.routes import bp as notices_bp
     from .pairing.routes import bp as pairing_bp
     from .people.routes import bp as people_bp
     from .reports.routes import bp as reports_bp
@@ -101,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
                       reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp,
-                      health_bp):
+                      notices_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
@@ -110,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
     from .activities.models import ATTENDANCE_LABELS
     from .activities.services import closed_tag
     from .calendar.blueprint import subscribe_links
+    from .outbox.texts import activity_text
     from .pairing.models import FOLLOW_UP_STATUSES
     from .timeutil import format_day, format_local, local_date, to_local
     from .web.auth import current_actor
@@ -126,6 +130,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["signup_closed_tag"] = closed_tag
     app.jinja_env.globals["privacy_notice"] = PRIVACY_NOTICE
     app.jinja_env.globals["privacy_version"] = PRIVACY_VERSION
+    # 复制群通知 on an activity: the same text its team's work group receives.
+    app.jinja_env.globals["group_text_of"] = lambda activity: activity_text(
+        activity, "活动已取消" if activity.is_cancelled else "活动")
 
     @app.context_processor
     def inject_actor():

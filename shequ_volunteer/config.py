@@ -42,6 +42,11 @@ class Config:
     # Only the deliberately naive sign-up route used by the race test reads this.
     ENABLE_NAIVE_SIGNUP_FOR_TESTS = os.environ.get("SHEQU_NAIVE_SIGNUP") == "1"
     COMMUNITY_HOTLINE = os.environ.get("COMMUNITY_HOTLINE", "")
+    # The site's address for links in work-group posts queued outside a request (jobs); e.g. https://zhiyuan.example.cn
+    SITE_URL = os.environ.get("SITE_URL", "")
+    # The outbox: seconds a group robot may take to answer; http://127.0.0.1:<port> robots (tests only).
+    OUTBOX_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_TIMEOUT_SECONDS", 5))
+    OUTBOX_ALLOW_LOCAL_WEBHOOKS = False
     # Strict-Transport-Security max-age; only where the site is served over HTTPS (production).
     HSTS_MAX_AGE: int | None = None
     # flask-compress: text answers, feeds included, compressed when the client accepts it.

@@ -12,6 +12,8 @@ from ..accounts.models import User
 from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
+from ..outbox.services import queue_for_team
+from ..outbox.texts import activity_text
 from ..refusals import Refused
 from ..rooms.queries import clash_message, first_clash, lock_room
 from ..timeutil import format_local
@@ -303,6 +305,7 @@ def create_activity(actor: Actor, team_id: int, data: ActivityInput, now: dateti
         setattr(activity, name, getattr(data, name))
     db.session.add(activity)
     db.session.flush()
+    tell_work_group(activity, "新活动", now)
     return activity
 
 
@@ -325,6 +328,8 @@ def update_activity(actor: Actor, activity: Activity, data: ActivityInput, now: 
     db.session.flush()
     lock_activity(activity.id)
     promote_waiting(activity, now)  # more places may fit people waiting
+    if rules.schedule_changed(before, after):
+        tell_work_group(activity, "活动时间或地点有变更", now)
     return activity
 
 
@@ -338,7 +343,13 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         db.session.flush()
         record(actor, audit.ACTIVITY_CANCELLED, activity, _activity_summary(activity), now,
                community_id=activity.team.community_id)
+        tell_work_group(activity, "活动已取消", now)
     return activity
+
+
+def tell_work_group(activity: Activity, headline: str, now: datetime) -> None:
+    """Queue the post to the team's work group (if it has one) with the change; delivered later by the outbox."""
+    queue_for_team(activity.team, activity_text(activity, headline), now)
 
 
 def _activity_summary(activity: Activity) -> str:
@@ -371,4 +382,5 @@ def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activit
     promote_waiting(activity, now)
     record(actor, audit.ACTIVITY_RESTORED, activity, _activity_summary(activity), now,
            community_id=activity.team.community_id)
+    tell_work_group(activity, "活动已恢复，照常进行", now)
     return activity

@@ -8,6 +8,7 @@ from flask import request, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..notices.queries import community_notices
 from ..refusals import Refused
 from ..rooms.queries import rooms_of
 from ..teams.models import Team
@@ -44,6 +45,7 @@ def index():
     return render_page(
         "activities/list.html", "activity_list",
         form=form, activities=activities, mine=mine, flt=flt, has_more=has_more, now=now,
+        notices=community_notices(actor.community_id, now),
     )
 
 

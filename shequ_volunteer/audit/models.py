@@ -40,6 +40,9 @@ ACCOUNT_DEACTIVATED = "account_deactivated"
 ACCOUNT_REACTIVATED = "account_reactivated"
 ACCOUNT_CLOSED = "account_closed"
 MEMBER_REMOVED = "member_removed"
+NOTICE_WITHDRAWN = "notice_withdrawn"
+TEAM_WORK_GROUP_SET = "team_work_group_set"
+TEAM_WORK_GROUP_REMOVED = "team_work_group_removed"
 
 # The words the 操作记录 page uses for each kind, in the order its filter offers them.
 KIND_LABELS = {
@@ -70,6 +73,9 @@ KIND_LABELS = {
     ACCOUNT_REACTIVATED: "恢复账号",
     ACCOUNT_CLOSED: "注销账号",
     MEMBER_REMOVED: "移出队伍",
+    NOTICE_WITHDRAWN: "撤回公告",
+    TEAM_WORK_GROUP_SET: "设置工作群机器人",
+    TEAM_WORK_GROUP_REMOVED: "删除工作群机器人",
 }
 
 

@@ -17,6 +17,8 @@ class Message(db.Model):
         # The unread count in every signed-in page's menu: one probe of this index.
         Index("ix_messages_user_unread", "user_id", "read_at"),
         Index("ix_messages_user_created", "user_id", "created_at"),
+        # 已读 n / m of a notice, and who has not read it.
+        Index("ix_messages_notice_read", "notice_id", "read_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -26,3 +28,4 @@ class Message(db.Model):
     link: Mapped[str] = mapped_column(String(200), default="")  # a path on this site, e.g. /activities/12
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))  # a 公告's copy in this inbox

@@ -13,11 +13,12 @@ from .models import Message
 TITLE_MAX, BODY_MAX = 80, 300
 
 
-def send(user_ids: Iterable[int], kind: str, title: str, body: str, link: str, now: datetime) -> int:
+def send(user_ids: Iterable[int], kind: str, title: str, body: str, link: str, now: datetime,
+         notice_id: int | None = None) -> int:
     """One message to each person (once each), in bulk: a community of 20,000 is one INSERT statement's
-    worth of rows. Returns how many were written."""
+    worth of rows. Returns how many were written. `notice_id` ties a 公告's copies to it (its read count)."""
     rows = [{"user_id": user_id, "kind": kind, "title": title[:TITLE_MAX], "body": body[:BODY_MAX],
-             "link": link, "created_at": now} for user_id in dict.fromkeys(user_ids)]
+             "link": link, "created_at": now, "notice_id": notice_id} for user_id in dict.fromkeys(user_ids)]
     if rows:
         db.session.execute(insert(Message), rows)
     return len(rows)

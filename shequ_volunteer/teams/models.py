@@ -60,6 +60,8 @@ class Team(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # when the name last changed
+    # The team's work group (企业微信 / 钉钉 group robot): a secret, shown masked, never logged.
+    webhook_url: Mapped[str | None] = mapped_column(String(300))
 
     community: Mapped[Community] = relationship()
 

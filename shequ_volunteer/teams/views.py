@@ -5,6 +5,7 @@ from flask import Blueprint, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..notices.queries import team_notices
 from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, forget_actor, require
@@ -33,6 +34,8 @@ def _team_context(team: Team, leader_form=None, removal: tuple[int, RemoveMember
         "applications": queries.pending_applications(team.id) if can_manage else [],
         "leaders": queries.leaders(team.id),
         "activities": queries.upcoming_activities(team.id, now),
+        # Team notices reach only current members (and those who manage the team).
+        "notices": team_notices(team.id, now) if actor.can_see_roster(team) else [],
         "now": now,
         "is_member": team.id in actor.member_team_ids,
         "is_pending": team.id in actor.pending_team_ids,

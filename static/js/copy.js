@@ -15,7 +15,7 @@ document.addEventListener("click", async (event) => {
     field.select();
     copied = document.execCommand && document.execCommand("copy");
   }
-  if (status) status.textContent = copied ? "已复制，可以粘贴到日历里了" : "请长按地址，选“全选”再“复制”";
+  if (status) status.textContent = copied ? (button.dataset.copied || "已复制，可以粘贴到日历里了") : "请长按地址，选“全选”再“复制”";
 });
 
 // The 打印 button of the one-time code slip (without JavaScript it stays hidden: the browser's menu prints).

@@ -1,0 +1,146 @@
+"""公告: who may post to whom, where notices show, read counts, the print page, bad input, 撤回."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from shequ_volunteer.extensions import db
+from shequ_volunteer.messages.models import Message
+from shequ_volunteer.notices.models import Notice
+from shequ_volunteer.outbox.models import OutboxMessage
+from tests import factories as f
+from tests.web.helpers import row_count, text
+
+
+def _world():
+    home = f.community()
+    staff = f.staff(home)
+    team = f.team(home)
+    leader, member, resident = f.user(home, "李队长"), f.user(home, "队员甲"), f.user(home, "居民乙")
+    f.member(team, leader, leader=True)
+    f.member(team, member)
+    return home, staff, team, leader, member, resident
+
+
+def _post(client, path, **data):
+    response = client.post(path, data={"title": "停水通知", "body": "明天9点到12点停水，请提前储水。", **data})
+    db.session.commit()  # end the test's read snapshot: see what the request committed
+    return response
+
+
+def test_staff_post_a_community_notice_to_every_current_resident_and_anonymous_visitors_see_it(app):
+    home, staff, _team, leader, member, resident = _world()
+    gone = f.user(home, "已停用")
+    gone.deactivated_at = f.days_ago(1)
+    db.session.commit()
+    response = _post(f.logged_in(app, staff), "/notices/new", pinned="y")
+    assert response.status_code == 303
+    notice = db.session.scalar(select(Notice))
+    assert notice.recipients == 4  # staff, leader, member, resident; not the stopped account
+    assert set(db.session.scalars(select(Message.user_id).where(Message.notice_id == notice.id))) == {
+        staff.id, leader.id, member.id, resident.id}
+    home_page = text(app.test_client().get("/"))
+    assert "停水通知" in home_page and "置顶" in home_page
+    assert "明天9点" in text(app.test_client().get(f"/notices/{notice.id}"))
+
+
+def test_expired_and_withdrawn_notices_leave_the_home_page(app):
+    _home, staff, *_ = _world()
+    client = f.logged_in(app, staff)
+    _post(client, "/notices/new", expires_on=f.beijing_today().isoformat())
+    notice = db.session.scalar(select(Notice))
+    assert "停水通知" in text(app.test_client().get("/"))
+    db.session.execute(update(Notice).values(expires_at=notice.created_at - timedelta(minutes=1)))
+    db.session.commit()
+    assert "停水通知" not in text(app.test_client().get("/"))
+
+
+def test_withdrawing_asks_first_then_hides_it(app):
+    _home, staff, *_ = _world()
+    client = f.logged_in(app, staff)
+    _post(client, "/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    first = client.post(f"/notices/{notice_id}/withdraw")
+    assert first.status_code == 200 and "确定撤回" in text(first)
+    assert db.session.scalar(select(Notice.withdrawn_at)) is None
+    assert client.post(f"/notices/{notice_id}/withdraw", data={"confirmed": "1"}).status_code == 303
+    db.session.commit()
+    assert db.session.scalar(select(Notice.withdrawn_at)) is not None
+    assert "停水通知" not in text(app.test_client().get("/"))
+    assert app.test_client().get(f"/notices/{notice_id}").status_code == 404
+
+
+def test_a_team_notice_reaches_only_current_members_and_shows_on_the_team_page_to_them(app):
+    home, _staff, team, leader, member, resident = _world()
+    response = _post(f.logged_in(app, leader), f"/teams/{team.id}/notices/new")
+    assert response.status_code == 303
+    notice = db.session.scalar(select(Notice))
+    assert set(db.session.scalars(select(Message.user_id))) == {leader.id, member.id}
+    assert "停水通知" in text(f.logged_in(app, member).get(f"/teams/{team.id}"))
+    outsider = f.logged_in(app, resident)
+    assert "停水通知" not in text(outsider.get(f"/teams/{team.id}"))
+    assert outsider.get(f"/notices/{notice.id}").status_code == 404
+    assert "停水通知" not in text(app.test_client().get("/"))
+
+
+def test_an_activity_notice_reaches_the_people_holding_a_place(app):
+    home, _staff, team, leader, member, resident = _world()
+    activity = f.activity(team)
+    f.signup(activity, resident)
+    f.signup(activity, f.user(home, "退出的"), status="withdrawn")
+    assert _post(f.logged_in(app, leader), f"/activities/{activity.id}/notices/new").status_code == 303
+    assert list(db.session.scalars(select(Message.user_id))) == [resident.id]
+
+
+def test_the_sender_sees_read_counts_and_who_has_not_read(app):
+    _home, _staff, team, leader, member, _resident = _world()
+    client = f.logged_in(app, leader)
+    _post(client, f"/teams/{team.id}/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    db.session.execute(update(Message).where(Message.user_id == leader.id).values(read_at=f.days_ago(0)))
+    db.session.commit()
+    page = text(client.get(f"/notices/{notice_id}"))
+    assert "已读 1 / 2" in page and "队员甲" in page and "复制群通知" in page
+    assert "已读" not in text(f.logged_in(app, member).get(f"/notices/{notice_id}"))
+
+
+def test_the_print_page_has_a_large_qr_code_to_the_notice(app):
+    _home, staff, *_ = _world()
+    client = f.logged_in(app, staff)
+    _post(client, "/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    page = text(app.test_client().get(f"/notices/{notice_id}/print"))
+    assert "<svg" in page and f"http://shequ.test/notices/{notice_id}" in page and "停水通知" in page
+
+
+def test_a_resident_cannot_post_a_team_notice_nor_a_leader_to_another_team_or_the_community(app):
+    home, _staff, team, leader, _member, resident = _world()
+    other = f.team(home, "巡逻队")
+    assert _post(f.logged_in(app, resident), f"/teams/{team.id}/notices/new").status_code == 403
+    leader_client = f.logged_in(app, leader)
+    assert _post(leader_client, f"/teams/{other.id}/notices/new").status_code == 403
+    assert _post(leader_client, "/notices/new").status_code == 403
+    assert row_count(Notice) == 0 and row_count(Message) == 0
+
+
+def test_bad_input_is_refused_by_the_field_and_writes_nothing(app):
+    _home, staff, *_ = _world()
+    client = f.logged_in(app, staff)
+    for data, message in ((dict(title=""), "请填写标题"), (dict(body="字" * 10_000), "不能超过2000个字"),
+                          (dict(title="停\x00水"), "含有无法识别的字符"),
+                          (dict(expires_on=(f.beijing_today() - timedelta(days=1)).isoformat()), "有效期不能早于今天")):
+        response = _post(client, "/notices/new", **data)
+        assert response.status_code == 422, data
+        assert message in text(response)
+    assert row_count(Notice) == 0 and row_count(Message) == 0
+
+
+def test_a_team_notice_is_queued_to_the_work_group_and_copy_text_is_offered(app):
+    _home, _staff, team, leader, *_ = _world()
+    team.webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd1234"
+    db.session.commit()
+    client = f.logged_in(app, leader)
+    _post(client, f"/teams/{team.id}/notices/new")
+    queued = db.session.scalar(select(OutboxMessage))
+    assert queued.team_id == team.id and "停水通知" in queued.body and "/notices/" in queued.body
