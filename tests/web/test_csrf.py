@@ -16,6 +16,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from shequ_volunteer.accounts.models import LoginSession
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
+from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.hours.models import HoursEntry
 from shequ_volunteer.pairing.models import FollowUp, Household, Pairing
 from shequ_volunteer.teams.models import Membership
@@ -36,6 +37,8 @@ KNOWN_POST_ENDPOINTS = {
     "admin.create_street", "admin.community", "admin.staff", "admin.viewers",
     "people.issue_code", "people.enter_code",
     "me.name", "me.phone", "me.password", "me.close",
+    "notices.new_community_notice", "notices.new_team_notice", "notices.new_activity_notice", "notices.withdraw",
+    "notices.work_group", "notices.remove_work_group",
 }
 
 
@@ -73,6 +76,9 @@ def world(csrf_app):
     other_device = LoginSession(user_id=staff.id, token_hash=LoginSession.hash("another phone"), device="另一台手机",
                                 created_at=utcnow(), last_seen_at=utcnow())
     db.session.add(other_device)
+    notice = Notice(community_id=home.id, audience="community", title="停水通知", body="明天停水",
+                    created_by_id=staff.id, created_at=utcnow())
+    db.session.add(notice)
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
@@ -80,14 +86,15 @@ def world(csrf_app):
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
              "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
              "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id,
-             "user_id": resident.id, "device_id": other_device.id},
+             "user_id": resident.id, "device_id": other_device.id, "notice_id": notice.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",
             "kind": "youth", "community_id": str(home.id), "title": "新活动", "place": "活动室",
             "starts_at": f"{start:%Y-%m-%dT%H:%M}",
             "ends_at": f"{start + timedelta(hours=2):%Y-%m-%dT%H:%M}",
-            "capacity": "5", "audience": "all", "description": "说明",
+            "capacity": "5", "audience": "all", "description": "说明", "body": "公告内容",
+            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
         },
     )
 

@@ -21,6 +21,7 @@ from shequ_volunteer.accounts.models import User
 from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
+from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
@@ -656,3 +657,52 @@ def test_an_expired_code(app, world, coded):
     db.session.execute(OneTimeCode.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     wrong_code_writes_only_counts(app.test_client(), code_form(world, coded))
+
+
+# --- 公告 and the team's work group ---------------------------------------------------------------
+
+NOTICE_REFUSED = {
+    "title": ["", "   ", LONG, "长" * 61, *CONTROL.values()],
+    "body": ["", LONG, "长" * 2001, *CONTROL.values()],
+    "expires_on": ["abc", "2026-02-30", "0001-01-01", "9999-12-31", SCRIPT, LONG,
+                   (f.beijing_today() - timedelta(days=1)).isoformat()],  # in the past
+}
+
+
+def notice_urls(world) -> dict[str, str]:
+    return {"community": "/notices/new", "team": f"/teams/{world.team.id}/notices/new",
+            "activity": f"/activities/{world.activity.id}/notices/new"}
+
+
+@pytest.mark.parametrize("route", ["community", "team", "activity"])
+@pytest.mark.parametrize("field", NOTICE_REFUSED)
+def test_notice_form_refuses(app, world, staff_client, route, field):
+    url = notice_urls(world)[route]
+    refused_everywhere(
+        lambda value: staff_client.post(url, data={"title": "停水通知", "body": "明天停水", field: value}),
+        field, NOTICE_REFUSED[field], echo=field != "expires_on",
+    )
+
+
+def test_notice_stores_hostile_text_verbatim_and_shows_it_escaped(app, world, staff_client):
+    for value in [SCRIPT, SQL, QUOTES, EMOJI]:
+        response = staff_client.post("/notices/new", data={"title": value[:60], "body": value})
+        assert response.status_code == 303, value
+        db.session.rollback()
+        saved = db.session.scalars(select(Notice).order_by(Notice.id.desc())).first()
+        assert (saved.title, saved.body) == (value[:60], value)
+        for page in (text(staff_client.get(response.headers["Location"])), text(app.test_client().get("/"))):
+            assert SCRIPT not in page and "<img src=x" not in page
+
+
+WEBHOOK_REFUSED = ["", "   ", LONG, "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1",
+                   "https://evil.example/cgi-bin/webhook/send?key=1", "javascript:alert(1)", SCRIPT, SQL,
+                   "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1\x00", "http://127.0.0.1:9/send?key=1",
+                   *CONTROL.values()]
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_work_group_form_refuses(app, world, staff_client, headers):
+    refused_everywhere(lambda value: staff_client.post(f"/teams/{world.team.id}/work-group",
+                                                       data={"webhook_url": value}, headers=headers),
+                       "webhook_url", WEBHOOK_REFUSED)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from shequ_volunteer.accounts.models import OneTimeCode, User
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
+from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
@@ -63,7 +64,11 @@ def world(app):
     db.session.commit()
     activity = f.activity(team_a, title="周末清洁家园")
     cancelled = f.activity(team_a, title="楼道清理", status="cancelled", cancelled_at=utcnow())
-    return SimpleNamespace(
+    notice = Notice(community_id=home.id, audience="team", team_id=team_a.id, title="队伍例会",
+                    body="周五开会", created_by_id=people.leader_a.id, created_at=utcnow())
+    db.session.add(notice)
+    db.session.commit()
+    return SimpleNamespace(notice_id=notice.id,
         home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
         application_id=application.id, activity_id=activity.id, cancelled_id=cancelled.id,
         member_a_membership_id=member_a_membership.id,
@@ -123,7 +128,32 @@ def code_issued(world, person, purpose: str, actor) -> bool:
     return row is not None and (row.purpose, row.issued_by_id) == (purpose, actor.id)
 
 
+def notice_posted(**where) -> bool:
+    return db.session.scalar(select(Notice).where(Notice.title == "新公告", *(
+        getattr(Notice, name) == value for name, value in where.items()))) is not None
+
+
+NOTICE = {"title": "新公告", "body": "明天停水"}
+WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret-key"
+
 CASES = [
+    # 公告: staff to their own community; a leader to their own team and its activities only.
+    Case("notice-community-get", "GET", lambda w: "/notices/new", STAFF_ANYWHERE),
+    Case("notice-community-post", "POST", lambda w: "/notices/new", STAFF_ANYWHERE, data=lambda w: NOTICE,
+         acted=lambda w, actor, r: notice_posted(audience="community", community_id=actor.community_id)),
+    Case("notice-team-get", "GET", lambda w: f"/teams/{w.team_a.id}/notices/new", MANAGE_TEAM_A),
+    Case("notice-team-post", "POST", lambda w: f"/teams/{w.team_a.id}/notices/new", MANAGE_TEAM_A,
+         data=lambda w: NOTICE, acted=lambda w, actor, r: notice_posted(audience="team", team_id=w.team_a.id)),
+    Case("notice-activity-post", "POST", lambda w: f"/activities/{w.activity_id}/notices/new", MANAGE_TEAM_A,
+         data=lambda w: NOTICE,
+         acted=lambda w, actor, r: notice_posted(audience="activity", activity_id=w.activity_id)),
+    Case("notice-withdraw", "POST", lambda w: f"/notices/{w.notice_id}/withdraw", MANAGE_TEAM_A,
+         data=lambda w: {"confirmed": "1"},
+         acted=lambda w, actor, r: db.session.get(Notice, w.notice_id).withdrawn_at is not None),
+    Case("work-group-get", "GET", lambda w: f"/teams/{w.team_a.id}/work-group", MANAGE_TEAM_A),
+    Case("work-group-post", "POST", lambda w: f"/teams/{w.team_a.id}/work-group", MANAGE_TEAM_A,
+         data=lambda w: {"webhook_url": WEBHOOK},
+         acted=lambda w, actor, r: db.session.get(Team, w.team_a.id).webhook_url == WEBHOOK),
     Case("activity-create-get", "GET", lambda w: f"/teams/{w.team_a.id}/activities/new", MANAGE_TEAM_A),
     Case("activity-create-post", "POST", lambda w: f"/teams/{w.team_a.id}/activities/new", MANAGE_TEAM_A,
          data=lambda w: activity_form("新发布的活动"),
