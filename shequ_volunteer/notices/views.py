@@ -81,7 +81,7 @@ def _detail_context(notice: Notice) -> dict:
     manages = services.may_manage(current_actor(), notice)
     return {"notice": notice, "manages": manages, "now": utcnow(),
             "readership": queries.readership(notice) if manages else None,
-            "group_text": notice_text(notice) if manages else ""}
+            "notice_group_text": notice_text(notice) if manages else ""}
 
 
 @bp.get("/notices/<int:notice_id>")

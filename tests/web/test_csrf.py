@@ -16,8 +16,8 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from shequ_volunteer.accounts.models import LoginSession
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
-from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.hours.models import HoursEntry
+from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.pairing.models import FollowUp, Household, Pairing
 from shequ_volunteer.teams.models import Membership
 from shequ_volunteer.timeutil import to_local, utcnow
