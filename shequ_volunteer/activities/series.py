@@ -11,7 +11,7 @@ from ..extensions import db
 from ..timeutil import from_local, to_local
 from . import recurrence
 from .models import Activity, ActivitySeries
-from .services import ActivityInput, capacity_problem, create_activity, update_activity
+from .services import ActivityInput, capacity_problem, create_activity, tell_work_group, update_activity
 
 
 def _moved(data: ActivityInput, starts_at: datetime) -> ActivityInput:
@@ -45,6 +45,8 @@ def create_series(actor: Actor, team_id: int, data: ActivityInput, rule: recurre
         activity.series_id = series.id
         created.append(activity)
     db.session.flush()
+    # One work-group post for the whole series (not one per date): the first date, and how it repeats.
+    tell_work_group(created[0], "新活动" if len(created) == 1 else f"新活动（{series.rule_text}）", now)
     return created
 
 

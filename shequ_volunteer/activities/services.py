@@ -305,7 +305,6 @@ def create_activity(actor: Actor, team_id: int, data: ActivityInput, now: dateti
         setattr(activity, name, getattr(data, name))
     db.session.add(activity)
     db.session.flush()
-    tell_work_group(activity, "新活动", now)
     return activity
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.audit.models import AuditEntry
 from shequ_volunteer.extensions import db
 from shequ_volunteer.outbox import delivery
@@ -112,12 +113,22 @@ def test_new_and_moved_activities_are_queued_but_not_for_a_team_without_a_group(
     starts = (utcnow() + timedelta(days=5)).replace(microsecond=0)
     local = to_local(starts).strftime("%Y-%m-%dT%H:%M")
     ends = to_local(starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(f"/teams/{team.id}/activities/new", data={
-        "title": "义诊", "starts_at": local, "ends_at": ends, "place": "广场", "capacity": "20",
-        "audience": "all", "max_seats_per_signup": "1", "repeat": "none"})
-    assert response.status_code == 303, text(response)[:2000]
+    form = {"title": "义诊", "starts_at": local, "ends_at": ends, "place": "广场", "capacity": "20",
+            "audience": "all", "max_seats_per_signup": "1", "repeat": "none"}
+    assert client.post(f"/teams/{team.id}/activities/new", data=form).status_code == 303
+    # A weekly series of four is one post saying how it repeats, not four.
+    assert client.post(f"/teams/{team.id}/activities/new", data={
+        **form, "title": "太极", "repeat": "weekly", "repeat_weekdays": [str(d) for d in range(7)],
+        "repeat_count": "4"}).status_code == 303
     db.session.commit()
-    assert ["新活动：义诊" in row.body for row in db.session.scalars(select(OutboxMessage))] == [True]
+    bodies = [row.body for row in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert len(bodies) == 2 and "新活动：义诊" in bodies[0] and "新活动（" in bodies[1] and "太极" in bodies[1]
+    activity_id = db.session.scalar(select(Activity.id).where(Activity.title == "义诊"))
+    moved = {**form, "place": "社区卫生站"}
+    assert client.post(f"/activities/{activity_id}/edit", data=moved).status_code == 303
+    db.session.commit()
+    last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert "活动时间或地点有变更：义诊" in last.body and "地点：社区卫生站" in last.body
 
 
 def test_the_activity_page_offers_the_group_text_to_copy(app):
