@@ -137,3 +137,22 @@ def test_two_runs_at_once_never_send_one_row_twice(app, robot):
     assert contents == sorted(f"消息{number}" for number in range(20))  # each once, none twice
     assert sum(sent) == 20 and {row.state for row in _rows()} == {SENT}
     assert {row.attempts for row in _rows()} == {1}
+
+
+def test_a_rolled_back_change_queues_nothing(app, robot):
+    now = utcnow()
+    queue_for_team(_team_with_hook(robot.url()), "新活动", now)
+    db.session.rollback()
+    assert _rows() == [] and delivery.deliver_due(now) == 0 and robot.received == []
+
+
+def test_the_address_is_never_logged_nor_stored_on_the_row(app, robot, caplog):
+    caplog.set_level("DEBUG")
+    robot.mode = "error"
+    now = utcnow()
+    queue_for_team(_team_with_hook(robot.url()), "新活动", now)
+    db.session.commit()
+    delivery.deliver_due(now)
+    [row] = _rows()
+    assert "test-key-0001" not in caplog.text
+    assert all("test-key-0001" not in str(value) for value in vars(row).values())

@@ -16,7 +16,7 @@ from shequ_volunteer.teams.models import Team
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 from tests.support.robot_server import RobotServer
-from tests.web.helpers import row_count, text
+from tests.web.helpers import HX, row_count, text
 
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-secret-5aaa"
 
@@ -49,6 +49,13 @@ def test_a_leader_sets_the_address_and_sees_it_only_masked(app):
     assert "…5aaa" in page and "693a91f6" not in page
     assert "693a91f6" not in text(client.get(f"/teams/{team.id}"))
     assert "693a91f6" not in db.session.scalar(select(AuditEntry.summary))
+
+
+def test_with_htmx_the_panel_is_swapped_with_the_outcome(app):
+    _home, team, leader = _world()
+    response = f.logged_in(app, leader).post(f"/teams/{team.id}/work-group", data={"webhook_url": WECOM}, headers=HX)
+    assert response.status_code == 200
+    assert "已保存" in text(response) and "…5aaa" in text(response) and "<html" not in text(response)
 
 
 @pytest.mark.parametrize("address", [WECOM.replace("https", "http"), "https://example.com/send?key=1", "",
