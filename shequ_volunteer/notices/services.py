@@ -58,6 +58,16 @@ def may_manage(actor: Actor, notice: Notice) -> bool:
     return may_post(actor, audience_of(notice))
 
 
+def may_read(actor: Actor, notice: Notice, received: bool) -> bool:
+    """A community notice anyone (it is on the home page, until withdrawn); a team's its current members (the
+    team page lists it to them); otherwise those it was sent to (`received`) and those who manage it."""
+    if may_manage(actor, notice) or received:
+        return True
+    if notice.audience == AUDIENCE_COMMUNITY:
+        return notice.withdrawn_at is None
+    return notice.audience == AUDIENCE_TEAM and notice.team_id in actor.member_team_ids
+
+
 def audience_of(notice: Notice) -> Audience:
     if notice.audience == AUDIENCE_ACTIVITY:
         return Audience.of_activity(notice.activity)

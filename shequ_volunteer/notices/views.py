@@ -65,16 +65,13 @@ def _form_page(form: NoticeForm, audience: Audience, back_url: str, status: int)
     return render_page("notices/form.html", status=status, form=form, audience=audience, back_url=back_url)
 
 
-def _readable(notice_id: int) -> tuple[Notice, bool]:
-    """The notice, if this person may read it: a community notice anyone (it is on the home page); a team's or
-    an activity's only those it was sent to and those who manage it. Withdrawn: the page says so (no text)."""
+def _readable(notice_id: int) -> Notice:
+    """The notice, if this person may read it (services.may_read); others learn nothing of it (404)."""
     notice = db.get_or_404(Notice, notice_id)
     actor = current_actor()
-    manages = services.may_manage(actor, notice)
-    public = notice.audience == "community" and notice.withdrawn_at is None
-    if not (manages or public or queries.has_copy(actor.user_id, notice.id)):
+    if not services.may_read(actor, notice, queries.has_copy(actor.user_id, notice.id)):
         abort(404)
-    return notice, manages
+    return notice
 
 
 def _detail_context(notice: Notice) -> dict:
@@ -86,14 +83,14 @@ def _detail_context(notice: Notice) -> dict:
 
 @bp.get("/notices/<int:notice_id>")
 def detail(notice_id: int):
-    notice, _manages = _readable(notice_id)
+    notice = _readable(notice_id)
     return render_page("notices/detail.html", "content", **_detail_context(notice))
 
 
 @bp.get("/notices/<int:notice_id>/print")
 def printable(notice_id: int):
     """A4 for the stairwell boards: the notice in large type and a large QR code to its page."""
-    notice, _manages = _readable(notice_id)
+    notice = _readable(notice_id)
     link = url_for(".detail", notice_id=notice.id, _external=True)
     return render_page("notices/print.html", notice=notice, qr=qr_svg(link, scale=10), link=link)
 

@@ -57,7 +57,7 @@ def test_expired_and_withdrawn_notices_leave_the_home_page(app):
 
 
 def test_withdrawing_asks_first_then_hides_it(app):
-    _home, staff, *_ = _world()
+    _home, staff, _team, _leader, _member, resident = _world()
     client = f.logged_in(app, staff)
     _post(client, "/notices/new")
     notice_id = db.session.scalar(select(Notice.id))
@@ -69,6 +69,8 @@ def test_withdrawing_asks_first_then_hides_it(app):
     assert db.session.scalar(select(Notice.withdrawn_at)) is not None
     assert "停水通知" not in text(app.test_client().get("/"))
     assert app.test_client().get(f"/notices/{notice_id}").status_code == 404
+    received = text(f.logged_in(app, resident).get(f"/notices/{notice_id}"))  # their inbox still links here
+    assert "这条公告已撤回" in received and "明天9点" not in received
 
 
 def test_a_team_notice_reaches_only_current_members_and_shows_on_the_team_page_to_them(app):
@@ -81,6 +83,10 @@ def test_a_team_notice_reaches_only_current_members_and_shows_on_the_team_page_t
     outsider = f.logged_in(app, resident)
     assert "停水通知" not in text(outsider.get(f"/teams/{team.id}"))
     assert outsider.get(f"/notices/{notice.id}").status_code == 404
+    assert outsider.get(f"/notices/{notice.id}/print").status_code == 404
+    newcomer = f.user(home, "新队员")
+    f.member(team, newcomer)  # joined after it was sent: the team page lists it, so it opens
+    assert "明天9点" in text(f.logged_in(app, newcomer).get(f"/notices/{notice.id}"))
     assert "停水通知" not in text(app.test_client().get("/"))
 
 
