@@ -664,8 +664,7 @@ def test_an_expired_code(app, world, coded):
 NOTICE_REFUSED = {
     "title": ["", "   ", LONG, "长" * 61, *CONTROL.values()],
     "body": ["", LONG, "长" * 2001, *CONTROL.values()],
-    "expires_on": ["abc", "2026-02-30", "0001-01-01", "9999-12-31", SCRIPT, LONG,
-                   (f.beijing_today() - timedelta(days=1)).isoformat()],  # in the past
+    "expires_on": ["abc", "2026-02-30", "0001-01-01", "9999-12-31", SCRIPT, LONG],  # and yesterday (below)
 }
 
 
@@ -678,9 +677,10 @@ def notice_urls(world) -> dict[str, str]:
 @pytest.mark.parametrize("field", NOTICE_REFUSED)
 def test_notice_form_refuses(app, world, staff_client, route, field):
     url = notice_urls(world)[route]
+    yesterday = [(f.beijing_today() - timedelta(days=1)).isoformat()] if field == "expires_on" else []
     refused_everywhere(
         lambda value: staff_client.post(url, data={"title": "停水通知", "body": "明天停水", field: value}),
-        field, NOTICE_REFUSED[field], echo=field != "expires_on",
+        field, NOTICE_REFUSED[field] + yesterday, echo=field != "expires_on",
     )
 
 
