@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
     from .me.views import bp as me_bp
+    from .messages.views import bp as messages_bp
     from .notices.routes import bp as notices_bp
     from .pairing.routes import bp as pairing_bp
     from .people.routes import bp as people_bp
@@ -104,15 +105,18 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
                       reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp,
-                      notices_bp, health_bp):
+                      notices_bp, messages_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
 def register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
     from .accounts.privacy import PRIVACY_NOTICE, PRIVACY_VERSION
     from .activities.models import ATTENDANCE_LABELS
     from .activities.services import closed_tag
     from .calendar.blueprint import subscribe_links
+    from .messages.services import unread_count
     from .outbox.texts import activity_text
     from .pairing.models import FOLLOW_UP_STATUSES
     from .timeutil import format_day, format_local, local_date, to_local
@@ -137,6 +141,13 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_actor():
         return {"actor": current_actor()}
+
+    @app.context_processor
+    def inject_unread_messages():
+        # A function, so only the menu of a full page (base.html) pays its one indexed query; fragments do not.
+        if not current_user.is_authenticated:
+            return {}
+        return {"unread_messages": lambda: unread_count(current_user.id)}
 
 
 def register_response_headers(app: Flask) -> None:

@@ -47,6 +47,8 @@ class Config:
     # The outbox: seconds a group robot may take to answer; http://127.0.0.1:<port> robots (tests only).
     OUTBOX_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_TIMEOUT_SECONDS", 5))
     OUTBOX_ALLOW_LOCAL_WEBHOOKS = False
+    # How often an open page asks for the menu's unread count (我的消息).
+    UNREAD_POLL_SECONDS = int(os.environ.get("UNREAD_POLL_SECONDS", 60))
     # Strict-Transport-Security max-age; only where the site is served over HTTPS (production).
     HSTS_MAX_AGE: int | None = None
     # flask-compress: text answers, feeds included, compressed when the client accepts it.

@@ -14,7 +14,7 @@ from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
-from . import checkin, queries, rules, services
+from . import call_list, checkin, queries, rules, services
 from .models import ATTENDANCE_LABELS, SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 bp = Blueprint("activities", __name__)
@@ -73,6 +73,7 @@ def detail_context(activity: Activity) -> dict:
         "participants": roster.get(SIGNUP_CONFIRMED, []),
         "waiting": roster.get(SIGNUP_WAITING, []),
         "pending": roster.get(SIGNUP_PENDING, []),
+        "calls": call_list.open_calls(activity.id) if can_manage else [],
     }
 
 

@@ -149,3 +149,21 @@ class AttendanceChange(db.Model):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     via: Mapped[str] = mapped_column(String(10))  # code / roster
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PhoneCall(db.Model):
+    """The call list: someone holding a place who cannot receive messages (代报名 without a login, or never
+    signed in) must be phoned about a cancellation or a change. Open until the leader ticks 已电话通知,
+    recorded with who and when."""
+
+    __tablename__ = "phone_calls"
+    __table_args__ = (Index("ix_phone_calls_activity_open", "activity_id", "called_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    change: Mapped[str] = mapped_column(String(300))  # what to tell them, e.g. 活动已取消
+    created_at: Mapped[datetime]
+    called_at: Mapped[datetime | None]
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

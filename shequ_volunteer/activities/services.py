@@ -17,7 +17,7 @@ from ..outbox.texts import activity_text
 from ..refusals import Refused
 from ..rooms.queries import clash_message, first_clash, lock_room
 from ..timeutil import format_local
-from . import rules
+from . import notify, rules
 from .models import (
     HOLDING_SEATS,
     SIGNUP_CONFIRMED,
@@ -148,6 +148,8 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
             raise Refused(rules.ALREADY)
         db.session.refresh(existing)
     db.session.refresh(activity)
+    if status == SIGNUP_PENDING:
+        notify.awaits_approval(activity, 1, now)
     return existing
 
 
@@ -166,6 +168,7 @@ def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
         signup.cant_come_at = now
         signup.updated_at = now
         db.session.flush()
+        notify.cant_come(activity, signup.user, now)
     return signup
 
 
@@ -182,6 +185,7 @@ def review(actor: Actor, activity: Activity, signup_id: int, approve: bool, now:
         raise Refused("这条报名不在这个活动里")
     if not _move(signup.id, SIGNUP_PENDING, now, status=SIGNUP_CONFIRMED if approve else SIGNUP_DECLINED):
         raise Refused("这条报名已经处理过了")
+    notify.signup_reviewed(activity, signup.user_id, approve, now)
     if not approve:
         _free_seats(activity.id, signup.seats)
         promote_waiting(activity, now)
@@ -227,6 +231,9 @@ def promote_waiting(activity: Activity, now: datetime) -> list[int]:
         else:  # left the list meanwhile: give the seats back
             _free_seats(activity.id, seats_of[signup_id])
     db.session.refresh(activity)
+    if promoted:
+        notify.promoted(activity, list(db.session.scalars(select(Signup.user_id).where(Signup.id.in_(promoted)))),
+                        _holding_status(activity), now)
     return promoted
 
 
@@ -325,6 +332,8 @@ def update_activity(actor: Actor, activity: Activity, data: ActivityInput, now: 
         activity.sequence += 1
     activity.updated_at = now
     db.session.flush()
+    if rules.schedule_changed(before, after) and not activity.is_cancelled:
+        notify.activity_changed(actor.user_id, activity, before, now)
     lock_activity(activity.id)
     promote_waiting(activity, now)  # more places may fit people waiting
     if rules.schedule_changed(before, after):
@@ -343,6 +352,7 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         record(actor, audit.ACTIVITY_CANCELLED, activity, _activity_summary(activity), now,
                community_id=activity.team.community_id)
         tell_work_group(activity, "活动已取消", now)
+        notify.activity_cancelled(actor.user_id, activity, now)
     return activity
 
 
@@ -378,6 +388,7 @@ def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activit
     activity.sequence += 1
     activity.updated_at = now
     db.session.flush()
+    notify.activity_restored(actor.user_id, activity, now)
     promote_waiting(activity, now)
     record(actor, audit.ACTIVITY_RESTORED, activity, _activity_summary(activity), now,
            community_id=activity.team.community_id)

@@ -12,7 +12,7 @@ from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
 from ..timeutil import local_date, local_today
-from . import rules
+from . import notify, rules
 from .models import APPROVED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
 
 
@@ -43,6 +43,7 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
                        served_on=served_on, note=note, entered_by_id=actor.user_id, created_at=now)
     db.session.add(entry)
     db.session.flush()
+    notify.claim_awaits(entry, db.session.get(User, actor.user_id).name, now)
     return entry
 
 

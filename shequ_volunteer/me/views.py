@@ -14,6 +14,9 @@ from ..accounts.forms import CloseAccountForm, NameForm, PasswordChangeForm, Pho
 from ..accounts.models import LoginSession
 from ..downloads import attachment
 from ..extensions import db
+from ..messages import services as messages
+from ..messages.forms import MessageSettingsForm
+from ..messages.kinds import KINDS, SWITCHABLE
 from ..refusals import Refused
 from ..timeutil import to_local, utcnow
 from ..web.confirm import confirmed
@@ -36,8 +39,15 @@ def _forms(**given) -> dict:
     """Every form of the page, fresh unless given (the one that was posted, with what was typed)."""
     forms = {"name_form": NameForm(formdata=None, name=current_user.name),
              "phone_form": PhoneChangeForm(formdata=None), "password_form": PasswordChangeForm(formdata=None),
-             "devices": devices.signed_in(current_user), "this_device_id": current_user.login_session.id}
+             "devices": devices.signed_in(current_user), "this_device_id": current_user.login_session.id,
+             "messages_form": _messages_form(), "always_sent": [kind.label for kind in KINDS.values()
+                                                                  if not kind.may_switch_off]}
     return {**forms, **given}
+
+
+def _messages_form() -> MessageSettingsForm:
+    off = messages.switched_off(current_user.id)
+    return MessageSettingsForm(formdata=None, kept_on=[kind for kind in SWITCHABLE if kind not in off])
 
 
 def _show(block: str, status: int = 200, **given):
@@ -168,3 +178,15 @@ def end_device(device_id: int):
     devices.end_device(device, utcnow())
     db.session.commit()
     return after_post(url_for(".page"), PAGE, "devices_panel", f"已让“{device.device}”退出登录", **_forms())
+
+
+@bp.post("/me/profile/messages")
+@login_required
+def message_settings():
+    """Which kinds of message reach the person (those about their own places always do)."""
+    form = MessageSettingsForm()
+    if not form.validate_on_submit():
+        return _show("messages_panel", 422, messages_form=form)
+    messages.keep_only(current_user.id, form.kept_on.data or [])
+    db.session.commit()
+    return after_post(url_for(".page"), PAGE, "messages_panel", "消息设置已保存", **_forms())

@@ -29,3 +29,11 @@ class Message(db.Model):
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))  # a 公告's copy in this inbox
+
+
+class MessageSetting(db.Model):
+    """A kind of message the person switched off in 我的资料 (no row: the kind reaches them)."""
+
+    __tablename__ = "message_settings"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)

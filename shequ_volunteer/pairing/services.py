@@ -18,7 +18,7 @@ from ..extensions import db
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
-from . import rules
+from . import notify, rules
 from .access import current_helper_ids
 from .models import (
     FOLLOW_UP_CLOSED,
@@ -230,8 +230,10 @@ def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetim
     for item, fen in data.aid:
         db.session.add(VisitAid(visit_id=visit.id, item=item, amount_fen=fen))
     if data.follow_up_reason is not None:
-        db.session.add(FollowUp(community_id=household.community_id, household_id=household.id, visit_id=visit.id,
-                                reason=data.follow_up_reason, opened_by_id=actor.user_id, opened_at=now))
+        follow_up = FollowUp(community_id=household.community_id, household_id=household.id, visit_id=visit.id,
+                             reason=data.follow_up_reason, opened_by_id=actor.user_id, opened_at=now)
+        db.session.add(follow_up)
+        notify.follow_up_raised(household, follow_up, actor.user_id, now)
     db.session.flush()
     return visit
 

@@ -12,6 +12,7 @@ from ..audit.services import record
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
+from . import notify
 from .models import (
     MEMBER_APPROVED,
     MEMBER_LEFT,
@@ -57,6 +58,7 @@ def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -
     """Leader or staff approves or declines a pending application."""
     decide_pending(membership, approve, actor.user_id, now, "这条申请已经处理过了")
     db.session.flush()
+    notify.application_decided(membership, approve, now)
     return membership
 
 
@@ -87,6 +89,7 @@ def remove_member(actor: Actor, membership: Membership, reason: str, now: dateti
     db.session.flush()
     record(actor, audit.MEMBER_REMOVED, membership.user, f"队伍：{team.name}；原因：{REMOVAL_REASONS[reason]}", now,
            community_id=team.community_id)
+    notify.removed(membership, now)
     return membership
 
 
