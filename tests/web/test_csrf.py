@@ -14,7 +14,7 @@ import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from shequ_volunteer.accounts.models import LoginSession
-from shequ_volunteer.activities.models import Signup
+from shequ_volunteer.activities.models import PhoneCall, Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
 from shequ_volunteer.notices.models import Notice
@@ -39,6 +39,7 @@ KNOWN_POST_ENDPOINTS = {
     "me.name", "me.phone", "me.password", "me.close",
     "notices.new_community_notice", "notices.new_team_notice", "notices.new_activity_notice", "notices.withdraw",
     "notices.work_group", "notices.remove_work_group",
+    "me.message_settings", "messages.read_all", "activities.call_done",
 }
 
 
@@ -79,6 +80,8 @@ def world(csrf_app):
     notice = Notice(community_id=home.id, audience="community", title="停水通知", body="明天停水",
                     created_by_id=staff.id, created_at=utcnow())
     db.session.add(notice)
+    call = PhoneCall(activity_id=activity.id, user_id=resident.id, change="活动已取消", created_at=utcnow())
+    db.session.add(call)
     db.session.commit()
     start = to_local(utcnow() + timedelta(days=5)).replace(tzinfo=None, second=0, microsecond=0)
     return SimpleNamespace(
@@ -86,7 +89,8 @@ def world(csrf_app):
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
              "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
              "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id,
-             "user_id": resident.id, "device_id": other_device.id, "notice_id": notice.id},
+             "user_id": resident.id, "device_id": other_device.id, "notice_id": notice.id,
+             "call_id": call.id},
         # Valid for every form at once, so an unprotected route would act on it.
         payload={
             "phone": future_leader.phone, "password": f.PASSWORD, "name": "新队伍",

@@ -418,6 +418,7 @@ ID_ROUTES = [
     ("POST", "/teams/{}/edit"), ("POST", "/teams/{}/leaders/add"), ("POST", "/teams/{}/activities/new"),
     ("GET", "/teams/{}"), ("GET", "/calendar/teams/{}.ics"), ("GET", "/calendar/community/{}.ics"),
     ("GET", "/people/{}"), ("POST", "/people/{}/code/open"), ("POST", "/people/{}/code/reset"),
+    ("GET", "/me/messages/{}"), ("POST", "/activities/{}/calls/1/done"), ("POST", "/activities/1/calls/{}/done"),
 ]
 
 
@@ -706,3 +707,29 @@ def test_work_group_form_refuses(app, world, staff_client, headers):
     refused_everywhere(lambda value: staff_client.post(f"/teams/{world.team.id}/work-group",
                                                        data={"webhook_url": value}, headers=headers),
                        "webhook_url", WEBHOOK_REFUSED)
+
+
+# --- 我的消息 ---------------------------------------------------------------------------------------
+
+MESSAGE_KINDS_REFUSED = ["activity_cancelled", "no_such_kind", SCRIPT, SQL, LONG, EMOJI, *CONTROL.values()]
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_message_switches_refuse_unknown_and_unswitchable_kinds(app, world, headers):
+    client = f.logged_in(app, world.resident)
+    before = db_state()
+    for value in MESSAGE_KINDS_REFUSED:
+        response = client.post("/me/profile/messages", data={"kept_on": ["cant_come", value]}, headers=headers)
+        body = text(response)
+        assert response.status_code == 422, value[:40]
+        assert "请从列出的选项中选择" in body and SCRIPT not in body and "<img src=x" not in body
+    assert db_state() == before
+
+
+def test_the_inbox_survives_hostile_pages(app, world):
+    client = f.logged_in(app, world.resident)
+    for query in ["page=abc", "page=-5", "page=0", f"page={HUGE}", "page=9223372036854775807", f"page={LONG}",
+                  f"page={quote(SCRIPT)}", "page=%00"]:
+        response = client.get(f"/me/messages?{query}")
+        assert response.status_code == 200, query
+        assert "我的消息" in text(response) and SCRIPT not in text(response)

@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import OneTimeCode, User
-from shequ_volunteer.activities.models import Activity
+from shequ_volunteer.activities.models import Activity, PhoneCall
 from shequ_volunteer.extensions import db
+from shequ_volunteer.messages import services as messages
+from shequ_volunteer.messages.models import Message
 from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
@@ -67,11 +69,18 @@ def world(app):
     notice = Notice(community_id=home.id, audience="team", team_id=team_a.id, title="队伍例会",
                     body="周五开会", created_by_id=people.leader_a.id, created_at=utcnow())
     db.session.add(notice)
+    # 我的消息: one unread message each; the call list of the cancelled activity has the unopened elder.
+    everyone = [person.id for person in vars(people).values()]
+    messages.send(everyone, "activity_changed", "活动有变动", "时间：旧 → 新", f"/activities/{activity.id}", utcnow())
+    call = PhoneCall(activity_id=cancelled.id, user_id=people.unopened.id, change="活动已取消", created_at=utcnow())
+    db.session.add(call)
     db.session.commit()
-    return SimpleNamespace(notice_id=notice.id,
-        home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
+    return SimpleNamespace(
+        notice_id=notice.id, home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
         application_id=application.id, activity_id=activity.id, cancelled_id=cancelled.id,
-        member_a_membership_id=member_a_membership.id,
+        member_a_membership_id=member_a_membership.id, call_id=call.id,
+        message_of={name: db.session.scalar(select(Message.id).where(Message.user_id == person.id))
+                    for name, person in vars(people).items()},
     )
 
 
@@ -189,6 +198,23 @@ CASES = [
     Case("my-profile", "GET", lambda w: "/me/profile", SIGNED_IN),
     Case("my-name", "POST", lambda w: "/me/profile/name", SIGNED_IN, data=lambda w: {"name": "改了名的人"},
          acted=lambda w, actor, r: db.session.get(User, actor.id).name == "改了名的人"),
+    Case("my-messages", "GET", lambda w: "/me/messages", SIGNED_IN,
+         acted=lambda w, actor, r: "活动有变动" in text(r)),
+    Case("my-messages-read-all", "POST", lambda w: "/me/messages/read-all", SIGNED_IN,
+         acted=lambda w, actor, r: messages.unread_count(actor.id) == 0
+         and messages.unread_count(w.people.applicant.id) == 1),
+    # Only the resident's own message opens; anyone else learns nothing of it (404).
+    Case("message-open", "GET", lambda w: f"/me/messages/{w.message_of['resident']}", frozenset({"resident"}),
+         not_found=SIGNED_IN - {"resident"}, status=303,
+         acted=lambda w, actor, r: db.session.get(Message, w.message_of["resident"]).read_at is not None
+         and r.headers["Location"].endswith(f"/activities/{w.activity_id}")),
+    Case("my-message-settings", "POST", lambda w: "/me/profile/messages", SIGNED_IN,
+         data=lambda w: {"kept_on": ["cant_come"]},
+         acted=lambda w, actor, r: "cant_come" not in messages.switched_off(actor.id)
+         and "team_removed" in messages.switched_off(actor.id)),
+    # The call list: leaders of the team and its community's staff only, recorded with who ticked it.
+    Case("call-done", "POST", lambda w: f"/activities/{w.cancelled_id}/calls/{w.call_id}/done", MANAGE_TEAM_A,
+         acted=lambda w, actor, r: db.session.get(PhoneCall, w.call_id).called_by_id == actor.id),
     Case("my-data", "GET", lambda w: "/me/data", SIGNED_IN,
          acted=lambda w, actor, r: "我的信息" in text(r) and actor.name in text(r)),
     Case("my-data-download", "GET", lambda w: "/me/data/download", SIGNED_IN,
