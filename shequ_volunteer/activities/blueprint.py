@@ -73,7 +73,8 @@ def detail_context(activity: Activity) -> dict:
         "participants": roster.get(SIGNUP_CONFIRMED, []),
         "waiting": roster.get(SIGNUP_WAITING, []),
         "pending": roster.get(SIGNUP_PENDING, []),
-        "calls": call_list.open_calls(activity.id) if can_manage else [],
+        # Only a cancellation or a new time or place (each raises the sequence) puts anyone on the call list.
+        "calls": call_list.open_calls(activity.id) if can_manage and activity.sequence else [],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..accounts.actor import Actor
 from ..extensions import db
@@ -27,3 +27,8 @@ def mark_called(actor: Actor, activity: Activity, call_id: int, now: datetime) -
         .values(called_at=now, called_by_id=actor.user_id).execution_options(synchronize_session=False)).rowcount
     if not done:
         raise Refused("这位已经标记过电话通知了")
+
+
+def forget(user_id: int) -> None:
+    """注销: nobody is left to phone (their places were given up); ticked calls stay as the organisers' record."""
+    db.session.execute(delete(PhoneCall).where(PhoneCall.user_id == user_id, PhoneCall.called_at.is_(None)))

@@ -103,10 +103,11 @@ def signup_reviewed(activity: Activity, user_id: int, approved: bool, now: datet
     send([user_id], kinds.SIGNUP_REVIEWED, title, body, link_of(activity), now)
 
 
-def cant_come(activity: Activity, person: User, now: datetime) -> None:
-    """Tell the team's leaders that someone said 我去不了."""
+def cant_come(activity: Activity, now: datetime) -> None:
+    """Tell the team's leaders that someone said 我去不了. Who it is shows on the roster the link leads to: a
+    message never names another person (it would outlive their 注销 in someone else's inbox)."""
     send(_leaders(activity), kinds.CANT_COME, f"有人去不了：{activity.title}",
-         f"{person.name}说去不了：{activity.title}，{_when_where(activity)}", link_of(activity), now)
+         f"有一位报名的居民说去不了：{activity.title}，{_when_where(activity)}。名单上已标出。", link_of(activity), now)
 
 
 def awaits_approval(activity: Activity, count: int, now: datetime) -> None:

@@ -168,7 +168,7 @@ def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
         signup.cant_come_at = now
         signup.updated_at = now
         db.session.flush()
-        notify.cant_come(activity, signup.user, now)
+        notify.cant_come(activity, now)
     return signup
 
 

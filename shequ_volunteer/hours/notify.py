@@ -9,8 +9,9 @@ from ..timeutil import format_day
 from .models import HoursEntry
 
 
-def claim_awaits(entry: HoursEntry, person_name: str, now: datetime) -> None:
+def claim_awaits(entry: HoursEntry, now: datetime) -> None:
+    """Who claimed shows in the queue the link leads to: a message never names another person."""
     day = format_day(entry.served_on, with_weekday=False)
-    send(staff_of(entry.team.community_id), kinds.HOURS_CLAIM_AWAITS, f"补录待审批：{person_name}",
-         f"{person_name}补录{day}服务{entry.minutes}分钟（{entry.team.name}），请审批",
+    send(staff_of(entry.team.community_id), kinds.HOURS_CLAIM_AWAITS, f"补录待审批：{entry.team.name}",
+         f"{entry.team.name}的一位队员补录了{day}服务{entry.minutes}分钟，请审批",
          "/hours/claims", now)

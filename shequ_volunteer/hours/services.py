@@ -43,7 +43,7 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
                        served_on=served_on, note=note, entered_by_id=actor.user_id, created_at=now)
     db.session.add(entry)
     db.session.flush()
-    notify.claim_awaits(entry, db.session.get(User, actor.user_id).name, now)
+    notify.claim_awaits(entry, now)
     return entry
 
 

@@ -93,3 +93,9 @@ def staff_of(community_id: int) -> list[int]:
     """The community's current staff: who hears of its follow-ups and 补录."""
     return list(db.session.scalars(select(User.id).where(User.community_id == community_id, User.role == ROLE_STAFF,
                                                          is_current_person()).order_by(User.id)))
+
+
+def forget(user_id: int) -> None:
+    """注销: the person's own messages and switches go with their account."""
+    db.session.execute(delete(Message).where(Message.user_id == user_id))
+    db.session.execute(delete(MessageSetting).where(MessageSetting.user_id == user_id))

@@ -79,4 +79,5 @@ def test_queries_do_not_grow_with_rows(app, viewer):
                                 large_world[2] if viewer == "leader" else large_world[3])
     print(f"statements per page ({viewer}): 20 rows {small}, 200 rows {large}")
     assert small == large
-    assert max(large.values()) <= 9, large  # the team page: 8, and one for its live 公告
+    # The team page: 8, one for its live 公告, and one for the menu's unread count (我的消息, signed in).
+    assert max(large.values()) <= 10, large

@@ -145,7 +145,8 @@ def test_leaders_hear_of_sign_ups_awaiting_approval_and_of_cant_come(world):
     activities.cant_come(actor_for(world["confirmed"]), soon, utcnow())
     db.session.commit()
     told = inbox_of(kinds.CANT_COME)
-    assert set(told) == {leader.id} and told[leader.id][0].body.startswith("王阿姨说去不了：巡逻")
+    assert set(told) == {leader.id} and "巡逻" in told[leader.id][0].body
+    assert "王阿姨" not in told[leader.id][0].title + told[leader.id][0].body  # the roster says who
 
 
 def test_team_application_decided_and_removal(world):
@@ -198,6 +199,7 @@ def test_staff_hear_of_follow_ups_and_claims_without_the_households_name_or_cond
     db.session.commit()
     claims = inbox_of(kinds.HOURS_CLAIM_AWAITS)
     assert set(claims) == {staff.id} and staff_elsewhere.id not in claims
+    assert "90分钟" in claims[staff.id][0].body and helper.name not in claims[staff.id][0].body
 
 
 def test_people_without_a_login_go_on_the_call_list_until_ticked(world):
@@ -223,3 +225,21 @@ def test_people_without_a_login_go_on_the_call_list_until_ticked(world):
     activities.restore_activity(actor_for(leader), activity, utcnow())  # a new change: both to call again
     db.session.commit()
     assert [call.change.startswith("活动恢复") for call in call_list.open_calls(activity.id)] == [True, True]
+
+
+def test_closing_an_account_takes_its_messages_switches_and_open_calls(world):
+    from shequ_volunteer.me.closing import close_account
+
+    person, leader = world["confirmed"], world["leader"]
+    messages.keep_only(person.id, [])
+    other = f.activity(world["team"], title="其他活动")
+    f.signup(other, person)
+    db.session.add(PhoneCall(activity_id=other.id, user_id=person.id, change="活动已取消", created_at=utcnow()))
+    activities.cancel_activity(actor_for(leader), world["activity"], utcnow())
+    db.session.commit()
+    assert inbox_of()[person.id]
+    close_account(person, utcnow())
+    db.session.commit()
+    assert person.id not in inbox_of() and messages.switched_off(person.id) == set()
+    assert db.session.scalar(select(PhoneCall.id).where(PhoneCall.user_id == person.id)) is None
+    assert set(inbox_of()) == holders(world) - {person.id}
