@@ -24,6 +24,7 @@ TEAM_REMOVED = "team_removed"
 CANT_COME = "cant_come"
 SIGNUP_AWAITS_APPROVAL = "signup_awaits_approval"
 FOLLOW_UP_RAISED = "follow_up_raised"
+FOLLOW_UP_ASSIGNED = "follow_up_assigned"
 HOURS_CLAIM_AWAITS = "hours_claim_awaits"
 # Sent by notices/ (公告 to a community, a team or an activity's people).
 NOTICE = "notice"
@@ -47,6 +48,7 @@ KINDS = {kind.name: kind for kind in (
     Kind(LEADER_UNDER_HALF, "（队长）明天的活动报名不到一半", True),
     Kind(VISITS_DUE_DIGEST, "（结对）每天一条：该探访和逾期的家庭", True),
     Kind(FOLLOW_UP_RAISED, "（工作人员）本社区有新的跟进事项", True),
+    Kind(FOLLOW_UP_ASSIGNED, "（工作人员）有跟进事项交给我", True),
     Kind(HOURS_CLAIM_AWAITS, "（工作人员）有补录等待审批", True),
 )}
 

@@ -16,3 +16,11 @@ def follow_up_raised(household: Household, follow_up: FollowUp, skip: int | None
     send([user_id for user_id in staff_of(household.community_id) if user_id != skip], kinds.FOLLOW_UP_RAISED,
          f"新的跟进事项：{household.place_label}", f"{household.place_label}的一户探访后需要跟进（{day}提出）",
          "/follow-ups", now)
+
+
+def follow_up_assigned(follow_up: FollowUp, now: datetime) -> None:
+    """A colleague made this staff member the owner of a follow-up."""
+    place = follow_up.household.place_label
+    day = format_day(local_date(follow_up.opened_at), with_weekday=False)
+    send([follow_up.owner_id], kinds.FOLLOW_UP_ASSIGNED, f"跟进事项交给您：{place}",
+         f"{place}的一户需要跟进（{day}提出），已交给您负责", "/follow-ups", now)

@@ -263,6 +263,7 @@ def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: i
             raise Refused("负责人须是本社区的工作人员", "owner_id")
     if status == FOLLOW_UP_CLOSED and not resolution:
         raise Refused("办结时请写明怎么处理的", "resolution")
+    previous_owner = follow_up.owner_id
     follow_up.status = status
     follow_up.owner_id = owner_id if owner_id is not None else (follow_up.owner_id or actor.user_id)
     follow_up.resolution = resolution
@@ -270,4 +271,6 @@ def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: i
         follow_up.closed_at = now
         follow_up.closed_by_id = actor.user_id
     db.session.flush()
+    if follow_up.owner_id not in (previous_owner, actor.user_id) and status != FOLLOW_UP_CLOSED:
+        notify.follow_up_assigned(follow_up, now)
     return follow_up

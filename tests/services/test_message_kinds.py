@@ -18,6 +18,7 @@ from shequ_volunteer.messages import kinds
 from shequ_volunteer.messages import services as messages
 from shequ_volunteer.messages.models import Message
 from shequ_volunteer.pairing import services as pairing
+from shequ_volunteer.pairing.models import FollowUp
 from shequ_volunteer.refusals import Refused
 from shequ_volunteer.teams import services as teams
 from shequ_volunteer.teams.models import Membership
@@ -195,10 +196,17 @@ def test_staff_hear_of_follow_ups_and_claims_without_the_households_name_or_cond
     assert "7号楼" in message.title + message.body
     for secret in ("孙秀兰", "血压", "腿脚", "独子", "空巢", "独居"):
         assert secret not in message.title + message.body
+    colleague = signed_in_once(f.staff(home, "陈社工"))
+    follow_up = db.session.scalar(select(FollowUp))
+    pairing.update_follow_up(actor_for(staff), follow_up, "open", colleague.id, "", utcnow())
+    db.session.commit()
+    assigned = inbox_of(kinds.FOLLOW_UP_ASSIGNED)
+    assert set(assigned) == {colleague.id} and "7号楼" in assigned[colleague.id][0].title
+    assert "孙秀兰" not in assigned[colleague.id][0].title + assigned[colleague.id][0].body
     hours.claim(actor_for(helper), team.id, f.beijing_today(), 90, "帮独居老人买菜", utcnow())
     db.session.commit()
     claims = inbox_of(kinds.HOURS_CLAIM_AWAITS)
-    assert set(claims) == {staff.id} and staff_elsewhere.id not in claims
+    assert set(claims) == {staff.id, colleague.id}  # the community's staff, not another's
     assert "90分钟" in claims[staff.id][0].body and helper.name not in claims[staff.id][0].body
 
 
