@@ -191,7 +191,7 @@ def test_staff_hear_of_follow_ups_and_claims_without_the_households_name_or_cond
         way="home", visited_on=f.beijing_today(), duration_minutes=30, follow_up_reason="血压很高，腿脚不便"), utcnow())
     db.session.commit()
     raised = inbox_of(kinds.FOLLOW_UP_RAISED)
-    assert set(raised) == {staff.id}
+    assert set(raised) == {staff.id} and staff_elsewhere.id not in raised
     message = raised[staff.id][0]
     assert "7号楼" in message.title + message.body
     for secret in ("孙秀兰", "血压", "腿脚", "独子", "空巢", "独居"):
