@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.actor import actor_for
@@ -22,6 +22,9 @@ from ..calendar.models import KIND_PERSONAL, KIND_TEAM, FeedToken
 from ..extensions import db
 from ..hours.queries import my_hours
 from ..hours.rules import format_minutes
+from ..messages import kinds
+from ..messages import services as messages
+from ..messages.models import Message
 from ..pairing.models import Pairing, PairingHelper, Visit
 from ..reports.models import Certificate
 from ..teams.models import Membership, Team
@@ -124,6 +127,13 @@ def audit_about(user_id: int) -> list[dict[str, str]]:
     return [{"时间": _moment(entry.at), "操作": entry.kind_label} for entry in rows]
 
 
+def message_summary(user_id: int) -> dict[str, str]:
+    """我的消息: how many the inbox holds (each is read there) and the kinds switched off."""
+    total = db.session.scalar(select(func.count()).select_from(Message).where(Message.user_id == user_id))
+    off = "、".join(kinds.label(kind) for kind in sorted(messages.switched_off(user_id)))
+    return {"消息条数": str(total), "未读": str(messages.unread_count(user_id)), "不接收的消息": off or "（全部接收）"}
+
+
 def held_about(user: User, now: datetime) -> dict[str, object]:
     """Section title → a record (dict) or a list of records, in the order the page shows them."""
     counted, asked, total = hours(user.id, now)
@@ -137,6 +147,7 @@ def held_about(user: User, now: datetime) -> dict[str, object]:
         "志愿服务记录证明": certificates(user.id),
         "结对帮扶（我作为志愿者）": pairings(user.id),
         "日历订阅地址": calendar_links(user.id),
+        "我的消息": message_summary(user.id),
         "与我的账号有关的操作记录": audit_about(user.id),
         "导出时间": _moment(now),
     }

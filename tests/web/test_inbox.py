@@ -177,3 +177,11 @@ def test_call_list_after_a_cancellation(app, world, headers):
     assert "请电话通知（1 人）" in page and "郑爷爷" not in page.split("请电话通知")[1].split("</ul>")[0]
     again = leader.post(f"/activities/{world.activity.id}/calls/{call.id}/done")
     assert again.status_code == 409 and "已经标记过" in text(again)
+
+
+def test_my_data_tells_how_many_messages_and_which_kinds_are_off(app, world):
+    send_numbered(world.resident, 3)
+    messages.keep_only(world.resident.id, [kind for kind in messages.kinds.SWITCHABLE if kind != "cant_come"])
+    db.session.commit()
+    held = f.logged_in(app, world.resident).get("/me/data/download").json["我的消息"]
+    assert held == {"消息条数": "3", "未读": "3", "不接收的消息": "（队长）有人说去不了"}
