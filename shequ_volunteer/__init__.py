@@ -161,11 +161,12 @@ def register_response_headers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .web import log_redaction
+    from .web import log_redaction, parameters
     from .web.errors import register
 
     register(app)
     log_redaction.install()
+    parameters.install(app)
 
 
 def register_cli(app: Flask) -> None:

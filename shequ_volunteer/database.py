@@ -1,18 +1,23 @@
-"""Engine set-up: SQLite pragmas and write transactions that take the lock up front."""
+"""Engine set-up: SQLite pragmas, write transactions that take the lock up front, the locks that
+serialise a check and the write after it on PostgreSQL, and integrity errors turned into refusals."""
 from __future__ import annotations
 
+import re
 import sqlite3
 
-from sqlalchemy import event, text
+from sqlalchemy import UniqueConstraint, event, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
+from .refusals import refusal_for
 
 WRITE_OPTION = "shequ_write"
 
 
 def configure_engine(engine: Engine) -> None:
-    """Apply the SQLite defaults; PostgreSQL needs nothing here."""
+    """Apply the SQLite defaults; on both, turn a known violation into its refusal."""
+    event.listen(engine, "handle_error", _violation_as_refusal)
     if engine.dialect.name != "sqlite":
         return
 
@@ -85,3 +90,50 @@ def lock_for_writes(app) -> None:
         posts = request.method == "POST" and not getattr(view, "takes_write_lock_itself", False)
         if posts or getattr(view, "writes_on_get", False):
             begin_write_transaction()
+
+
+# SQLite names the columns, not the index: "UNIQUE constraint failed: pairing_helpers.pairing_id, ..."
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint or unique index an IntegrityError broke, on either database."""
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:  # psycopg
+        return diag.constraint_name
+    found = _SQLITE_UNIQUE.search(str(error.orig))
+    if not found:
+        return None
+    columns = [part.strip().split(".", 1) for part in found.group(1).split(",")]
+    table = db.metadata.tables.get(columns[0][0])
+    wanted = {column for _, column in columns}
+    if table is None:
+        return None
+    uniques = [index for index in table.indexes if index.unique]
+    uniques += [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    for unique in uniques:
+        if {column.name for column in unique.columns} == wanted:
+            return str(unique.name)
+    return None
+
+
+def _violation_as_refusal(context):
+    """The one place an IntegrityError becomes what the person is told: the refusal registered for the
+    constraint (`refusals.refuse_violation`), raised from the flush or commit instead of the error. A
+    check before the write says the same words, so losing a race reads exactly like being second."""
+    error = context.sqlalchemy_exception
+    if isinstance(error, IntegrityError):
+        return refusal_for(violated_constraint(error))
+    return None
+
+
+def lock_row(model, row_id: int) -> None:
+    """Serialise changes that start from one row (a household's pairings, a team's memberships, ...).
+
+    PostgreSQL: SELECT ... FOR UPDATE, then forget what the session had loaded, so the check that
+    follows reads what the previous holder committed. SQLite ignores FOR UPDATE: the request already
+    holds the database's write lock (BEGIN IMMEDIATE), which serialises everything.
+    """
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.expire_all()

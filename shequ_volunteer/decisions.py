@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
+
+from .extensions import db
 from .refusals import Refused
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 
 
-def decide_pending(item, approve: bool, decided_by_id: int | None, now: datetime, already: str):
-    """Approve or decline `item` (it has status, decided_by_id and decided_at) while it waits;
-    Refused(`already`) once it has been decided. Sets the fields; the caller flushes."""
-    if item.status != PENDING:
+def decide_pending(model, item, approve: bool, decided_by_id: int | None, now: datetime, already: str):
+    """Approve or decline `item` (a `model` row with status, decided_by_id and decided_at) while it waits;
+    Refused(`already`) once it has been decided. One conditional UPDATE (... WHERE status = 'pending'):
+    of two people deciding at once, exactly one changes the row and the other hears `already`."""
+    changed = db.session.execute(
+        update(model).where(model.id == item.id, model.status == PENDING)
+        .values(status=APPROVED if approve else DECLINED, decided_by_id=decided_by_id, decided_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
         raise Refused(already)
-    item.status = APPROVED if approve else DECLINED
-    item.decided_by_id = decided_by_id
-    item.decided_at = now
+    db.session.refresh(item)
     return item

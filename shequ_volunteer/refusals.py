@@ -22,3 +22,21 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+# What each database-enforced rule means to the person, by constraint or index name. A model module
+# registers its own constraints (`refuse_violation`), next to where it declares them; `database.py`
+# turns an IntegrityError naming one of them into this Refused, so a lost race reads exactly like the
+# sequential check that would have said no.
+VIOLATIONS: dict[str, tuple[str, str | None]] = {}
+
+
+def refuse_violation(constraint_name: str, message: str, field: str | None = None) -> None:
+    """Say which refusal a violation of `constraint_name` is (the same words as the check before it)."""
+    VIOLATIONS[constraint_name] = (message, field)
+
+
+def refusal_for(constraint_name: str | None) -> Refused | None:
+    """The Refused a violation of `constraint_name` stands for, or None when it is not one we expect."""
+    known = VIOLATIONS.get(constraint_name or "")
+    return Refused(*known) if known else None

@@ -5,7 +5,6 @@ import sys
 
 import click
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..refusals import Refused
@@ -54,7 +53,4 @@ def create_admin_command(phone: str, name: str) -> None:
     except Refused as refusal:
         db.session.rollback()
         _refuse(refusal.message)
-    except IntegrityError:  # someone else took the phone a moment ago
-        db.session.rollback()
-        _refuse(services.PHONE_HAS_ACCOUNT)
     click.echo(f"已创建系统管理员 {user.name}（{user.masked_phone}）。请用这个手机号和密码登录，先建立街道和社区。")

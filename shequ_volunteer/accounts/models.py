@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..communities.models import Community, Street
 from ..extensions import db
+from ..refusals import refuse_violation
 from ..timeutil import utcnow
 
 ROLE_RESIDENT = "resident"
@@ -22,6 +23,10 @@ ROLE_VOLUNTEER = "volunteer"
 # What a person is on this site, in the words the community uses: the only copy of these words.
 ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_VIEWER: "街道查看", ROLE_ADMIN: "系统管理员",
                ROLE_TEAM_LEADER: "队长", ROLE_VOLUNTEER: "志愿者"}
+
+
+PHONE_HAS_ACCOUNT = "这个手机号已经有账号了，请换一个手机号"
+refuse_violation("uq_users_phone", PHONE_HAS_ACCOUNT, "phone")
 
 
 class User(UserMixin, db.Model):

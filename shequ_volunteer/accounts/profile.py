@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..refusals import Refused
 from .models import LoginFailure, User
 from .passwords import hash_password, verify_password
-from .services import PHONE_HAS_ACCOUNT, TOO_MANY_ATTEMPTS
+from .services import PHONE_HAS_ACCOUNT, TOO_MANY_ATTEMPTS, hold_phone_number
 
 WRONG_PASSWORD = "当前密码不对"
 SAME_PHONE = "这就是您现在的手机号"
@@ -60,14 +59,12 @@ def phone_refusal(phone: str, user: User) -> str | None:
 
 def change_phone(user: User, phone: str, now: datetime) -> None:
     """The caller has checked the password. A number taken meanwhile is refused by the unique index."""
+    hold_phone_number(phone)
     refusal = phone_refusal(phone, user)
     if refusal:
         raise Refused(refusal, "phone")
     user.phone = phone
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise Refused(PHONE_HAS_ACCOUNT, "phone") from None
+    db.session.flush()  # a number taken meanwhile: uq_users_phone, refused as PHONE_HAS_ACCOUNT
 
 
 def change_password(user: User, new_password: str, now: datetime) -> None:

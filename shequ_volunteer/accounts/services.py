@@ -9,19 +9,26 @@ from sqlalchemy import delete, func, select
 from ..database import lock_names
 from ..extensions import db
 from ..refusals import Refused
-from .models import ROLE_ADMIN, ROLE_RESIDENT, LoginFailure, User
+from .models import PHONE_HAS_ACCOUNT, ROLE_ADMIN, ROLE_RESIDENT, LoginFailure, User
 from .passwords import hash_password, needs_rehash, verify_password
 
 TOO_MANY_ATTEMPTS = "尝试次数太多，请15分钟后再试，或请社区工作人员帮忙"
 WRONG_CREDENTIALS = "手机号或密码不对"
 ACCOUNT_STOPPED = "这个账号已停用，请联系社区工作人员"
 PHONE_TAKEN = "这个手机号已经注册过了，请直接登录"
-PHONE_HAS_ACCOUNT = "这个手机号已经有账号了，请换一个手机号"
 PHONE_REGISTERED_BY_COMMUNITY = "这个手机号已由社区代为登记，请联系社区工作人员开通账号"
 
 
+def hold_phone_number(phone: str) -> None:
+    """Serialise whoever is about to give this number to an account (registering, 代报名 of a new person,
+    changing one's phone) until the transaction ends: the next one sees this one's row."""
+    lock_names(f"phone-number:{phone}")
+
+
 def phone_taken_message(phone: str) -> str | None:
-    """Why this phone cannot register, or None when it is free."""
+    """Why this phone cannot register, or None when it is free. Holds the number (hold_phone_number)
+    until the transaction ends, so whoever registers it next sees this one."""
+    hold_phone_number(phone)
     user = db.session.scalar(select(User).where(User.phone == phone))
     if user is None:
         return None
@@ -38,8 +45,20 @@ def register_on_behalf(phone: str, name: str, community_id: int, now: datetime) 
     return user
 
 
+def found_or_registered_on_behalf(phone: str, name: str, community_id: int, now: datetime) -> User:
+    """代报名 of someone typed in by phone: the person with that phone (of any community: the caller
+    checks), or a new one registered on their behalf. Under the phone's lock, so the same new person
+    entered twice at once is registered once and found the second time."""
+    hold_phone_number(phone)
+    return db.session.scalar(select(User).where(User.phone == phone)) or register_on_behalf(
+        phone, name, community_id, now)
+
+
 def register(phone: str, name: str, password: str, community_id: int, now: datetime) -> User:
-    """A new resident account (the caller has checked the phone is free)."""
+    """A new resident account; Refused by the phone field when the phone is taken."""
+    taken = phone_taken_message(phone)
+    if taken:
+        raise Refused(taken, "phone")
     user = User(
         phone=phone,
         name=name,

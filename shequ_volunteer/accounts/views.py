@@ -9,9 +9,10 @@ from sqlalchemy import select
 from ..communities.models import Community
 from ..database import begin_write_transaction, takes_write_lock_itself
 from ..extensions import db
+from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.forms import choices
-from ..web.htmx import render_page
+from ..web.htmx import answer_refusal, render_page
 from ..web.signin import sign_in, sign_out
 from . import privacy, services
 from .forms import LoginForm, RegisterForm
@@ -40,17 +41,17 @@ def register():
         form.community_id.data = form.community_id.choices[0].value
         form.community_id.raw_data = [str(form.community_id.data)]
     if form.validate_on_submit():
-        taken = services.phone_taken_message(form.phone.data)
-        if taken:
-            form.phone.errors.append(taken)
-        else:
-            now = utcnow()
+        now = utcnow()
+        try:
             user = services.register(form.phone.data, form.name.data, form.password.data, form.community_id.data, now)
-            privacy.record_agreement(user, now)
-            sign_in(user, True, now)
-            db.session.commit()
-            flash(f"欢迎您，{user.name}！注册成功。")
-            return redirect(_safe_next(request.args.get("next")), code=303)
+        except Refused as refusal:
+            return answer_refusal(refusal, lambda status: render_page("accounts/register.html", status=status,
+                                                                       form=form), form=form)
+        privacy.record_agreement(user, now)
+        sign_in(user, True, now)
+        db.session.commit()
+        flash(f"欢迎您，{user.name}！注册成功。")
+        return redirect(_safe_next(request.args.get("next")), code=303)
     status = 422 if form.is_submitted() else 200
     return render_page("accounts/register.html", status=status, form=form)
 

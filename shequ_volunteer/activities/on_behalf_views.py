@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from ..accounts import services as accounts
 from ..accounts.models import User
@@ -80,10 +79,9 @@ def on_behalf_new(activity_id: int):
     form = OnBehalfNewPersonForm()
     if not form.validate_on_submit():
         return render_page(TEMPLATE, "content", status=422, **_context(activity, form))
-    person = db.session.scalar(select(User).where(User.phone == form.phone.data))
-    if person is None:
-        person = accounts.register_on_behalf(form.phone.data, form.name.data, activity.team.community_id, utcnow())
-    elif person.community_id != activity.team.community_id:
+    person = accounts.found_or_registered_on_behalf(form.phone.data, form.name.data, activity.team.community_id,
+                                                    utcnow())
+    if person.community_id != activity.team.community_id:
         form.phone.errors.append("这个手机号属于其他社区的居民")
         return render_page(TEMPLATE, "content", status=422, **_context(activity, form))
     return _sign_up(activity, person, form.seats.data or 1, form)

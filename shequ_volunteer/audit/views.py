@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from ..web.auth import current_actor
 from ..web.htmx import render_page
+from ..web.parameters import id_arg
 from . import queries
 from .models import KIND_LABELS
 
@@ -21,7 +22,7 @@ def index():
     scope = queries.scope_of(current_actor())
     if scope is None:
         abort(404)  # like every staff page: a resident learns nothing, not even that it exists
-    person = request.args.get("person", type=int)
+    person = id_arg("person")
     kind = request.args.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..refusals import refuse_violation
 from ..timeutil import utcnow
 from .rules import TIER_LABELS
 
@@ -88,6 +89,12 @@ class Pairing(db.Model):
     """A household paired with helpers (one or two volunteers) or a whole team."""
 
     __tablename__ = "pairings"
+    __table_args__ = (
+        # At most one open-ended pairing per household: the database's backstop for the check in
+        # pairing.services.create_pairing (which also locks the household row while it checks).
+        Index("uq_pairings_open_household_id", "household_id", unique=True,
+              sqlite_where=text("ends_on IS NULL"), postgresql_where=text("ends_on IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -134,11 +141,21 @@ class PairingHelper(db.Model):
     """A person helping in a pairing for a while; history is kept when helpers change."""
 
     __tablename__ = "pairing_helpers"
+    __table_args__ = (
+        # One current row per person per pairing: a handover ends a row (ends_on) before adding anew.
+        Index("uq_pairing_helpers_open_pairing_id", "pairing_id", "user_id", unique=True,
+              sqlite_where=text("ends_on IS NULL"), postgresql_where=text("ends_on IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
+
+
+PAIRING_EXISTS = "这户已有正在进行的结对，请先结束它或更换志愿者"
+refuse_violation("uq_pairings_open_household_id", PAIRING_EXISTS, "helper_phones")
+refuse_violation("uq_pairing_helpers_open_pairing_id", "这位志愿者已经在这个结对里了", "helper_phones")
 
 
 class HouseholdAccess(db.Model):

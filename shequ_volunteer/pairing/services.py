@@ -14,6 +14,7 @@ from ..accounts.actor import Actor
 from ..accounts.models import User, is_current_person
 from ..audit import models as audit
 from ..audit.services import record
+from ..database import lock_row
 from ..extensions import db
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
@@ -24,6 +25,7 @@ from .models import (
     FOLLOW_UP_CLOSED,
     FOLLOW_UP_STATUSES,
     MAJOR_CHANGES,
+    PAIRING_EXISTS,
     VISIT_CHECKS,
     VISIT_WAYS,
     FollowUp,
@@ -96,11 +98,12 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
                    starts_on: date, now: datetime, ends_on: date | None = None) -> Pairing:
     """Pair a household with one or two volunteers, or a whole team (staff)."""
     _require_staff(actor, household.community_id)
+    lock_row(Household, household.id)  # one pairing change per household at a time
     today = local_today(now)
     if starts_on > today + timedelta(days=90):
         raise Refused("开始日期太远了（最多三个月后）", "starts_on")
     if active_pairing(household.id, max(today, starts_on)) is not None:
-        raise Refused("这户已有正在进行的结对，请先结束它或更换志愿者", "helper_phones")
+        raise Refused(PAIRING_EXISTS, "helper_phones")
     team = db.session.get(Team, team_id) if team_id else None
     if team_id and (team is None or team.community_id != household.community_id):
         raise Refused("请选择本社区的队伍", "team_id")
@@ -140,6 +143,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
     household = pairing.household
     if not may_choose_helpers(actor, pairing, household.community_id):
         raise Refused("只有社区工作人员或结对队伍的队长可以更换志愿者")
+    lock_row(Household, household.id)  # one pairing change per household at a time
     today = local_today(now)
     if not pairing.is_active(today):
         raise Refused("这个结对已经结束了", "helper_phones")
@@ -173,6 +177,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
 def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
     """Staff end a pairing; its helpers and team lose access today."""
     _require_staff(actor, pairing.household.community_id)
+    lock_row(Household, pairing.household_id)  # one pairing change per household at a time
     today = local_today(now)
     if not pairing.is_active(today):
         raise Refused("这个结对已经结束了")
@@ -255,6 +260,7 @@ def update_follow_up(actor: Actor, follow_up: FollowUp, status: str, owner_id: i
     _require_staff(actor, follow_up.community_id)
     if status not in FOLLOW_UP_STATUSES:
         raise Refused("请从列出的选项中选择", "status")
+    lock_row(FollowUp, follow_up.id)  # two staff closing it at once: the second hears it is closed
     if follow_up.status == FOLLOW_UP_CLOSED:
         raise Refused("这条跟进已经办结了")  # a refused state change, not a form error
     if owner_id is not None:

@@ -9,6 +9,7 @@ from ..accounts.actor import Actor
 from ..accounts.models import User, is_current_person
 from ..audit import models as audit
 from ..audit.services import record
+from ..database import lock_row
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
@@ -37,6 +38,7 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
     if team.community_id != actor.community_id:
         # Leaders see applicants' phone numbers: keep them within the community.
         raise Refused("只能申请加入本社区的队伍")
+    lock_row(Team, team.id)  # one membership change per team at a time (uq_memberships_team_id backs it)
     membership = _membership(team.id, actor.user_id)
     if membership is not None and membership.status == MEMBER_APPROVED:
         raise Refused("您已经是这支队伍的队员")
@@ -56,13 +58,14 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
 
 def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -> Membership:
     """Leader or staff approves or declines a pending application."""
-    decide_pending(membership, approve, actor.user_id, now, "这条申请已经处理过了")
+    decide_pending(Membership, membership, approve, actor.user_id, now, "这条申请已经处理过了")
     db.session.flush()
     notify.application_decided(membership, approve, now)
     return membership
 
 
 def leave(actor: Actor, team: Team, now: datetime) -> None:
+    lock_row(Team, team.id)
     membership = _membership(team.id, actor.user_id)
     if membership is None or membership.status not in (MEMBER_APPROVED, MEMBER_PENDING):
         raise Refused("您不是这支队伍的队员")
@@ -76,6 +79,7 @@ def remove_member(actor: Actor, membership: Membership, reason: str, now: dateti
     """A leader removes a member of their team, or staff anyone of their community's teams (a leader too,
     whose leadership ends with it). The row stays, marked 已移出, so the team's history keeps them."""
     team = membership.team
+    lock_row(Team, team.id)  # removed twice at once: the second hears it is done, one audit row
     if membership.user_id == actor.user_id:
         raise Refused("不能移出自己；要离开队伍请用“退出队伍”")
     if membership.status != MEMBER_APPROVED:
@@ -100,6 +104,7 @@ def set_leader(actor: Actor, team: Team, phone: str, make_leader: bool, now: dat
     )
     if user is None:
         raise Refused("本社区没有用这个手机号注册的居民")
+    lock_row(Team, team.id)
     membership = _membership(team.id, user.id)
     if not make_leader and (membership is None or membership.role != ROLE_LEADER
                             or membership.status != MEMBER_APPROVED):

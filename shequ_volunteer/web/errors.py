@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
+from ..refusals import Refused
 from .htmx import is_htmx, mark_refresh, wants_fragment
 
 MESSAGES = {
@@ -45,6 +46,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _render(error.code or 500, MESSAGES.get(error.code or 500, error.description or ""))
+
+    @app.errorhandler(Refused)
+    def refused_outside_a_view(refusal: Refused):
+        # A refusal no view caught: a violation found only at commit (database.py turns a known
+        # IntegrityError into its Refused). Said as a view would, never a 500.
+        db.session.rollback()
+        return _render(422 if refusal.field else 409, refusal.message)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Response, flash, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
+from ..database import begin_write_transaction
 from ..extensions import db
 from ..refusals import Refused
 
@@ -67,10 +68,13 @@ def answer_refusal(refusal: Refused, render: Callable[..., Response], form=None,
     field's errors and `render(status=...)` shows the form again; without, `render(status=...,
     message=..., message_error=True)` shows it. A refusal by no field is answered 409.
     `keep` writes what must outlive the refusal (an access-log row, a wrong-code count), in a
-    transaction of its own after the rollback.
+    write transaction of its own after the rollback: begun as a write (BEGIN IMMEDIATE on SQLite), as
+    the request's own was, since a plain BEGIN that reads and then writes is refused the lock
+    (`database is locked`) when another request wrote meanwhile.
     """
     db.session.rollback()
     if keep is not None:
+        begin_write_transaction()
         keep()
         db.session.commit()
     by_field = refusal.field or field
