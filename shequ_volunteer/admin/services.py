@@ -10,6 +10,7 @@ from ..accounts.models import ROLE_RESIDENT, ROLE_STAFF, ROLE_VIEWER, User, is_c
 from ..audit import models as audit
 from ..audit.services import record
 from ..communities.models import Community, Street
+from ..database import lock_row
 from ..extensions import db
 from ..refusals import Refused
 
@@ -81,6 +82,7 @@ def set_role(actor: Actor, role: str, appoint: bool, phone: str, now: datetime,
     if person is None:
         where = community.name if community is not None else "本街道各社区"
         raise Refused(f"{where}没有用这个手机号注册的居民（请先让对方在网站上注册）", "phone")
+    lock_row(User, person.id)  # appointed twice at once: the second hears the role is taken, one audit row
     if person.role != before:
         raise Refused(_why_not(person, role, appoint), "phone")
     person.role = after

@@ -30,6 +30,7 @@ from ..activities.services import give_up_future_places
 from ..audit import models as audit
 from ..audit.services import record
 from ..calendar import tokens
+from ..database import lock_row
 from ..extensions import db
 from ..messages import services as messages
 from ..pairing.services import helper_leaves
@@ -39,6 +40,7 @@ from ..teams.models import MEMBER_LEFT, MEMBER_PENDING, ROLE_LEADER, ROLE_MEMBER
 
 CLOSED_NAME = "已注销用户"
 ONLY_ADMINISTRATOR = "您是本街道唯一的系统管理员，注销前请先让另一位系统管理员接手"
+ALREADY_CLOSED = "这个账号已经注销了"
 
 
 def closed_phone(user_id: int) -> str:
@@ -58,6 +60,9 @@ def close_refusal(user: User) -> str | None:
 
 def close_account(user: User, now: datetime) -> None:
     """Close the account (the caller has checked the password and the confirmation); flushes."""
+    lock_row(User, user.id)  # closed twice at once (a double tap): the second hears it is closed
+    if user.closed_at is not None:
+        raise Refused(ALREADY_CLOSED)
     refusal = close_refusal(user)
     if refusal:
         raise Refused(refusal)

@@ -16,6 +16,7 @@ from ..accounts.models import User
 from ..activities import services as signups
 from ..audit import models as audit
 from ..audit.services import record
+from ..database import lock_row
 from ..extensions import db
 from ..refusals import Refused
 
@@ -39,6 +40,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
     _require_staff_of(actor, person)
     if person.id == actor.user_id:
         raise Refused("不能停用自己的账号")
+    lock_row(User, person.id)  # stopped twice at once: the second hears it is stopped, one audit row
     if person.closed_at is not None:
         raise Refused("这个账号已经注销了")
     if person.deactivated_at is not None:
@@ -57,6 +59,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
 def reactivate(actor: Actor, person: User, now: datetime) -> None:
     """Start the account again: they log in afresh; places given up are not taken back."""
     _require_staff_of(actor, person)
+    lock_row(User, person.id)
     if person.closed_at is not None:
         raise Refused("这个账号已经注销了，不能恢复")
     if person.deactivated_at is None:

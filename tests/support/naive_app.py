@@ -1,4 +1,4 @@
-"""The real app plus one deliberately naive sign-up route, for the race test only.
+"""The real app plus deliberately naive routes (a sign-up, a pairing), for the race tests only.
 
 The naive route checks the count and then inserts, in separate transactions, the
 way code does when it trusts a Python-side check. The race test must catch it
@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from shequ_volunteer import create_app
+from shequ_volunteer.accounts.models import User
 from shequ_volunteer.activities.models import SIGNUP_CONFIRMED, Activity, Signup
 from shequ_volunteer.extensions import db
-from shequ_volunteer.timeutil import utcnow
+from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper
+from shequ_volunteer.pairing.services import active_pairing
+from shequ_volunteer.timeutil import local_today, utcnow
 
 naive = Blueprint("naive", __name__)
 
@@ -38,6 +41,31 @@ def naive_signup(activity_id: int):
     db.session.add(Signup(activity_id=activity_id, user_id=user_id, created_at=now, updated_at=now))
     db.session.commit()
     return redirect(url_for("activities.detail", activity_id=activity_id), code=303)
+
+
+
+
+@naive.post("/naive/households/<int:household_id>/pairings")
+@login_required
+def naive_pairing(household_id: int):
+    """Pairing as it was before the household lock: the check and the write apart, as two transactions."""
+    household = db.get_or_404(Household, household_id)
+    today = local_today(utcnow())
+    if active_pairing(household.id, today) is not None:
+        return "这户已有正在进行的结对", 422
+    helper = db.session.scalar(select(User).where(User.phone == request.form["helper_phone"]))
+    user_id = current_user.id
+    db.session.commit()
+    time.sleep(0.02)
+    # Each pairing ends on the day it starts, so the open-pairing index (the database's own backstop)
+    # cannot stop the copies: what is left to catch them is the row count.
+    pairing = Pairing(household_id=household.id, reason="naive", starts_on=today, ends_on=today,
+                      created_by_id=user_id, created_at=utcnow())
+    db.session.add(pairing)
+    db.session.flush()
+    db.session.add(PairingHelper(pairing_id=pairing.id, user_id=helper.id, starts_on=today))
+    db.session.commit()
+    return redirect(url_for("pairing.household", household_id=household.id), code=303)
 
 
 app = create_app()

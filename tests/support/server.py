@@ -14,6 +14,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVER_SECRET = "live-server-test-secret"  # what a test needs to make a one-time code the server accepts
 
 
 def _die_with_parent() -> None:
@@ -52,7 +53,7 @@ def start_server(database_url: str, *, app_module: str = "wsgi:app", workers: in
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "live-server-test-secret",
+        "SECRET_KEY": SERVER_SECRET,
         **(extra_env or {}),
     }
     command = [
