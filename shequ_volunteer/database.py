@@ -130,10 +130,12 @@ def _violation_as_refusal(context):
 def lock_row(model, row_id: int) -> None:
     """Serialise changes that start from one row (a household's pairings, a team's memberships, ...).
 
-    PostgreSQL: SELECT ... FOR UPDATE, then forget what the session had loaded, so the check that
-    follows reads what the previous holder committed. SQLite ignores FOR UPDATE: the request already
-    holds the database's write lock (BEGIN IMMEDIATE), which serialises everything.
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE, then forget what the session had loaded, so the check
+    that follows reads what the previous holder committed. NO KEY UPDATE, not FOR UPDATE: rows that
+    refer to this one (an access-log row of the household, written before the lock) hold KEY SHARE on
+    it, which FOR UPDATE would wait for in both directions (a deadlock). SQLite ignores the clause: the
+    request already holds the database's write lock (BEGIN IMMEDIATE), which serialises everything.
     """
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
     if db.session.get_bind().dialect.name != "sqlite":
         db.session.expire_all()
