@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from shequ_volunteer.accounts import codes
 from shequ_volunteer.accounts.models import ONE_TIME_OPEN, User
 from shequ_volunteer.accounts.services import PHONE_TAKEN
-from shequ_volunteer.activities.models import Signup
+from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.activities.rules import ALREADY
 from shequ_volunteer.audit import models as audit
 from shequ_volunteer.audit.models import AuditEntry
@@ -28,8 +28,9 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import KIND_CLAIM, PENDING, HoursEntry
 from shequ_volunteer.me.closing import ALREADY_CLOSED
 from shequ_volunteer.pairing.models import PAIRING_EXISTS, FollowUp, HouseholdAccess, Pairing, PairingHelper
+from shequ_volunteer.rooms.models import Room
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership
-from shequ_volunteer.timeutil import utcnow
+from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 from tests.support.racing import TOKEN, Person, at_once, log_in
 from tests.support.server import SERVER_SECRET, start_server
@@ -325,3 +326,35 @@ def test_a_claim_is_approved_once(app, servers, world):
     told = Counter("这条补录已经处理过了" in a.text for a in answers)
     assert told == {True: RACERS - 1, False: 1}, told
     assert audited(audit.HOURS_APPROVED) == 1
+
+
+# --- activities: a room booked, a 待审核 sign-up decided ---------------------------------------------------
+
+def test_a_room_is_booked_once(app, servers, world):
+    home, _, team = world
+    leader = f.user(home, name="李队长")
+    f.member(team, leader, leader=True)
+    hall = Room(community_id=home.id, name="多功能厅", capacity=40)
+    db.session.add(hall)
+    db.session.commit()
+    start = to_local(utcnow() + timedelta(days=30)).replace(hour=14, minute=0, second=0, microsecond=0)
+    answers, again = race(racers(servers, leader.phone), f"/teams/{team.id}/activities/new", title="健康讲座",
+                          audience="all", capacity="30", room_id=str(hall.id), starts_at=f"{start:%Y-%m-%dT%H:%M}",
+                          ends_at=f"{start + timedelta(hours=2):%Y-%m-%dT%H:%M}")
+    assert_one_won(answers, again, 303, "已被“健康讲座”使用", 422)
+    assert count(Activity, Activity.room_id == hall.id) == 1
+
+
+def test_a_pending_sign_up_is_decided_once(app, servers, world):
+    home, _, team = world
+    leader = f.user(home, name="李队长")
+    f.member(team, leader, leader=True)
+    activity = f.activity(team, capacity=1, requires_approval=True)
+    pending = f.signup(activity, f.user(home, name="王阿姨"), status="pending")
+    answers, again = race(racers(servers, leader.phone), f"/activities/{activity.id}/signups/{pending.id}/decline",
+                          HX)
+    assert not [a for a in answers if a.status_code >= 500]
+    told = Counter("这条报名已经处理过了" in a.text for a in answers)
+    assert told == {True: RACERS - 1, False: 1}, told
+    assert "这条报名已经处理过了" in again.text
+    assert count(Activity, Activity.id == activity.id, Activity.seats_taken == 0) == 1  # freed once, not 8 times
