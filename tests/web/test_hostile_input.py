@@ -741,7 +741,8 @@ def test_the_inbox_survives_hostile_pages(app, world):
 
 QUERY_NAMES = ["q", "phone", "page", "person", "kind", "week", "code", "next", "from", "on_date", "when", "month",
                "quarter", "year", "start", "end", "asof", "value"]
-QUERY_VALUES = ["a\x00b", "\x00", "13812345678\x00", "张\x1b[2J三", "\x7f\x9b", "%FF%FE", "%ED%A0%80"]
+QUERY_VALUES = ["a\x00b", "\x00", "13812345678\x00", "张\x1b[2J三", "\x7f\x9b", "%FF%FE", "%ED%A0%80",
+                HUGE, "-1", "0001-01-01", "9999-12-31", "2026-W99", "2026-Q9"]
 
 
 def every_get_url(app, world, household_id: int) -> list[str]:
