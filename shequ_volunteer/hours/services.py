@@ -8,6 +8,7 @@ from ..accounts.models import User
 from ..activities.models import Activity, Signup
 from ..audit import models as audit
 from ..audit.services import record
+from ..database import lock_row
 from ..decisions import decide_pending
 from ..extensions import db
 from ..refusals import Refused
@@ -17,7 +18,9 @@ from .models import APPROVED, KIND_CLAIM, KIND_CORRECTION, PENDING, HoursEntry
 
 
 def correct(actor: Actor, activity: Activity, signup: Signup, minutes: int, now: datetime) -> HoursEntry:
-    """A leader sets the hours one attendance counts (the caller checked the actor manages it)."""
+    """A leader sets the hours one attendance counts (the caller checked the actor manages it). Each
+    correction is its own entry, as a log; the sign-up is locked so a withdrawal cannot slip in between."""
+    lock_row(Signup, signup.id)
     if signup.activity_id != activity.id or signup.status != "confirmed":
         raise Refused("这位居民不在报名名单里")
     signup.service_minutes = minutes

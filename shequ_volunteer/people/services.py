@@ -11,6 +11,7 @@ from ..accounts.privacy import PRIVACY_CONSENT_NEEDED, record_agreement
 from ..audit import models as audit
 from ..audit.services import record
 from ..calendar import tokens
+from ..database import lock_row
 from ..refusals import Refused
 
 ISSUED_KINDS = {ONE_TIME_OPEN: audit.OPENING_CODE_ISSUED, ONE_TIME_RESET: audit.RESET_CODE_ISSUED}
@@ -22,6 +23,7 @@ def issue_code(actor: Actor, person: User, purpose: str, stop_calendar: bool, no
     """A code for a person of the staff member's community: 开通账号 for someone registered on their
     behalf, 重设密码 for someone with a login. A reset logs the person out everywhere at once (the
     usual case is a lost phone) and, when staff choose, stops their calendar links."""
+    lock_row(User, person.id)  # issued twice at once: the later voids the earlier, one code is live
     if not actor.can_manage_community(person.community_id) or person.closed_at is not None:
         raise Refused("只能为本社区的居民发放验证码")
     if person.id == actor.user_id:

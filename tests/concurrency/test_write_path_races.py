@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import func, select
 
 from shequ_volunteer.accounts import codes
-from shequ_volunteer.accounts.models import ONE_TIME_OPEN, User
+from shequ_volunteer.accounts.models import ONE_TIME_OPEN, OneTimeCode, User
 from shequ_volunteer.accounts.services import PHONE_TAKEN
 from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.activities.rules import ALREADY
@@ -358,3 +358,31 @@ def test_a_pending_sign_up_is_decided_once(app, servers, world):
     assert told == {True: RACERS - 1, False: 1}, told
     assert "这条报名已经处理过了" in again.text
     assert count(Activity, Activity.id == activity.id, Activity.seats_taken == 0) == 1  # freed once, not 8 times
+
+
+# --- paths with no check to race: each request is its own record, as it would be one after another -------
+
+def test_codes_issued_at_once_leave_one_live(app, servers, world):
+    home, staff, _ = world
+    person = f.user(home, name="代登记奶奶")
+    person.password_hash = ""
+    db.session.commit()
+    answers, again = race(racers(servers, staff.phone), f"/people/{person.id}/code/open")
+    assert_one_won(answers, again, 200, None)  # every tap prints a slip; only the latest code works
+    assert count(OneTimeCode, OneTimeCode.user_id == person.id, OneTimeCode.used_at.is_(None),
+                 OneTimeCode.voided_at.is_(None)) == 1
+    assert audited(audit.OPENING_CODE_ISSUED) == RACERS + 1
+
+
+def test_hours_corrected_at_once_are_each_recorded(app, servers, world):
+    home, _, team = world
+    leader, volunteer = f.user(home, name="李队长"), f.user(home, name="志愿者")
+    f.member(team, leader, leader=True)
+    f.member(team, volunteer)
+    held = f.activity(team, starts_in=-timedelta(days=2))
+    signup = f.signup(held, volunteer)
+    answers, again = race(racers(servers, leader.phone), f"/activities/{held.id}/attendance/{signup.id}/hours",
+                          HX, hours="2.5")
+    assert_one_won(answers, again, 200, "时长已改为2小时30分钟")
+    assert count(HoursEntry, HoursEntry.signup_id == signup.id) == RACERS + 1  # a log: one entry per correction
+    assert count(Signup, Signup.id == signup.id, Signup.service_minutes == 150) == 1
