@@ -127,6 +127,15 @@ def assert_one_won(answers, again, won: int, message: str | None, lost: int | No
         assert all(message in a.text for a in losers), [a.text[:200] for a in losers if message not in a.text]
 
 
+def assert_decided_once(answers, again, already: str) -> None:
+    """A yes/no button (htmx): every answer is the refreshed list, seven of them and the ninth saying
+    `already`, one the decision itself."""
+    assert not [a for a in answers if a.status_code >= 500], [a.status_code for a in answers]
+    told = Counter(already in a.text for a in answers)
+    assert told == {True: RACERS - 1, False: 1}, told
+    assert already in again.text
+
+
 @pytest.fixture
 def world(app):
     home = f.community()
@@ -294,10 +303,7 @@ def test_an_application_is_decided_once(app, servers, world):
     db.session.add(application)
     db.session.commit()
     answers, again = race(racers(servers, staff.phone), f"/teams/memberships/{application.id}/approve", HX)
-    assert not [a for a in answers if a.status_code >= 500]
-    told = Counter("这条申请已经处理过了" in a.text for a in answers)
-    assert told == {True: RACERS - 1, False: 1}, told
-    assert "这条申请已经处理过了" in again.text
+    assert_decided_once(answers, again, "这条申请已经处理过了")
     assert count(Membership, Membership.id == application.id, Membership.status == MEMBER_APPROVED) == 1
 
 
@@ -322,9 +328,7 @@ def test_a_claim_is_approved_once(app, servers, world):
     db.session.add(claim)
     db.session.commit()
     answers, again = race(racers(servers, staff.phone), f"/hours/claims/{claim.id}/approve", HX)
-    assert not [a for a in answers if a.status_code >= 500]
-    told = Counter("这条补录已经处理过了" in a.text for a in answers)
-    assert told == {True: RACERS - 1, False: 1}, told
+    assert_decided_once(answers, again, "这条补录已经处理过了")
     assert audited(audit.HOURS_APPROVED) == 1
 
 
@@ -353,10 +357,7 @@ def test_a_pending_sign_up_is_decided_once(app, servers, world):
     pending = f.signup(activity, f.user(home, name="王阿姨"), status="pending")
     answers, again = race(racers(servers, leader.phone), f"/activities/{activity.id}/signups/{pending.id}/decline",
                           HX)
-    assert not [a for a in answers if a.status_code >= 500]
-    told = Counter("这条报名已经处理过了" in a.text for a in answers)
-    assert told == {True: RACERS - 1, False: 1}, told
-    assert "这条报名已经处理过了" in again.text
+    assert_decided_once(answers, again, "这条报名已经处理过了")
     assert count(Activity, Activity.id == activity.id, Activity.seats_taken == 0) == 1  # freed once, not 8 times
 
 
