@@ -36,7 +36,6 @@ def enter_code():
         db.session.rollback()  # end the read; the slow hashing held no lock
         begin_write_transaction()
         if result.refusal is None:
-            give_back(attempt)  # the right code is no guess
             try:
                 person = services.set_password_with_code(result, form.agree.data, now)
             except Refused as refusal:
@@ -46,6 +45,10 @@ def enter_code():
                 db.session.commit()
                 form[refusal.field].errors.append(refusal.message)
             else:
+                # The right code is no guess. Given back after the code's row is taken (consume), in the
+                # order every request takes them: giving back first deadlocked two right tries on
+                # PostgreSQL (each held its own count rows and waited for the other's).
+                give_back(attempt)
                 sign_in(person, True, now)
                 db.session.commit()
                 flash("密码已设置好，您已登录。其他手机上的登录都已退出。")

@@ -241,7 +241,14 @@ def test_a_one_time_code_opens_an_account_once(app, servers, world):
         tabs.append(Racer(servers[i % 2], Person("", session, TOKEN.search(page).group(1))))
     answers, again = race(tabs, "/account/code", phone=person.phone, code=issued.code, password="新密码abc123",
                           password_again="新密码abc123", agree="y")
-    assert_one_won(answers, again, 303, codes.WRONG_CODE, 422)
+    statuses = Counter(answer.status_code for answer in answers)
+    print(f"statuses {dict(statuses)}; then {again.status_code}")
+    # Tries beyond the burst limit are refused before the code is checked (429, accounts.codes.reserve);
+    # of the others one opens the account and the rest hear the code is wrong, as the ninth does (or,
+    # with the tries of a used code counted as wrong guesses, that there were too many).
+    assert statuses[303] == 1 and set(statuses) <= {303, 422, 429}, statuses
+    assert all(codes.WRONG_CODE in a.text for a in answers + [again] if a.status_code == 422)
+    assert again.status_code in (422, 429)
     assert audited(audit.ACCOUNT_OPENED) == 1
 
 
