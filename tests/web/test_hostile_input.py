@@ -16,6 +16,7 @@ import pytest
 from icalendar import Calendar
 from markupsafe import escape
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from shequ_volunteer.accounts.models import User
 from shequ_volunteer.accounts.services import register_on_behalf
@@ -757,6 +758,8 @@ def every_get_url(app, world, household_id: int) -> list[str]:
         for name, converter in rule._converters.items():
             if name not in ids and hasattr(converter, "items"):  # any(...): its first choice
                 values[name] = sorted(converter.items)[0]
+            elif name not in ids and isinstance(converter, IntegerConverter):  # an id of nothing in `world`
+                values[name] = 1
         with app.test_request_context():
             from flask import url_for
             urls.append(url_for(rule.endpoint, **values, _external=False))
