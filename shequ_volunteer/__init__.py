@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "messages.models",
     "notices.models",
     "outbox.models",
+    "jobs.models",
 )
 
 
@@ -173,6 +174,7 @@ def register_cli(app: Flask) -> None:
     from .accounts.cli import create_admin_command
     from .backups.cli import backup_command, restore_command
     from .demo.seed import seed_demo_command
+    from .jobs.cli import run_jobs_command
 
-    for command in (seed_demo_command, create_admin_command, backup_command, restore_command):
+    for command in (seed_demo_command, create_admin_command, backup_command, restore_command, run_jobs_command):
         app.cli.add_command(command)

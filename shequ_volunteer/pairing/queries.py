@@ -93,6 +93,11 @@ def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
                                                                   active_on(PairingHelper, today)))
 
 
+def helped_scope(today: date) -> ColumnElement[bool]:
+    """Every pairing with at least one current helper (whom the daily digest of visits due reaches)."""
+    return Pairing.id.in_(select(PairingHelper.pairing_id).where(active_on(PairingHelper, today)))
+
+
 def household_scope(household_id: int) -> ColumnElement[bool]:
     return Household.id == household_id
 

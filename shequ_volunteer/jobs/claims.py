@@ -1,0 +1,86 @@
+"""A job instance is done at most once, by whichever process claims it first.
+
+Each job plans `Delivery`s (read only), then `deliver` claims each one by inserting its `job_runs` row (unique key:
+kind, object, Beijing day) and writes its messages in that same transaction. Another process — on this host or
+another, now or in five minutes — that plans the same delivery fails on the unique key (PostgreSQL: after waiting
+for the first to commit; SQLite: inside its write lock) and skips it: nothing is sent twice, and nothing is lost
+if the first process dies before committing (its claim rolls back with its messages).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User, is_current_person
+from ..database import begin_write_transaction
+from ..extensions import db
+from ..messages import services as messages
+from .models import JobRun
+
+# The inbox's per-kind switches (我的资料): a row (user_id, kind) there means the person switched that kind off.
+SWITCHES_TABLE = "message_settings"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message text to some people."""
+
+    user_ids: tuple[int, ...]
+    title: str
+    body: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One job instance: its key and the messages it sends."""
+
+    kind: str
+    object_key: str  # what it is about, e.g. activity:12 or user:5
+    day: date  # the Beijing day it runs for
+    outgoing: tuple[Outgoing, ...] = field(default=())
+
+    @property
+    def recipients(self) -> int:
+        return sum(len(item.user_ids) for item in self.outgoing)
+
+
+def deliver(delivery: Delivery, now: datetime) -> bool:
+    """Claim the delivery and send its messages in one transaction; False (and nothing written) when another
+    process has already claimed it — that is the normal outcome of a race, not an error."""
+    db.session.rollback()  # end any read snapshot: on SQLite a write must start as one (BEGIN IMMEDIATE)
+    begin_write_transaction()
+    db.session.add(JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now,
+                          messages_sent=delivery.recipients))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    for item in delivery.outgoing:
+        messages.send(item.user_ids, delivery.kind, item.title, item.body, item.link, now)
+    db.session.commit()
+    return True
+
+
+def wanting(kind: str, user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` whose accounts stand (not stopped, not closed) and who have not switched `kind` off, in
+    one statement. The switches are the inbox's table; until it exists, everyone who may be told is."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    query = select(User.id).where(User.id.in_(ids), is_current_person())
+    switches = db.metadata.tables.get(SWITCHES_TABLE)
+    if switches is not None:
+        query = query.where(~exists().where(switches.c.user_id == User.id, switches.c.kind == kind))
+    return set(db.session.scalars(query))
+
+
+def site_path(endpoint: str, **values) -> str:
+    """A path on this site (what a message links to), built from the routes without a request: jobs run from cron."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

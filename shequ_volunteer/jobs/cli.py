@@ -1,0 +1,40 @@
+"""`flask --app wsgi run-jobs`: run from cron or a systemd timer every few minutes (see README, Scheduled work)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+
+from ..timeutil import from_local, utcnow
+from .services import MESSAGING_FROM, MESSAGING_UNTIL, run_jobs
+
+
+def _instant(_context, _parameter, value: str | None) -> datetime | None:
+    """ISO 8601 → naive UTC; a time without an offset is Beijing wall time (what a person types for a demo)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("请写成 ISO 8601，例如 2026-12-04T09:00+08:00") from None
+    if moment.tzinfo is None:
+        return from_local(moment)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@click.command("run-jobs")
+@click.option("--now", "now", callback=_instant, metavar="ISO",
+              help="按这个时间运行（测试、演示用；不写时区即北京时间），默认当前时间")
+def run_jobs_command(now: datetime | None) -> None:
+    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息。可随时重复运行，不会重复发送。"""
+    report = run_jobs(now or utcnow())
+    click.echo(f"outbox: {report.outbox}")
+    if not report.in_messaging_hours:
+        click.echo(f"messages: outside {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} Beijing time, none sent")
+        return
+    kinds = sorted(set(report.sent) | set(report.already_done))
+    for kind in kinds:
+        click.echo(f"{kind}: {report.sent[kind]} sent ({report.messages[kind]} messages), "
+                   f"{report.already_done[kind]} already done")
+    if not kinds:
+        click.echo("messages: nothing to send")
