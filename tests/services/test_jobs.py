@@ -1,0 +1,119 @@
+"""The scheduled jobs (jobs.services.run_jobs) on a real database: each reaches exactly the right people, once a
+Beijing day, with words that name no household, at any given instant — across month and year ends, never by the
+real clock."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from shequ_volunteer.extensions import db
+from shequ_volunteer.jobs.models import JobRun
+from shequ_volunteer.jobs.services import run_jobs
+from tests.support.job_worlds import activity_world, beijing, messages_of, pairing_world, sent_pairs
+
+# Each a Beijing time when messages go out, the day before a month's or a year's end, or 29 February.
+INSTANTS = ["2026-12-31 10:00", "2027-01-31 08:00", "2028-02-28 20:59", "2028-02-29 12:00", "2026-11-30 15:30"]
+
+
+def ids(people) -> list[int]:
+    return sorted(person.id for person in people)
+
+
+@pytest.mark.parametrize("instant", INSTANTS)
+def test_the_reminder_reaches_everyone_holding_a_place_tomorrow_and_nobody_else(app, instant):
+    now = beijing(instant)
+    world = activity_world(now)
+    run_jobs(now)
+    reminders = messages_of("reminder_tomorrow")
+    assert [m.user_id for m in reminders] == ids([world.confirmed, world.pending, world.with_companion])
+    by_person = {m.user_id: m for m in reminders}
+    confirmed = by_person[world.confirmed.id]
+    assert confirmed.title == "明天 09:00：周末清洁家园"
+    assert "09:00–11:00" in confirmed.body and "地点：社区活动室" in confirmed.body
+    assert "请带手套和水杯" in confirmed.body  # what to bring: the activity's description
+    assert confirmed.link == f"/activities/{world.activity.id}" and confirmed.created_at == now
+    assert "审核" not in confirmed.body and "审核" in by_person[world.pending.id].body
+    assert "你报了2人" in by_person[world.with_companion.id].body
+    silent = {person.id for person in world.silent}
+    assert not silent & {m.user_id for m in messages_of()}
+
+
+@pytest.mark.parametrize("instant", INSTANTS)
+def test_leaders_hear_when_their_activity_tomorrow_is_under_half_full(app, instant):
+    now = beijing(instant)
+    world = activity_world(now)  # 20 places; 6 seats held (confirmed, 待审核, 2 companions, 我去不了, stopped)
+    run_jobs(now)
+    alerts = messages_of("leader_under_half")
+    assert [m.user_id for m in alerts] == ids(world.leaders)
+    assert alerts[0].title == "明天的活动报名不到一半：周末清洁家园"
+    assert "已报 6 人，共 20 个名额" in alerts[0].body
+
+
+def test_half_full_or_without_a_limit_is_not_under_half(app):
+    now = beijing("2026-12-31 10:00")
+    world = activity_world(now)
+    world.activity.capacity = 12  # 6 of 12: exactly half
+    db.session.commit()
+    run_jobs(now)
+    assert messages_of("leader_under_half") == []
+    world.activity.capacity = None
+    db.session.commit()
+    run_jobs(beijing("2026-12-31 11:00"))
+    assert messages_of("leader_under_half") == []
+
+
+@pytest.mark.parametrize("instant", INSTANTS)
+def test_each_helper_gets_one_digest_of_buildings_and_dates_only(app, instant):
+    now = beijing(instant)
+    world = pairing_world(now, households=2)
+    run_jobs(now)
+    [digest] = messages_of("visits_due_digest")
+    assert digest.user_id == world.helper.id and digest.link == "/me/pairings"
+    assert digest.title == "探访提醒：3户需要探访（2户已逾期）"
+    assert digest.body.startswith("已逾期2户：3号楼（") and "本周应访1户：5号楼（" in digest.body
+    assert "7号楼" not in digest.body  # fine: not due
+    for private in ("孙秀兰", "周桂芝", "201", "102", "高风险", "重点", "残疾", "空巢"):
+        assert private not in digest.title + digest.body
+
+
+def test_the_digest_gives_the_due_dates_the_board_gives(app):
+    now = beijing("2026-12-31 10:00")  # Thursday: the week ends on Sunday 3 January
+    pairing_world(now)
+    run_jobs(now)
+    [digest] = messages_of("visits_due_digest")
+    # Visited 10 days ago, weekly: due 28 December, overdue; visited 30 days ago, monthly: due today.
+    assert digest.body.startswith("已逾期1户：3号楼（12月28日）；本周应访1户：5号楼（12月31日）。")
+
+
+@pytest.mark.parametrize("instant", ["2026-12-31 07:59", "2026-12-31 21:00", "2026-12-31 23:30", "2027-01-01 00:30"])
+def test_nobody_is_messaged_at_night(app, instant):
+    now = beijing(instant)
+    activity_world(now)
+    pairing_world(now)
+    report = run_jobs(now)
+    assert not report.in_messaging_hours
+    assert messages_of() == [] and db.session.scalars(select(JobRun)).all() == []
+
+
+def test_running_again_the_same_day_sends_nothing_twice(app):
+    now = beijing("2026-12-31 09:00")
+    activity_world(now)
+    pairing_world(now)
+    first = run_jobs(now)
+    before = sent_pairs()
+    assert {kind for _user, kind, _n in before} == {"reminder_tomorrow", "leader_under_half", "visits_due_digest"}
+    assert all(count == 1 for _user, _kind, count in before)
+    again = run_jobs(beijing("2026-12-31 20:55"))
+    assert sent_pairs() == before
+    assert sum(again.sent.values()) == 0 and again.already_done == first.sent
+
+
+def test_the_next_day_is_a_new_day(app):
+    """A digest a day: tomorrow's run sends the helper another (the households are still due)."""
+    now = beijing("2026-12-31 09:00")
+    world = pairing_world(now)
+    run_jobs(now)
+    run_jobs(beijing("2027-01-01 09:00"))
+    assert [m.user_id for m in messages_of("visits_due_digest")] == [world.helper.id, world.helper.id]
+    assert sorted(run.day.isoformat() for run in db.session.scalars(select(JobRun))) == ["2026-12-31", "2027-01-01"]
+
