@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.models import User, is_current_person
 from ..database import begin_write_transaction
@@ -50,11 +50,28 @@ class Delivery:
         return sum(len(item.user_ids) for item in self.outgoing)
 
 
+class WriteLockBusy(Exception):
+    """SQLite only: another process held the write lock longer than busy_timeout (5 s). What is left is for the next
+    run; nothing was written."""
+
+
+def claimed_keys(day: date) -> set[tuple[str, str]]:
+    """(kind, object) of the instances already done for `day`: skipped without asking for the write lock, so a run
+    every five minutes costs one read once the day's work is done. The unique key still decides every race."""
+    return {tuple(row) for row in db.session.execute(select(JobRun.kind, JobRun.object_key).where(JobRun.day == day))}
+
+
 def deliver(delivery: Delivery, now: datetime) -> bool:
     """Claim the delivery and send its messages in one transaction; False (and nothing written) when another
     process has already claimed it — that is the normal outcome of a race, not an error."""
     db.session.rollback()  # end any read snapshot: on SQLite a write must start as one (BEGIN IMMEDIATE)
-    begin_write_transaction()
+    try:
+        begin_write_transaction()
+    except OperationalError as error:
+        db.session.rollback()
+        if "locked" in str(error.orig):
+            raise WriteLockBusy from error
+        raise
     db.session.add(JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now,
                           messages_sent=delivery.recipients))
     try:

@@ -38,3 +38,5 @@ def run_jobs_command(now: datetime | None) -> None:
                    f"{report.already_done[kind]} already done")
     if not kinds:
         click.echo("messages: nothing to send")
+    if report.left_for_next_run:
+        click.echo("database busy (another process kept the write lock): the rest is left for the next run")

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from ..extensions import db
 from ..timeutil import local_today, to_local
 from . import activity_jobs, visit_digest
-from .claims import deliver
+from .claims import WriteLockBusy, claimed_keys, deliver
 
 # Messages to people go out between these Beijing times only: a reminder for tomorrow is sent by the first run after
 # 08:00 today, and nobody is messaged at night. A day whose window passes with no run (the server was down) sends
@@ -28,6 +28,7 @@ class RunReport:
     messages: Counter = field(default_factory=Counter)
     already_done: Counter = field(default_factory=Counter)
     in_messaging_hours: bool = True
+    left_for_next_run: bool = False  # SQLite's write lock stayed busy: the rest waits for the next run
     outbox: str = ""
 
 
@@ -43,8 +44,14 @@ def run_jobs(now: datetime) -> RunReport:
         return report
     today = local_today(now)
     deliveries = activity_jobs.plan(today) + visit_digest.plan(today, now)
+    done = claimed_keys(today)
     for delivery in deliveries:
-        if deliver(delivery, now):
+        try:
+            sent = (delivery.kind, delivery.object_key) not in done and deliver(delivery, now)
+        except WriteLockBusy:
+            report.left_for_next_run = True
+            break
+        if sent:
             report.sent[delivery.kind] += 1
             report.messages[delivery.kind] += delivery.recipients
         else:

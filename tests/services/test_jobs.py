@@ -3,8 +3,12 @@ Beijing day, with words that name no household, at any given instant — across 
 real clock."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from shequ_volunteer.extensions import db
 from shequ_volunteer.jobs.models import JobRun
@@ -101,8 +105,9 @@ def test_running_again_the_same_day_sends_nothing_twice(app):
     pairing_world(now)
     first = run_jobs(now)
     before = sent_pairs()
-    assert {kind for _user, kind, _n in before} == {"reminder_tomorrow", "leader_under_half", "visits_due_digest"}
-    assert all(count == 1 for _user, _kind, count in before)
+    assert {kind for _user, kind, _link, _n in before} == {"reminder_tomorrow", "leader_under_half",
+                                                           "visits_due_digest"}
+    assert all(count == 1 for *_person_and_job, count in before)
     again = run_jobs(beijing("2026-12-31 20:55"))
     assert sent_pairs() == before
     assert sum(again.sent.values()) == 0 and again.already_done == first.sent
@@ -117,3 +122,41 @@ def test_the_next_day_is_a_new_day(app):
     assert [m.user_id for m in messages_of("visits_due_digest")] == [world.helper.id, world.helper.id]
     assert sorted(run.day.isoformat() for run in db.session.scalars(select(JobRun))) == ["2026-12-31", "2027-01-01"]
 
+
+
+@contextmanager
+def sqlite_write_lock_held(database_url: str):
+    """Another process's write transaction on the SQLite file (as a long web request or a second run would hold)."""
+    other = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("COMMIT")
+        other.close()
+
+
+def test_once_the_days_work_is_done_a_run_only_reads(app, db_kind, database_url):
+    """Cron every five minutes must not queue for the write lock all day: done instances are skipped by one read."""
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    now = beijing("2026-12-31 09:00")
+    activity_world(now)
+    first = run_jobs(now)
+    db.session.remove()
+    with sqlite_write_lock_held(database_url):
+        again = run_jobs(beijing("2026-12-31 09:05"))
+    assert not again.left_for_next_run and again.already_done == first.sent
+
+
+def test_a_busy_sqlite_write_lock_leaves_the_work_for_the_next_run(app, db_kind, database_url):
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    now = beijing("2026-12-31 09:00")
+    activity_world(now)
+    db.session.remove()
+    with sqlite_write_lock_held(database_url):
+        busy = run_jobs(now)  # waits busy_timeout (5 s) for the lock, then stops without an error
+    assert busy.left_for_next_run and not busy.sent and messages_of() == []
+    later = run_jobs(beijing("2026-12-31 09:05"))
+    assert not later.left_for_next_run and len(messages_of("reminder_tomorrow")) == 3

@@ -111,9 +111,10 @@ def messages_of(kind: str | None = None) -> list[Message]:
     return list(db.session.scalars(query.where(Message.kind == kind) if kind else query))
 
 
-def sent_pairs() -> list[tuple[int, str, int]]:
-    """(user, kind, how many) for every message: each job reaches a person once."""
+def sent_pairs() -> list[tuple[int, str, str, int]]:
+    """(user, kind, link, how many) for every message: a job instance (kind and what it links to, on one day)
+    reaches a person once."""
     db.session.rollback()
     return [tuple(row) for row in db.session.execute(
-        select(Message.user_id, Message.kind, func.count()).group_by(Message.user_id, Message.kind)
-        .order_by(Message.user_id, Message.kind))]
+        select(Message.user_id, Message.kind, Message.link, func.count())
+        .group_by(Message.user_id, Message.kind, Message.link).order_by(Message.user_id, Message.kind, Message.link))]

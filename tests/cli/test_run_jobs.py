@@ -1,0 +1,140 @@
+"""`flask run-jobs` as cron runs it: the command, `--now`, and two processes of it racing on one database (SQLite
+or PostgreSQL, whichever the suite runs on), which send every message exactly once between them."""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from shequ_volunteer.extensions import db
+from shequ_volunteer.jobs.models import JobRun
+from tests import factories as f
+from tests.support.job_worlds import activity_at, activity_world, beijing, messages_of, pairing_world, sent_pairs
+
+PROJECT = Path(__file__).resolve().parents[2]
+REPORT_LINE = re.compile(r"^(\w+): (\d+) sent \((\d+) messages\), (\d+) already done$", re.M)
+
+
+def tallies(output: str) -> dict[str, tuple[int, int, int]]:
+    """{kind: (instances sent, messages, instances already done)} from the command's report."""
+    return {kind: (int(sent), int(messages), int(done)) for kind, sent, messages, done in REPORT_LINE.findall(output)}
+
+
+def test_the_command_runs_the_jobs_at_the_instant_given(app, runner):
+    activity_world(beijing("2026-12-31 10:00"))
+    result = runner.invoke(args=["run-jobs", "--now", "2026-12-31T10:00+08:00"])
+    assert result.exit_code == 0, result.output
+    assert tallies(result.output) == {"reminder_tomorrow": (1, 3, 0), "leader_under_half": (1, 2, 0)}
+    assert len(messages_of("reminder_tomorrow")) == 3
+    again = runner.invoke(args=["run-jobs", "--now", "2026-12-31T18:00"])  # no offset: Beijing time
+    assert tallies(again.output) == {"reminder_tomorrow": (0, 0, 1), "leader_under_half": (0, 0, 1)}
+
+
+def test_at_night_it_says_so_and_sends_nothing(app, runner):
+    activity_world(beijing("2026-12-31 23:30"))
+    result = runner.invoke(args=["run-jobs", "--now", "2026-12-31T15:30Z"])  # 23:30 Beijing
+    assert result.exit_code == 0 and "outside 08:00–21:00 Beijing time" in result.output
+    assert messages_of() == []
+
+
+def test_a_bad_instant_is_refused_in_chinese(app, runner):
+    result = runner.invoke(args=["run-jobs", "--now", "明天早上"])
+    assert result.exit_code == 2 and "ISO 8601" in result.output
+    assert messages_of() == []
+
+
+def big_world(now):
+    """Many job instances (so the two processes overlap for a while): 40 activities tomorrow with 3 holders each,
+    and the pairing world's helper."""
+    world = activity_world(now)
+    team, home = world.activity.team, world.activity.team.community
+    people = [f.user(home, f"居民{number}") for number in range(12)]
+    for number in range(40):
+        extra = activity_at(team, world.activity.starts_at, title=f"活动{number}", capacity=10)
+        for person in people[number % 4 * 3:number % 4 * 3 + 3]:
+            f.signup(extra, person)
+    pairing_world(now)
+    return world
+
+
+def start_run_jobs(database_url: str, instant: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://")}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "run-jobs", "--now", instant],
+                            cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def has_open(process: subprocess.Popen, path: str) -> bool:
+    fds = Path(f"/proc/{process.pid}/fd")
+    try:
+        return any(os.readlink(fd) == path for fd in fds.iterdir())
+    except FileNotFoundError:  # the process ended, or closed a file while we looked
+        return process.poll() is not None
+
+
+@contextmanager
+def held_at_the_first_write(database_url: str, db_kind: str):
+    """Hold what a job's first write needs — SQLite's write lock, or on PostgreSQL a lock on job_runs — while the
+    racers start; the yielded function waits until both are planned and blocked there. Leaving lets them go at once."""
+    if db_kind == "postgresql":
+        engine = create_engine(database_url)
+        with engine.connect() as holder, engine.connect() as probe:
+            holder.execute(text("LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE"))
+            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'job_runs'::regclass")
+            yield lambda racers: wait_until(lambda: probe.execute(waiting).scalar() == len(racers),
+                                            "both processes to wait for job_runs")
+            holder.commit()
+        engine.dispose()
+        return
+    path = str(make_url(database_url).database)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+
+    def planned(racers):
+        wait_until(lambda: all(has_open(racer, path) for racer in racers), "both processes to open the database")
+        time.sleep(1)  # planning only reads (WAL: never blocked); then each waits at BEGIN IMMEDIATE (5 s at most)
+
+    yield planned
+    holder.execute("COMMIT")
+    holder.close()
+
+
+def test_two_processes_at_the_same_moment_send_each_message_once(app, database_url, db_kind):
+    """Both processes are held at the door of their first write until both have planned the same deliveries, then
+    let go together: every delivery is claimed by exactly one of them, the other skips it (no error), and each
+    person has exactly one message of each job instance."""
+    big_world(beijing("2026-12-31 10:00"))
+    db.session.remove()
+    with held_at_the_first_write(database_url, db_kind) as wait_until_planned:
+        racers = [start_run_jobs(database_url, "2026-12-31T10:00+08:00") for _ in range(2)]
+        wait_until_planned(racers)
+    outputs = []
+    for racer in racers:
+        out, err = racer.communicate(timeout=120)
+        assert racer.returncode == 0, err
+        outputs.append(tallies(out))
+
+    pairs = sent_pairs()
+    assert pairs and all(count == 1 for *_person_and_job, count in pairs)
+    runs = Counter(db.session.scalars(select(JobRun.kind)))
+    assert runs == {"reminder_tomorrow": 41, "leader_under_half": 41, "visits_due_digest": 1}
+    for kind, claimed in runs.items():  # each instance: sent by one process, found done by the other
+        assert sum(output[kind][0] for output in outputs) == claimed
+        assert sum(output[kind][2] for output in outputs) == claimed
+        assert sum(output[kind][1] for output in outputs) == sum(1 for pair in pairs if pair[1] == kind)
+    assert db.session.scalar(select(func.sum(JobRun.messages_sent))) == len(pairs)
