@@ -25,9 +25,11 @@ def _instant(_context, _parameter, value: str | None) -> datetime | None:
 @click.command("run-jobs")
 @click.option("--now", "now", callback=_instant, metavar="ISO",
               help="按这个时间运行（测试、演示用；不写时区即北京时间），默认当前时间")
-def run_jobs_command(now: datetime | None) -> None:
+@click.option("--any-hour", is_flag=True,
+              help=f"夜里也发送消息（演示用；平时只在北京时间 {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} 发送）")
+def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
     """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息。可随时重复运行，不会重复发送。"""
-    report = run_jobs(now or utcnow())
+    report = run_jobs(now or utcnow(), at_any_hour=any_hour)
     click.echo(f"outbox: {report.outbox}")
     if not report.in_messaging_hours:
         click.echo(f"messages: outside {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} Beijing time, none sent")

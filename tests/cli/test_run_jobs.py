@@ -44,6 +44,8 @@ def test_at_night_it_says_so_and_sends_nothing(app, runner):
     result = runner.invoke(args=["run-jobs", "--now", "2026-12-31T15:30Z"])  # 23:30 Beijing
     assert result.exit_code == 0 and "outside 08:00–21:00 Beijing time" in result.output
     assert messages_of() == []
+    demo = runner.invoke(args=["run-jobs", "--now", "2026-12-31T15:30Z", "--any-hour"])  # bin/run-demo's way
+    assert tallies(demo.output)["reminder_tomorrow"] == (1, 3, 0)
 
 
 def test_a_bad_instant_is_refused_in_chinese(app, runner):
