@@ -55,6 +55,11 @@ class WriteLockBusy(Exception):
     run; nothing was written."""
 
 
+def is_lock_timeout(error: OperationalError) -> bool:
+    """SQLite's 'database is locked': busy_timeout passed while another connection held the write lock."""
+    return "database is locked" in str(error.orig)
+
+
 def claimed_keys(day: date) -> set[tuple[str, str]]:
     """(kind, object) of the instances already done for `day`: skipped without asking for the write lock, so a run
     every five minutes costs one read once the day's work is done. The unique key still decides every race."""
@@ -69,7 +74,7 @@ def deliver(delivery: Delivery, now: datetime) -> bool:
         begin_write_transaction()
     except OperationalError as error:
         db.session.rollback()
-        if "locked" in str(error.orig):
+        if is_lock_timeout(error):
             raise WriteLockBusy from error
         raise
     db.session.add(JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now,

@@ -30,7 +30,8 @@ def _instant(_context, _parameter, value: str | None) -> datetime | None:
 def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
     """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息。可随时重复运行，不会重复发送。"""
     report = run_jobs(now or utcnow(), at_any_hour=any_hour)
-    click.echo(f"outbox: {report.outbox}")
+    click.echo(f"outbox: {report.outbox_sent} sent" if report.outbox_sent is not None else
+               "outbox: database busy (another process kept the write lock), left for the next run")
     if not report.in_messaging_hours:
         click.echo(f"messages: outside {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} Beijing time, none sent")
         return

@@ -2,22 +2,23 @@
 once: each job instance is claimed once (claims.deliver), so a second run the same day sends nothing again."""
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from sqlalchemy.exc import OperationalError
+
 from ..extensions import db
+from ..outbox import delivery as outbox_delivery
 from ..timeutil import local_today, to_local
 from . import activity_jobs, visit_digest
-from .claims import WriteLockBusy, claimed_keys, deliver
+from .claims import WriteLockBusy, claimed_keys, deliver, is_lock_timeout
 
 # Messages to people go out between these Beijing times only: a reminder for tomorrow is sent by the first run after
 # 08:00 today, and nobody is messaged at night. A day whose window passes with no run (the server was down) sends
 # nothing for that day: the next day's reminders are for the next day's activities.
 MESSAGING_FROM = time(8, 0)
 MESSAGING_UNTIL = time(21, 0)
-OUTBOX_MODULE = f"{__package__.rsplit('.', 1)[0]}.outbox.services"
 
 
 @dataclass
@@ -29,7 +30,7 @@ class RunReport:
     already_done: Counter = field(default_factory=Counter)
     in_messaging_hours: bool = True
     left_for_next_run: bool = False  # SQLite's write lock stayed busy: the rest waits for the next run
-    outbox: str = ""
+    outbox_sent: int | None = 0  # outward messages (work groups) delivered; None: SQLite busy, left for the next run
 
 
 def in_messaging_hours(now: datetime) -> bool:
@@ -40,7 +41,7 @@ def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
     """Outbox delivery first (nothing here may hold up what is already waiting to go out), then the day's messages —
     in messaging hours, or at any hour when asked (the demo, which may be shown at night)."""
     report = RunReport(in_messaging_hours=at_any_hour or in_messaging_hours(now))
-    report.outbox = deliver_outbox(now)
+    report.outbox_sent = deliver_outbox(now)
     if not report.in_messaging_hours:
         return report
     today = local_today(now)
@@ -61,16 +62,15 @@ def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
     return report
 
 
-def deliver_outbox(now: datetime) -> str:
-    """The outbox's own delivery step (webhooks, later SMS), when the outbox is part of this program: it chooses what
-    is due and retries with backoff; its answer is reported as it gives it."""
+def deliver_outbox(now: datetime) -> int | None:
+    """The outbox's own step (work-group robots, later SMS): it claims what is due with leases, retries with backoff
+    and commits its own transactions; how many went out, or None when SQLite's write lock stayed busy (the rows wait
+    for the next run, and the day's messages still go out)."""
+    db.session.rollback()  # end any read: the outbox starts its own write transactions
     try:
-        outbox = importlib.import_module(OUTBOX_MODULE)
-    except ModuleNotFoundError as missing:
-        if missing.name not in (OUTBOX_MODULE, OUTBOX_MODULE.rsplit(".", 1)[0]):
-            raise  # the outbox is there but something it imports is not: a real error
-        return "outbox not installed"
-    db.session.rollback()
-    result = outbox.deliver_due(now)
-    db.session.commit()
-    return str(result)
+        return outbox_delivery.deliver_due(now)
+    except OperationalError as error:
+        db.session.rollback()
+        if is_lock_timeout(error):
+            return None
+        raise

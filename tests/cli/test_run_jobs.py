@@ -17,8 +17,10 @@ from sqlalchemy.engine import make_url
 
 from shequ_volunteer.extensions import db
 from shequ_volunteer.jobs.models import JobRun
+from shequ_volunteer.outbox.services import queue_for_team
 from tests import factories as f
 from tests.support.job_worlds import activity_at, activity_world, beijing, messages_of, pairing_world, sent_pairs
+from tests.support.robot_server import RobotServer
 
 PROJECT = Path(__file__).resolve().parents[2]
 REPORT_LINE = re.compile(r"^(\w+): (\d+) sent \((\d+) messages\), (\d+) already done$", re.M)
@@ -46,6 +48,21 @@ def test_at_night_it_says_so_and_sends_nothing(app, runner):
     assert messages_of() == []
     demo = runner.invoke(args=["run-jobs", "--now", "2026-12-31T15:30Z", "--any-hour"])  # bin/run-demo's way
     assert tallies(demo.output)["reminder_tomorrow"] == (1, 3, 0)
+
+
+def test_each_run_delivers_the_outbox_even_at_night(app, runner):
+    """A work-group post queued by a change goes out at the next run, whatever the hour (a real local robot)."""
+    with RobotServer() as robot:
+        team = f.team(f.community())
+        team.webhook_url = robot.url()
+        post = "【青年志愿服务队】活动已取消：周末清洁家园"
+        queue_for_team(team, post, beijing("2026-12-31 23:00"))
+        db.session.commit()
+        result = runner.invoke(args=["run-jobs", "--now", "2026-12-31T23:30+08:00"])
+        assert result.exit_code == 0 and "outbox: 1 sent" in result.output, result.output
+        again = runner.invoke(args=["run-jobs", "--now", "2026-12-31T23:35+08:00"])
+        assert "outbox: 0 sent" in again.output
+        assert robot.received == [{"msgtype": "text", "text": {"content": post}}]
 
 
 def test_a_bad_instant_is_refused_in_chinese(app, runner):

@@ -137,7 +137,8 @@ def sqlite_write_lock_held(database_url: str):
 
 
 def test_once_the_days_work_is_done_a_run_only_reads(app, db_kind, database_url):
-    """Cron every five minutes must not queue for the write lock all day: done instances are skipped by one read."""
+    """Cron every five minutes must not queue for the write lock all day: done instances are skipped by one read.
+    (The outbox's step takes the lock on every run: held here, it waits 5 s and leaves its rows for the next run.)"""
     if db_kind != "sqlite":
         pytest.skip("SQLite's single write lock")
     now = beijing("2026-12-31 09:00")
@@ -146,7 +147,8 @@ def test_once_the_days_work_is_done_a_run_only_reads(app, db_kind, database_url)
     db.session.remove()
     with sqlite_write_lock_held(database_url):
         again = run_jobs(beijing("2026-12-31 09:05"))
-    assert not again.left_for_next_run and again.already_done == first.sent
+    assert not again.left_for_next_run and again.already_done == first.sent and not again.sent
+    assert again.outbox_sent is None
 
 
 def test_a_busy_sqlite_write_lock_leaves_the_work_for_the_next_run(app, db_kind, database_url):
@@ -157,6 +159,6 @@ def test_a_busy_sqlite_write_lock_leaves_the_work_for_the_next_run(app, db_kind,
     db.session.remove()
     with sqlite_write_lock_held(database_url):
         busy = run_jobs(now)  # waits busy_timeout (5 s) for the lock, then stops without an error
-    assert busy.left_for_next_run and not busy.sent and messages_of() == []
+    assert busy.left_for_next_run and busy.outbox_sent is None and not busy.sent and messages_of() == []
     later = run_jobs(beijing("2026-12-31 09:05"))
     assert not later.left_for_next_run and len(messages_of("reminder_tomorrow")) == 3
