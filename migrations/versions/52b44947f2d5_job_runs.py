@@ -1,7 +1,7 @@
 """job_runs: one row per scheduled job instance done (kind, object, Beijing day), unique
 
 Revision ID: 52b44947f2d5
-Revises: 9d3a23726d8e
+Revises: a533728259a7
 Create Date: 2026-12-04 21:13:58.893044
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '52b44947f2d5'
-down_revision = '9d3a23726d8e'
+down_revision = 'a533728259a7'
 branch_labels = None
 depends_on = None
 

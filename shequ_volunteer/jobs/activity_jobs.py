@@ -10,13 +10,11 @@ from sqlalchemy import select
 
 from ..activities.models import HOLDING_SEATS, SIGNUP_PENDING, STATUS_SCHEDULED, Activity, Signup
 from ..extensions import db
+from ..messages.kinds import LEADER_UNDER_HALF, REMINDER_TOMORROW
 from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, Membership
 from ..timeutil import day_range
 from . import texts
-from .claims import Delivery, Outgoing, site_path, wanting
-
-REMINDER_TOMORROW = "reminder_tomorrow"
-LEADER_UNDER_HALF = "leader_under_half"
+from .claims import Delivery, Outgoing, reachable, site_path
 
 
 def tomorrows_activities(today: date) -> list[Activity]:
@@ -44,10 +42,10 @@ def reminders(activities: list[Activity], today: date) -> list[Delivery]:
         select(Signup.activity_id, Signup.user_id, Signup.status, Signup.seats)
         .where(Signup.activity_id.in_([activity.id for activity in activities]), Signup.status.in_(HOLDING_SEATS),
                Signup.cant_come_at.is_(None))).all()
-    wanted = wanting(REMINDER_TOMORROW, (row.user_id for row in holders))
+    reached = reachable(row.user_id for row in holders)
     groups: dict[int, dict[tuple[bool, int], list[int]]] = defaultdict(lambda: defaultdict(list))
     for row in holders:
-        if row.user_id in wanted:
+        if row.user_id in reached:
             groups[row.activity_id][(row.status == SIGNUP_PENDING, row.seats)].append(row.user_id)
     deliveries = []
     for activity in activities:
@@ -73,10 +71,10 @@ def under_half_alerts(activities: list[Activity], today: date) -> list[Delivery]
         select(Membership.team_id, Membership.user_id)
         .where(Membership.team_id.in_({activity.team_id for activity in thin}), Membership.status == MEMBER_APPROVED,
                Membership.role == ROLE_LEADER)).all() if thin else []
-    wanted = wanting(LEADER_UNDER_HALF, (row.user_id for row in leaders))
+    reached = reachable(row.user_id for row in leaders)
     by_team: dict[int, list[int]] = defaultdict(list)
     for row in leaders:
-        if row.user_id in wanted:
+        if row.user_id in reached:
             by_team[row.team_id].append(row.user_id)
     return [Delivery(LEADER_UNDER_HALF, activity_key(activity), today,
                      (Outgoing(tuple(sorted(by_team[activity.team_id])), *texts.under_half(facts(activity)),

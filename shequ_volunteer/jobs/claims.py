@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.models import User, is_current_person
@@ -21,9 +21,6 @@ from ..database import begin_write_transaction
 from ..extensions import db
 from ..messages import services as messages
 from .models import JobRun
-
-# The inbox's per-kind switches (我的资料): a row (user_id, kind) there means the person switched that kind off.
-SWITCHES_TABLE = "message_settings"
 
 
 @dataclass(frozen=True)
@@ -45,10 +42,6 @@ class Delivery:
     day: date  # the Beijing day it runs for
     outgoing: tuple[Outgoing, ...] = field(default=())
 
-    @property
-    def recipients(self) -> int:
-        return sum(len(item.user_ids) for item in self.outgoing)
-
 
 class WriteLockBusy(Exception):
     """SQLite only: another process held the write lock longer than busy_timeout (5 s). What is left is for the next
@@ -66,9 +59,9 @@ def claimed_keys(day: date) -> set[tuple[str, str]]:
     return {tuple(row) for row in db.session.execute(select(JobRun.kind, JobRun.object_key).where(JobRun.day == day))}
 
 
-def deliver(delivery: Delivery, now: datetime) -> bool:
-    """Claim the delivery and send its messages in one transaction; False (and nothing written) when another
-    process has already claimed it — that is the normal outcome of a race, not an error."""
+def deliver(delivery: Delivery, now: datetime) -> int | None:
+    """Claim the delivery and send its messages in one transaction: how many were written; None (and nothing
+    written) when another process has already claimed it — that is the normal outcome of a race, not an error."""
     db.session.rollback()  # end any read snapshot: on SQLite a write must start as one (BEGIN IMMEDIATE)
     try:
         begin_write_transaction()
@@ -77,30 +70,26 @@ def deliver(delivery: Delivery, now: datetime) -> bool:
         if is_lock_timeout(error):
             raise WriteLockBusy from error
         raise
-    db.session.add(JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now,
-                          messages_sent=delivery.recipients))
+    run = JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now)
+    db.session.add(run)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return False
-    for item in delivery.outgoing:
-        messages.send(item.user_ids, delivery.kind, item.title, item.body, item.link, now)
+        return None
+    # messages.send leaves out whoever switched this kind off in 我的资料 (the one place that rule lives).
+    run.messages_sent = sum(messages.send(item.user_ids, delivery.kind, item.title, item.body, item.link, now)
+                            for item in delivery.outgoing)
     db.session.commit()
-    return True
+    return run.messages_sent
 
 
-def wanting(kind: str, user_ids: Iterable[int]) -> set[int]:
-    """Those of `user_ids` whose accounts stand (not stopped, not closed) and who have not switched `kind` off, in
-    one statement. The switches are the inbox's table; until it exists, everyone who may be told is."""
+def reachable(user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` whose accounts stand (not stopped, not closed), in one statement."""
     ids = set(user_ids)
     if not ids:
         return set()
-    query = select(User.id).where(User.id.in_(ids), is_current_person())
-    switches = db.metadata.tables.get(SWITCHES_TABLE)
-    if switches is not None:
-        query = query.where(~exists().where(switches.c.user_id == User.id, switches.c.kind == kind))
-    return set(db.session.scalars(query))
+    return set(db.session.scalars(select(User.id).where(User.id.in_(ids), is_current_person())))
 
 
 def site_path(endpoint: str, **values) -> str:

@@ -49,15 +49,15 @@ def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
     done = claimed_keys(today)
     for delivery in deliveries:
         try:
-            sent = (delivery.kind, delivery.object_key) not in done and deliver(delivery, now)
+            written = None if (delivery.kind, delivery.object_key) in done else deliver(delivery, now)
         except WriteLockBusy:
             report.left_for_next_run = True
             break
-        if sent:
-            report.sent[delivery.kind] += 1
-            report.messages[delivery.kind] += delivery.recipients
-        else:
+        if written is None:
             report.already_done[delivery.kind] += 1
+        else:
+            report.sent[delivery.kind] += 1
+            report.messages[delivery.kind] += written
     db.session.rollback()  # end the last read
     return report
 

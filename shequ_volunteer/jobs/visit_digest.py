@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from ..messages.kinds import VISITS_DUE_DIGEST
 from ..pairing import queries as pairing_queries
 from ..pairing.rules import VisitState
 from . import texts
-from .claims import Delivery, Outgoing, site_path, wanting
+from .claims import Delivery, Outgoing, reachable, site_path
 
-VISITS_DUE_DIGEST = "visits_due_digest"
 NEEDS_VISIT = (VisitState.DUE, VisitState.OVERDUE)
 
 
@@ -23,10 +23,10 @@ def plan(today: date, now: datetime) -> list[Delivery]:
         if row.due.state in NEEDS_VISIT:
             for user_id, _name in row.helpers:
                 due_by_helper[user_id].append(row)
-    wanted = wanting(VISITS_DUE_DIGEST, due_by_helper)
+    reached = reachable(due_by_helper)
     link = site_path("pairing.mine")
     deliveries = []
-    for user_id in sorted(wanted):
+    for user_id in sorted(reached):
         visits = [texts.DueVisit(row.household.place_label, row.due.due_on, row.due.state == VisitState.OVERDUE)
                   for row in due_by_helper[user_id]]
         deliveries.append(Delivery(VISITS_DUE_DIGEST, f"user:{user_id}", today,

@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from shequ_volunteer.extensions import db
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.jobs.services import run_jobs
+from shequ_volunteer.messages import kinds
+from shequ_volunteer.messages import services as messages
 from tests.support.job_worlds import activity_world, beijing, messages_of, pairing_world, sent_pairs
 
 # Each a Beijing time when messages go out, the day before a month's or a year's end, or 29 February.
@@ -87,6 +89,21 @@ def test_the_digest_gives_the_due_dates_the_board_gives(app):
     [digest] = messages_of("visits_due_digest")
     # Visited 10 days ago, weekly: due 28 December, overdue; visited 30 days ago, monthly: due today.
     assert digest.body.startswith("已逾期1户：3号楼（12月28日）；本周应访1户：5号楼（12月31日）。")
+
+
+def test_people_who_switched_a_kind_off_in_their_profile_do_not_get_it(app):
+    now = beijing("2026-12-31 10:00")
+    world = activity_world(now)
+    helpers = pairing_world(now)
+    for person, kind in ((world.confirmed, "reminder_tomorrow"), (world.leaders[0], "leader_under_half"),
+                         (helpers.helper, "visits_due_digest")):
+        messages.keep_only(person.id, [other for other in kinds.SWITCHABLE if other != kind])
+    db.session.commit()
+    report = run_jobs(now)
+    assert [m.user_id for m in messages_of("reminder_tomorrow")] == ids([world.pending, world.with_companion])
+    assert [m.user_id for m in messages_of("leader_under_half")] == [world.leaders[1].id]
+    assert messages_of("visits_due_digest") == []
+    assert dict(report.messages) == {"reminder_tomorrow": 2, "leader_under_half": 1, "visits_due_digest": 0}
 
 
 @pytest.mark.parametrize("instant", ["2026-12-31 07:59", "2026-12-31 21:00", "2026-12-31 23:30", "2027-01-01 00:30"])
