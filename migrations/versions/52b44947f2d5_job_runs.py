@@ -1,7 +1,7 @@
 """job_runs: one row per scheduled job instance done (kind, object, Beijing day), unique
 
 Revision ID: 52b44947f2d5
-Revises: a533728259a7
+Revises: 468ce69931d0
 Create Date: 2026-12-04 21:13:58.893044
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '52b44947f2d5'
-down_revision = 'a533728259a7'
+down_revision = '468ce69931d0'
 branch_labels = None
 depends_on = None
 
