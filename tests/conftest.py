@@ -210,3 +210,12 @@ def empty_database(db_kind, tmp_path):
         drop()
     else:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+@pytest.fixture
+def statements(app):
+    """Every SQL statement the test sends from here on (tests.support.statements)."""
+    from tests.support.statements import counting_statements
+
+    with counting_statements() as seen:
+        yield seen

@@ -23,7 +23,7 @@ from shequ_volunteer.teams import services as team_services
 from shequ_volunteer.teams.models import Team
 from shequ_volunteer.timeutil import at_local, local_today, utcnow
 from tests import factories as f
-from tests.perf.test_query_counts import counting_statements
+from tests.support.statements import counting_statements
 
 # --- the pure decision ------------------------------------------------------------------------
 

@@ -11,8 +11,7 @@ from tests import factories as f
 from tests.conftest import wipe
 from tests.support.job_worlds import activity_at, beijing, messages_of, pairing_world
 from tests.support.module_app import one_commit
-
-from .test_query_counts import counting_statements
+from tests.support.statements import counting_statements
 
 NOW = beijing("2026-12-31 10:00")
 

@@ -9,8 +9,7 @@ from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.conftest import wipe
 from tests.support.module_app import one_commit
-
-from .test_query_counts import counting_statements
+from tests.support.statements import counting_statements
 
 
 def build(households: int):

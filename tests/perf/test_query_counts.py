@@ -1,28 +1,13 @@
 """The number of SQL statements a page costs does not grow with the data."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.activities import services
 from shequ_volunteer.extensions import db
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
-
-
-@contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.support.statements import counting_statements
 
 
 def build(rows: int):

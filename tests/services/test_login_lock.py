@@ -1,21 +1,7 @@
 """The slow password check runs before the write lock is taken (SQLite's BEGIN IMMEDIATE)."""
 import pytest
-from sqlalchemy import event
 
-from shequ_volunteer.extensions import db
 from tests import factories as f
-
-
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("password, status", [(f.PASSWORD, 303), ("wrong-password", 422)])

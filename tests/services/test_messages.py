@@ -1,13 +1,14 @@
 """Sending messages: each person once, in bulk; the unread count is one query however many messages."""
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages import services as messages
 from shequ_volunteer.messages.models import Message
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
+from tests.support.statements import counting_statements
 
 
 def test_each_person_gets_one_message_and_the_text_is_cut_to_fit(app):
@@ -31,23 +32,14 @@ def test_a_rolled_back_change_sends_nothing(app):
 
 def test_the_unread_count_is_one_statement_at_10_and_at_10000_messages(app):
     person_id = f.user(f.community(), "甲").id
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
     for total in (10, 10_000):
         messages.send([person_id], "notice", "公告", "", "/", utcnow())  # one more each round
         db.session.execute(Message.__table__.insert(), [
             {"user_id": person_id, "kind": "notice", "title": "公告", "body": "", "link": "/",
              "created_at": utcnow()} for _ in range(total - 1)])
         db.session.commit()
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counting_statements() as statements:
             unread = messages.unread_count(person_id)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         assert [s for s in statements if s != "BEGIN"] == [s for s in statements if "FROM messages" in s]
         assert len([s for s in statements if "FROM messages" in s]) == 1
         assert unread >= total

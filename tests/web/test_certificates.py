@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from shequ_volunteer.accounts.models import ROLE_VIEWER, User
 from shequ_volunteer.extensions import db
@@ -19,6 +19,7 @@ from shequ_volunteer.web.qr import qr_svg
 from tests import factories as f
 from tests.conftest import running_app
 from tests.services.test_report_figures import world  # noqa: F401 (the hand-built community)
+from tests.support.statements import counting_statements
 
 from .helpers import HX, has_chinese, read_form, row_count, session_login, text
 
@@ -141,19 +142,11 @@ def test_a_tampered_serial_is_not_found_anywhere(app, world):  # noqa: F811
 
 def test_a_tampered_serial_is_refused_without_asking_the_database(app, world):  # noqa: F811
     serial = issue(f.logged_in(app, person("丙")))
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_statements() as statements:
         assert app.test_client().get(f"/verify/{tampered(serial)}").status_code == 404
         assert statements == []
         assert app.test_client().get(f"/verify/{serial}").status_code == 200
         assert statements  # the control: a sound serial is looked up
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_sound_serial_that_was_never_issued_is_not_found(app, world):  # noqa: F811

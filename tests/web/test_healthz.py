@@ -2,24 +2,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.conftest import make_app
+from tests.support.statements import counting_statements
 
 
 def statements_of(client, url: str) -> tuple[object, list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counting_statements() as statements:
         return client.get(url), statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_ok_when_the_database_answers(app, client):

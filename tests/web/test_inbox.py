@@ -14,6 +14,7 @@ from shequ_volunteer.messages import services as messages
 from shequ_volunteer.messages.models import Message
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
+from tests.support.statements import counting_statements
 
 from .helpers import HX, db_state, text
 
@@ -115,21 +116,12 @@ def test_anonymous_polling_stops_and_the_menu_has_no_count(app, world):
 
 def test_fragments_do_not_count_unread_messages(app, world):
     """The count is a query only the full page's menu pays."""
-    from sqlalchemy import event
-
     client = f.logged_in(app, world.resident)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_statements() as statements:
         client.get("/me/messages", headers=HX)
         in_fragment = [s for s in statements if "FROM messages" in s and "count(" in s.lower()]
         client.get("/me/messages")
         in_page = [s for s in statements if "FROM messages" in s and "count(" in s.lower()]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(in_fragment) == 0 and len(in_page) == 1
 
 

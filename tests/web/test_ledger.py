@@ -2,14 +2,13 @@
 合计 rows equal to the figures and to the 统计 page, Shanghai dates, categories on the pairing sheet
 only, an access-log row per exported household, who may download it, bad periods."""
 import re
-from contextlib import contextmanager
 from datetime import date, datetime
 from io import BytesIO
 from urllib.parse import unquote
 
 import openpyxl
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.extensions import db
@@ -29,6 +28,7 @@ from shequ_volunteer.reports.periods import month, parse
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.services.test_report_figures import world  # noqa: F401 (the hand-built community)
+from tests.support.statements import counting_statements
 
 from .helpers import text
 
@@ -269,22 +269,7 @@ def test_the_ledger_reads_a_fixed_number_of_statements(app, world):  # noqa: F81
             db.session.add(Visit(household_id=household.id, pairing_id=pairing.id, visitor_id=staff.id, way="phone",
                                  visited_on=date(2026, 11, 9), visited_at=datetime(2026, 11, 9, 2)))
         db.session.commit()
-        with count_statements() as seen:
+        with counting_statements() as seen:
             download(client)
         counts.append(len(seen))
     assert counts[0] == counts[1]
-
-
-@contextmanager
-def count_statements():
-    """Every SQL statement sent while the block runs."""
-    seen = []
-
-    def before(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import ROLE_VIEWER, OneTimeCode, User
 from shequ_volunteer.accounts.passwords import verify_password
@@ -268,18 +268,6 @@ def test_wrong_codes_from_one_address_are_limited_across_phones(app, w):
         assert enter(client, phone, "12345678").status_code == 422
     code = issue(w, w.resident, "reset")
     assert enter(client, w.resident.phone, code).status_code == 429
-
-
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_new_password_is_hashed_before_the_write_lock(app, w, db_kind, statements):

@@ -19,7 +19,7 @@ from shequ_volunteer.reports.certificates import issue
 from shequ_volunteer.reports.periods import Period
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
-from tests.perf.test_query_counts import counting_statements
+from tests.support.statements import counting_statements
 
 from .helpers import HX, db_state, has_chinese, read_form, text
 
