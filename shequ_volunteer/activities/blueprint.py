@@ -9,12 +9,14 @@ from flask import Blueprint, current_app, url_for
 
 from ..extensions import db
 from ..hours import rules as hours_rules
+from ..messages import calls
+from ..notices.queries import activity_notices
 from ..refusals import Refused
 from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import after_post, answer_refusal, render_page
 from ..web.qr import qr_svg
-from . import call_list, checkin, queries, rules, services
+from . import checkin, queries, rules, services
 from .models import ATTENDANCE_LABELS, SIGNUP_CONFIRMED, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 bp = Blueprint("activities", __name__)
@@ -74,7 +76,9 @@ def detail_context(activity: Activity) -> dict:
         "waiting": roster.get(SIGNUP_WAITING, []),
         "pending": roster.get(SIGNUP_PENDING, []),
         # Only a cancellation or a new time or place (each raises the sequence) puts anyone on the call list.
-        "calls": call_list.open_calls(activity.id) if can_manage and activity.sequence else [],
+        "calls": calls.open_calls(calls.Subject.activity(activity.id)) if can_manage and activity.sequence else [],
+        # Notices to this activity's people: for them and its managers only (never who else received them).
+        "notices": activity_notices(activity.id, now) if can_manage or (signup and signup.holds_a_place) else [],
     }
 
 

@@ -20,6 +20,8 @@ SIGNUP_WAITING = "waiting"  # 候补: holds no seats until promoted
 SIGNUP_PENDING = "pending"  # 待审核: holds its seats until the leader approves or declines
 SIGNUP_DECLINED = "declined"
 HOLDING_SEATS = (SIGNUP_CONFIRMED, SIGNUP_PENDING)
+# Holding a place in an activity, seats or not: whom its changes and its notices are for.
+HOLDING_A_PLACE = (*HOLDING_SEATS, SIGNUP_WAITING)
 SIGNUP_WITHDRAWN = "withdrawn"
 SIGNUP_STATUS_LABELS = {SIGNUP_CONFIRMED: "已报名", SIGNUP_WAITING: "候补中", SIGNUP_PENDING: "待审核",
                         SIGNUP_DECLINED: "未通过", SIGNUP_WITHDRAWN: "已取消报名"}
@@ -135,6 +137,11 @@ class Signup(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
 
+    @property
+    def holds_a_place(self) -> bool:
+        """Confirmed, 待审核 or waiting: the activity's changes and notices are for this person."""
+        return self.status in HOLDING_A_PLACE
+
 
 ATTENDANCE_LABELS = {"present": "出席", "late": "迟到", "absent": "缺席", "leave": "请假"}
 
@@ -149,21 +156,3 @@ class AttendanceChange(db.Model):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     via: Mapped[str] = mapped_column(String(10))  # code / roster
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class PhoneCall(db.Model):
-    """The call list: someone holding a place who cannot receive messages (代报名 without a login, or never
-    signed in) must be phoned about a cancellation or a change. Open until the leader ticks 已电话通知,
-    recorded with who and when."""
-
-    __tablename__ = "phone_calls"
-    __table_args__ = (Index("ix_phone_calls_activity_open", "activity_id", "called_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    change: Mapped[str] = mapped_column(String(300))  # what to tell them, e.g. 活动已取消
-    created_at: Mapped[datetime]
-    called_at: Mapped[datetime | None]
-    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,19 +1,19 @@
 """The messages activities send, one function per kind of event, called from activities.services in the
 transaction of the change (a rolled-back change sends nothing). People who hold a place but cannot receive
-messages go on the activity's call list instead (PhoneCall)."""
+messages go on the activity's call list instead (messages/calls.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 
-from ..accounts.models import LoginSession, User, is_current_person
+from ..accounts.models import User, is_current_person
 from ..extensions import db
-from ..messages import kinds
+from ..messages import calls, kinds
 from ..messages.services import send
 from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, Membership
 from ..timeutil import format_local
-from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, PhoneCall, Signup
+from .models import HOLDING_A_PLACE, SIGNUP_CONFIRMED, Activity, Signup
 
 
 def link_of(activity: Activity) -> str:
@@ -27,8 +27,7 @@ def _when_where(activity: Activity) -> str:
 def _holders(activity_id: int) -> list[int]:
     """Everyone holding a place: confirmed, 待审核 or waiting."""
     return list(db.session.scalars(
-        select(Signup.user_id).where(Signup.activity_id == activity_id,
-                                     Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]))
+        select(Signup.user_id).where(Signup.activity_id == activity_id, Signup.status.in_(HOLDING_A_PLACE))
         .order_by(Signup.id)))
 
 
@@ -39,29 +38,12 @@ def _leaders(activity: Activity) -> list[int]:
                Membership.status == MEMBER_APPROVED, is_current_person())))
 
 
-def cannot_receive():
-    """SQL: a person messages do not reach — registered on their behalf without a password, or never signed
-    in (no login_sessions row at all)."""
-    return or_(User.password_hash == "", ~exists().where(LoginSession.user_id == User.id))
-
-
 def _tell_holders(activity: Activity, kind: str, title: str, body: str, skip: int | None, now: datetime) -> None:
     """A message to everyone holding a place (not the person who made the change), and the people among them
-    who cannot receive it onto the call list (one open row each, saying the latest change)."""
+    who cannot receive it onto the activity's call list."""
     holders = [user_id for user_id in _holders(activity.id) if user_id != skip]
     send(holders, kind, title, body, link_of(activity), now)
-    if not holders:
-        return
-    unreachable = db.session.scalars(select(User.id).where(User.id.in_(holders), cannot_receive()))
-    open_calls = {call.user_id: call for call in db.session.scalars(
-        select(PhoneCall).where(PhoneCall.activity_id == activity.id, PhoneCall.called_at.is_(None)))}
-    for user_id in unreachable:
-        call = open_calls.get(user_id)
-        if call is None:
-            db.session.add(PhoneCall(activity_id=activity.id, user_id=user_id, change=body, created_at=now))
-        else:
-            call.change, call.created_at = body, now
-    db.session.flush()
+    calls.put_on_list(calls.Subject.activity(activity.id), holders, body, now)
 
 
 def activity_cancelled(actor_id: int | None, activity: Activity, now: datetime) -> None:

@@ -11,7 +11,7 @@ from ..accounts.models import User, is_current_person
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import local_midnight, local_today
-from .models import HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
+from .models import HOLDING_A_PLACE, HOLDING_SEATS, SIGNUP_CONFIRMED, SIGNUP_WAITING, Activity, Signup
 from .rules import MAX_DURATION
 
 PAGE_SIZE = 30
@@ -97,7 +97,7 @@ def my_signups(user_id: int) -> list[Signup]:
         .join(Signup.activity)
         .join(Activity.team)
         .options(contains_eager(Signup.activity).contains_eager(Activity.team))
-        .where(Signup.user_id == user_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]))
+        .where(Signup.user_id == user_id, Signup.status.in_(HOLDING_A_PLACE))
         .order_by(Activity.starts_at.desc())
     )
     return list(db.session.scalars(query))
@@ -128,7 +128,7 @@ def roster_by_status(activity_id: int) -> dict[str, list[tuple[Signup, User]]]:
         select(Signup, User)
         .join(User, User.id == Signup.user_id)
         .options(selectinload(Signup.entered_by))
-        .where(Signup.activity_id == activity_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]))
+        .where(Signup.activity_id == activity_id, Signup.status.in_(HOLDING_A_PLACE))
         .order_by(Signup.queued_at, Signup.created_at, Signup.id)
     )
     grouped: dict[str, list[tuple[Signup, User]]] = {status: [] for status in (*HOLDING_SEATS, SIGNUP_WAITING)}

@@ -19,6 +19,7 @@ from ..rooms.queries import clash_message, first_clash, lock_room
 from ..timeutil import format_local
 from . import notify, rules
 from .models import (
+    HOLDING_A_PLACE,
     HOLDING_SEATS,
     SIGNUP_CONFIRMED,
     SIGNUP_DECLINED,
@@ -272,7 +273,7 @@ def give_up_future_places(user_id: int, now: datetime) -> list[int]:
     are the community's figures. Returns the activities whose places were given up."""
     activity_ids = list(db.session.scalars(
         select(Signup.activity_id).join(Activity, Activity.id == Signup.activity_id)
-        .where(Signup.user_id == user_id, Signup.status.in_([*HOLDING_SEATS, SIGNUP_WAITING]),
+        .where(Signup.user_id == user_id, Signup.status.in_(HOLDING_A_PLACE),
                Activity.starts_at > now, Activity.status != STATUS_CANCELLED)
         .order_by(Signup.activity_id)))
     for activity_id in activity_ids:

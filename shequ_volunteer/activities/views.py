@@ -22,7 +22,7 @@ from . import queries, rules, series, services
 from .blueprint import bp, detail_block, detail_context, organiser_action
 from .booking import check_booking
 from .forms import ActivityForm, FilterForm
-from .models import HOLDING_SEATS, SIGNUP_PENDING, SIGNUP_WAITING, Activity
+from .models import HOLDING_A_PLACE, SIGNUP_PENDING, SIGNUP_WAITING, Activity
 
 MAX_PAGE = 1000  # far beyond any community's list; keeps OFFSET within the database's integers
 
@@ -100,7 +100,7 @@ def withdraw(activity_id: int):
     activity = db.get_or_404(Activity, activity_id)
     signup = queries.signup_of(current_actor().user_id, activity.id)
     may_withdraw = rules.withdrawal_refusal(services.context_of(activity), now=utcnow()) is None
-    if not confirmed() and may_withdraw and signup is not None and signup.status in (*HOLDING_SEATS, SIGNUP_WAITING):
+    if not confirmed() and may_withdraw and signup is not None and signup.status in HOLDING_A_PLACE:
         waiting = signup.status == SIGNUP_WAITING
         return ask_to_confirm(
             f"{'退出候补' if waiting else '取消报名'}：{activity.title}（{format_local(activity.starts_at)}）？",

@@ -25,13 +25,13 @@ from ..accounts.models import (
     User,
     is_current_person,
 )
-from ..activities import call_list
 from ..activities.services import give_up_future_places
 from ..audit import models as audit
 from ..audit.services import record
 from ..calendar import tokens
 from ..database import lock_row
 from ..extensions import db
+from ..messages import calls
 from ..messages import services as messages
 from ..pairing.services import helper_leaves
 from ..refusals import Refused
@@ -80,7 +80,7 @@ def close_account(user: User, now: datetime) -> None:
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"phone:{old_phone}"))
     void_unused(user.id, now)
     messages.forget(user.id)
-    call_list.forget(user.id)
+    calls.forget(user.id)
     anonymise_holder(user.id, CLOSED_NAME)
     if user.role in (ROLE_STAFF, ROLE_VIEWER):
         user.role = ROLE_RESIDENT

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import User
 from ..extensions import db
 
 
@@ -37,3 +38,27 @@ class MessageSetting(db.Model):
     __tablename__ = "message_settings"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class PhoneCall(db.Model):
+    """The call list: someone a message does not reach (代报名 without a login, or never signed in) who must be
+    phoned — about a change to an activity they hold a place in, or about a notice sent to their activity or team.
+    About exactly one of the two. Open until a leader or staff member ticks 已电话通知, recorded with who and when
+    (messages/calls.py)."""
+
+    __tablename__ = "phone_calls"
+    __table_args__ = (
+        Index("ix_phone_calls_activity_open", "activity_id", "called_at"),
+        Index("ix_phone_calls_notice_open", "notice_id", "called_at"),
+        CheckConstraint("(activity_id IS NULL) <> (notice_id IS NULL)", name="about_one_thing"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    change: Mapped[str] = mapped_column(String(300))  # what to tell them, e.g. 活动已取消
+    created_at: Mapped[datetime]
+    called_at: Mapped[datetime | None]
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

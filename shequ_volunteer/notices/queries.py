@@ -1,4 +1,4 @@
-"""Reading notices: the live ones of the home and team pages, read counts, who has not read one."""
+"""Reading notices: the live ones of the home, team and activity pages, read counts, who has not read one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..activities.queries import signup_of
 from ..extensions import db
 from ..messages.models import Message
-from .models import AUDIENCE_COMMUNITY, AUDIENCE_TEAM, Notice
+from .models import AUDIENCE_ACTIVITY, AUDIENCE_COMMUNITY, AUDIENCE_TEAM, Notice
 
 HOME_LIMIT = 5
 UNREAD_SHOWN = 200  # the names listed; a community-wide notice says how many more
@@ -37,10 +38,27 @@ def team_notices(team_id: int, now: datetime, limit: int = HOME_LIMIT) -> list[N
                                                      _live(now)), limit)
 
 
+def activity_notices(activity_id: int, now: datetime, limit: int = HOME_LIMIT) -> list[Notice]:
+    """The live notices to one activity's people (the activity page shows them to those people and its managers)."""
+    return _newest_pinned_first(select(Notice).where(Notice.audience == AUDIENCE_ACTIVITY,
+                                                     Notice.activity_id == activity_id, _live(now)), limit)
+
+
 def has_copy(user_id: int | None, notice_id: int) -> bool:
     """Was this notice sent to this person's inbox?"""
     return user_id is not None and db.session.scalar(
         select(func.count()).select_from(Message).where(Message.notice_id == notice_id, Message.user_id == user_id)) > 0
+
+
+def is_for(user_id: int | None, notice: Notice) -> bool:
+    """Sent to this person's inbox, or, for an activity's notice, the person holds a place in the activity now
+    (one who signed up after it was posted is among the people it speaks to)."""
+    if has_copy(user_id, notice.id):
+        return True
+    if notice.audience != AUDIENCE_ACTIVITY:
+        return False
+    signup = signup_of(user_id, notice.activity_id)
+    return signup is not None and signup.holds_a_place
 
 
 @dataclass(frozen=True)

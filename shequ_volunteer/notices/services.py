@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from ..accounts.actor import Actor
 from ..accounts.models import User, is_current_person
-from ..activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
+from ..activities.models import HOLDING_A_PLACE, Activity, Signup
 from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
+from ..messages import calls
 from ..messages.services import send
 from ..outbox.services import queue_for_team
 from ..outbox.texts import notice_text
@@ -58,10 +59,12 @@ def may_manage(actor: Actor, notice: Notice) -> bool:
     return may_post(actor, audience_of(notice))
 
 
-def may_read(actor: Actor, notice: Notice, received: bool) -> bool:
+def may_read(actor: Actor, notice: Notice, is_for_them: bool) -> bool:
     """A community notice anyone (it is on the home page, until withdrawn); a team's its current members (the
-    team page lists it to them); otherwise those it was sent to (`received`) and those who manage it."""
-    if may_manage(actor, notice) or received:
+    team page lists it to them); otherwise those it is for (`is_for_them`: sent to them, or for an activity's,
+    holding a place in it now — the activity's page lists it to them) and those who manage it. Nobody else
+    learns that it exists, nor who else it went to."""
+    if may_manage(actor, notice) or is_for_them:
         return True
     if notice.audience == AUDIENCE_COMMUNITY:
         return notice.withdrawn_at is None
@@ -85,12 +88,14 @@ def recipients_query(audience: Audience):
         return query.join(Membership, Membership.user_id == User.id).where(
             Membership.team_id == audience.team.id, Membership.status == MEMBER_APPROVED)
     return query.join(Signup, Signup.user_id == User.id).where(
-        Signup.activity_id == audience.activity.id, Signup.status.in_((*HOLDING_SEATS, SIGNUP_WAITING)))
+        Signup.activity_id == audience.activity.id, Signup.status.in_(HOLDING_A_PLACE))
 
 
 def post(actor: Actor, audience: Audience, title: str, body: str, expires_on: date | None, pinned: bool,
          now: datetime) -> Notice:
-    """Post a notice: the row, one inbox message per person it is for (in bulk), the team's work group post."""
+    """Post a notice: the row, one inbox message per person it is for (in bulk), the team's work group post;
+    for a team's or an activity's notice, those among them whom messages do not reach go on its call list
+    (a community-wide notice goes on the stairwell boards instead: its print page)."""
     if not may_post(actor, audience):
         raise Refused("您不能向这些人发公告")
     if expires_on is not None and expires_on < local_today(now):
@@ -105,6 +110,8 @@ def post(actor: Actor, audience: Audience, title: str, body: str, expires_on: da
     user_ids = db.session.scalars(recipients_query(audience)).all()
     notice.recipients = send(user_ids, MESSAGE_KIND, f"公告：{title}", body, f"/notices/{notice.id}", now,
                              notice_id=notice.id)
+    if audience.kind != AUDIENCE_COMMUNITY:
+        calls.put_on_list(calls.Subject.notice(notice.id), user_ids, f"公告：{title}", now)
     if audience.team is not None:
         queue_for_team(audience.team, notice_text(notice), now)
     return notice

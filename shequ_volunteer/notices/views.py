@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from ..activities.models import Activity
 from ..extensions import db
+from ..messages import calls
 from ..outbox.texts import notice_text
 from ..refusals import Refused
 from ..teams.models import Team
@@ -69,7 +70,7 @@ def _readable(notice_id: int) -> Notice:
     """The notice, if this person may read it (services.may_read); others learn nothing of it (404)."""
     notice = db.get_or_404(Notice, notice_id)
     actor = current_actor()
-    if not services.may_read(actor, notice, queries.has_copy(actor.user_id, notice.id)):
+    if not services.may_read(actor, notice, queries.is_for(actor.user_id, notice)):
         abort(404)
     return notice
 
@@ -78,7 +79,9 @@ def _detail_context(notice: Notice) -> dict:
     manages = services.may_manage(current_actor(), notice)
     return {"notice": notice, "manages": manages, "now": utcnow(),
             "readership": queries.readership(notice) if manages else None,
-            "notice_group_text": notice_text(notice) if manages else ""}
+            "notice_group_text": notice_text(notice) if manages else "",
+            # Those its inbox copy does not reach, to phone (team and activity notices only: services.post).
+            "calls": calls.open_calls(calls.Subject.notice(notice.id)) if manages else []}
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -108,4 +111,23 @@ def withdraw(notice_id: int):
     services.withdraw(current_actor(), notice, utcnow())
     db.session.commit()
     return after_post(url_for(".detail", notice_id=notice.id), "notices/detail.html", "content", "公告已撤回",
+                      **_detail_context(notice))
+
+
+@bp.post("/notices/<int:notice_id>/calls/<int:call_id>/done")
+@login_required
+def call_done(notice_id: int, call_id: int):
+    """已电话通知 on the notice's call list: those who manage the notice only (services.may_manage)."""
+    notice = db.get_or_404(Notice, notice_id)
+    require(services.may_manage(current_actor(), notice))
+    subject = calls.Subject.notice(notice.id)
+    if not calls.is_on(subject, call_id):
+        abort(404)
+    try:
+        calls.mark_called(current_actor(), subject, call_id, utcnow())
+    except Refused as refusal:
+        return answer_refusal(refusal, lambda **shown: render_page("notices/detail.html", "content", **shown,
+                                                                   **_detail_context(notice)))
+    db.session.commit()
+    return after_post(url_for(".detail", notice_id=notice.id), "notices/detail.html", "content", "已记下电话通知",
                       **_detail_context(notice))

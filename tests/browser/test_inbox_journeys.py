@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.services import register_on_behalf
-from shequ_volunteer.activities.models import PhoneCall
 from shequ_volunteer.extensions import db
+from shequ_volunteer.messages.models import PhoneCall
 from shequ_volunteer.timeutil import format_local, to_local, utcnow
 from tests import factories as f
 from tests.browser.helpers import assert_no_page_load, fresh_session, log_in, set_marker

@@ -9,14 +9,13 @@ from sqlalchemy import select
 from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.accounts.models import LoginSession
 from shequ_volunteer.accounts.services import register_on_behalf
-from shequ_volunteer.activities import call_list
 from shequ_volunteer.activities import services as activities
-from shequ_volunteer.activities.models import SIGNUP_PENDING, SIGNUP_WAITING, PhoneCall
+from shequ_volunteer.activities.models import SIGNUP_PENDING, SIGNUP_WAITING
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours import services as hours
-from shequ_volunteer.messages import kinds
+from shequ_volunteer.messages import calls, kinds
 from shequ_volunteer.messages import services as messages
-from shequ_volunteer.messages.models import Message
+from shequ_volunteer.messages.models import Message, PhoneCall
 from shequ_volunteer.pairing import services as pairing
 from shequ_volunteer.pairing.models import FollowUp
 from shequ_volunteer.refusals import Refused
@@ -220,19 +219,20 @@ def test_people_without_a_login_go_on_the_call_list_until_ticked(world):
     f.signup(activity, world["confirmed"])
     activities.cancel_activity(actor_for(leader), activity, utcnow())
     db.session.commit()
-    calls = call_list.open_calls(activity.id)
-    assert sorted(call.user.name for call in calls) == ["吴奶奶", "郑爷爷"]
+    its_list = calls.Subject.activity(activity.id)
+    open_calls = calls.open_calls(its_list)
+    assert sorted(call.user.name for call in open_calls) == ["吴奶奶", "郑爷爷"]
     assert set(inbox_of()) == {elder.id, never.id, world["confirmed"].id}  # written anyway: read if they sign in
-    call_list.mark_called(actor_for(leader), activity, calls[0].id, utcnow())
+    calls.mark_called(actor_for(leader), its_list, open_calls[0].id, utcnow())
     db.session.commit()
-    ticked = db.session.get(PhoneCall, calls[0].id)
+    ticked = db.session.get(PhoneCall, open_calls[0].id)
     assert ticked.called_by_id == leader.id and ticked.called_at is not None
     with pytest.raises(Refused):
-        call_list.mark_called(actor_for(leader), activity, calls[0].id, utcnow())
+        calls.mark_called(actor_for(leader), its_list, open_calls[0].id, utcnow())
     db.session.rollback()
     activities.restore_activity(actor_for(leader), activity, utcnow())  # a new change: both to call again
     db.session.commit()
-    assert [call.change.startswith("活动恢复") for call in call_list.open_calls(activity.id)] == [True, True]
+    assert [call.change.startswith("活动恢复") for call in calls.open_calls(its_list)] == [True, True]
 
 
 def test_closing_an_account_takes_its_messages_switches_and_open_calls(world):

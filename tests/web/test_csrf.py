@@ -14,9 +14,10 @@ import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from shequ_volunteer.accounts.models import LoginSession
-from shequ_volunteer.activities.models import PhoneCall, Signup
+from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
+from shequ_volunteer.messages.models import PhoneCall
 from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.pairing.models import FollowUp, Household, Pairing
 from shequ_volunteer.teams.models import Membership
@@ -39,7 +40,7 @@ KNOWN_POST_ENDPOINTS = {
     "me.name", "me.phone", "me.password", "me.close",
     "notices.new_community_notice", "notices.new_team_notice", "notices.new_activity_notice", "notices.withdraw",
     "notices.work_group", "notices.remove_work_group",
-    "me.message_settings", "messages.read_all", "activities.call_done",
+    "me.message_settings", "messages.read_all", "activities.call_done", "notices.call_done",
 }
 
 

@@ -420,6 +420,7 @@ ID_ROUTES = [
     ("GET", "/teams/{}"), ("GET", "/calendar/teams/{}.ics"), ("GET", "/calendar/community/{}.ics"),
     ("GET", "/people/{}"), ("POST", "/people/{}/code/open"), ("POST", "/people/{}/code/reset"),
     ("GET", "/me/messages/{}"), ("POST", "/activities/{}/calls/1/done"), ("POST", "/activities/1/calls/{}/done"),
+    ("POST", "/notices/{}/calls/1/done"), ("POST", "/notices/1/calls/{}/done"),
 ]
 
 

@@ -8,10 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.services import register_on_behalf
-from shequ_volunteer.activities.models import PhoneCall
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages import services as messages
-from shequ_volunteer.messages.models import Message
+from shequ_volunteer.messages.models import Message, PhoneCall
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.support.statements import counting_statements

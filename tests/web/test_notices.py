@@ -1,16 +1,21 @@
-"""公告: who may post to whom, where notices show, read counts, the print page, bad input, 撤回."""
+"""公告: who may post to whom, where notices show (home, team and activity pages), read counts, the call list of
+a team's or an activity's notice, the print page, bad input, 撤回."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.extensions import db
-from shequ_volunteer.messages.models import Message
+from shequ_volunteer.messages.models import Message, PhoneCall
 from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.outbox.models import OutboxMessage
+from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
-from tests.web.helpers import row_count, text
+from tests.web.helpers import HX, db_state, row_count, text
 
 
 def _world():
@@ -151,3 +156,131 @@ def test_a_team_notice_is_queued_to_the_work_group_and_copy_text_is_offered(app)
     _post(client, f"/teams/{team.id}/notices/new")
     queued = db.session.scalar(select(OutboxMessage))
     assert queued.team_id == team.id and "停水通知" in queued.body and "/notices/" in queued.body
+
+
+# --- the call list of a team's or an activity's notice ----------------------------------------------------------
+
+def _call_rows():
+    db.session.rollback()  # see what the requests committed
+    return db.session.scalars(select(PhoneCall).order_by(PhoneCall.id)).all()
+
+
+def test_those_a_team_notice_cannot_reach_are_listed_to_phone_with_their_number(app):
+    home, staff, team, leader, member, resident = _world()
+    elder = register_on_behalf("13900000077", "郑奶奶", home.id, utcnow())  # 代报名: no password, no login
+    f.member(team, elder)
+    reader = f.user(home, "常上网的队员")
+    f.member(team, reader)
+    f.logged_in(app, reader)  # signed in once: the inbox reaches her
+    _post(f.logged_in(app, leader), f"/teams/{team.id}/notices/new")
+    notice = db.session.scalar(select(Notice))
+    calls = _call_rows()
+    assert {call.user_id for call in calls} == {member.id, elder.id}  # never signed in / no login at all
+    assert {(call.notice_id, call.activity_id, call.change) for call in calls} == {(notice.id, None, "公告：停水通知")}
+    for manager in (leader, staff):
+        page = text(f.logged_in(app, manager).get(f"/notices/{notice.id}"))
+        assert "请电话通知（2 人）" in page and "郑奶奶" in page and 'href="tel:13900000077"' in page
+    for outsider in (member, reader, resident):
+        page = text(f.logged_in(app, outsider).get(f"/notices/{notice.id}"))
+        assert "请电话通知" not in page and "13900000077" not in page
+
+
+def test_a_community_notice_has_no_call_list(app):
+    home, staff, *_ = _world()
+    _post(f.logged_in(app, staff), "/notices/new")
+    assert _call_rows() == []
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_ticking_records_who_and_when_and_the_list_stays_until_everyone_is_ticked(app, headers):
+    home, _staff, team, leader, member, resident = _world()
+    activity = f.activity(team, title="重阳敬老")
+    f.signup(activity, member)
+    f.signup(activity, resident, status="waiting")
+    client = f.logged_in(app, leader)
+    _post(client, f"/activities/{activity.id}/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    first, second = _call_rows()
+    response = client.post(f"/notices/{notice_id}/calls/{first.id}/done", headers=headers)
+    if headers:
+        assert response.status_code == 200 and "<html" not in text(response) and 'id="notice"' in text(response)
+        assert "已记下电话通知" in text(response) and "请电话通知（1 人）" in text(response)
+    else:
+        assert response.status_code == 303 and response.headers["Location"].endswith(f"/notices/{notice_id}")
+    ticked, still_open = _call_rows()
+    assert ticked.called_by_id == leader.id and ticked.called_at is not None and still_open.called_at is None
+    page = text(client.get(f"/notices/{notice_id}"))
+    assert "请电话通知（1 人）" in page and "居民乙" in page.split("请电话通知")[1]
+    before = db_state()
+    again = client.post(f"/notices/{notice_id}/calls/{first.id}/done", headers=headers)
+    assert again.status_code == 409 and "已经标记过" in text(again) and db_state() == before
+    assert client.post(f"/notices/{notice_id}/calls/{second.id}/done").status_code == 303
+    assert "请电话通知" not in text(client.get(f"/notices/{notice_id}"))  # everyone ticked: the list is gone
+
+
+def test_a_call_of_another_list_is_not_found_through_this_notice(app):
+    home, _staff, team, leader, member, _resident = _world()
+    client = f.logged_in(app, leader)
+    _post(client, f"/teams/{team.id}/notices/new")
+    _post(client, f"/teams/{team.id}/notices/new", title="第二条")
+    first_notice, second_notice = db.session.scalars(select(Notice.id).order_by(Notice.id)).all()
+    call_of_first = db.session.scalar(select(PhoneCall.id).where(PhoneCall.notice_id == first_notice))
+    before = db_state()
+    assert client.post(f"/notices/{second_notice}/calls/{call_of_first}/done").status_code == 404
+    assert client.post(f"/notices/{second_notice}/calls/999999/done").status_code == 404
+    assert db_state() == before
+
+
+def test_every_call_is_about_one_thing_only(app):
+    home, _staff, team, _leader, member, _resident = _world()
+    activity = f.activity(team)
+    db.session.add(PhoneCall(user_id=member.id, change="?", created_at=utcnow()))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    notice = Notice(community_id=home.id, audience="activity", activity_id=activity.id, team_id=team.id, title="t",
+                    body="b", created_by_id=member.id, created_at=utcnow())
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add(PhoneCall(user_id=member.id, activity_id=activity.id, notice_id=notice.id, change="?",
+                             created_at=utcnow()))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+# --- an activity's notices on the activity's page -----------------------------------------------------------------
+
+def test_an_activity_notice_shows_on_its_page_to_its_people_and_managers_only(app):
+    home, staff, team, leader, member, resident = _world()
+    activity = f.activity(team, title="重阳敬老")
+    other_activity = f.activity(team, title="别的活动")
+    f.signup(activity, member)
+    f.signup(activity, f.user(home, "退出的"), status="withdrawn")
+    _post(f.logged_in(app, leader), f"/activities/{activity.id}/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    for person in (member, leader, staff):
+        page = text(f.logged_in(app, person).get(f"/activities/{activity.id}"))
+        assert "公告：停水通知" in page and f"/notices/{notice_id}" in page
+    for viewer in (f.logged_in(app, resident), app.test_client()):
+        assert "停水通知" not in text(viewer.get(f"/activities/{activity.id}"))
+        assert viewer.get(f"/notices/{notice_id}").status_code == 404
+    assert "停水通知" not in text(f.logged_in(app, member).get(f"/activities/{other_activity.id}"))
+    # Signed up after it was posted: among the people it speaks to, so it is listed and opens — without the
+    # sender's view of who else received it.
+    f.signup(activity, resident, status="waiting")
+    newcomer = f.logged_in(app, resident)
+    assert "公告：停水通知" in text(newcomer.get(f"/activities/{activity.id}"))
+    page = text(newcomer.get(f"/notices/{notice_id}"))
+    assert "明天9点" in page and "已读" not in page and member.name not in page
+
+
+def test_a_withdrawn_activity_notice_leaves_the_activity_page(app):
+    _home, _staff, team, leader, member, _resident = _world()
+    activity = f.activity(team)
+    f.signup(activity, member)
+    client = f.logged_in(app, leader)
+    _post(client, f"/activities/{activity.id}/notices/new")
+    notice_id = db.session.scalar(select(Notice.id))
+    assert client.post(f"/notices/{notice_id}/withdraw", data={"confirmed": "1"}).status_code == 303
+    assert "停水通知" not in text(f.logged_in(app, member).get(f"/activities/{activity.id}"))

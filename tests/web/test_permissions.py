@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import OneTimeCode, User
-from shequ_volunteer.activities.models import Activity, PhoneCall
+from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages import services as messages
-from shequ_volunteer.messages.models import Message
+from shequ_volunteer.messages.models import Message, PhoneCall
 from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
@@ -74,11 +74,16 @@ def world(app):
     messages.send(everyone, "activity_changed", "活动有变动", "时间：旧 → 新", f"/activities/{activity.id}", utcnow())
     call = PhoneCall(activity_id=cancelled.id, user_id=people.unopened.id, change="活动已取消", created_at=utcnow())
     db.session.add(call)
+    db.session.flush()
+    # The team notice's call list has them too.
+    notice_call = PhoneCall(notice_id=notice.id, user_id=people.unopened.id, change="公告：队伍例会",
+                            created_at=utcnow())
+    db.session.add(notice_call)
     db.session.commit()
     return SimpleNamespace(
         notice_id=notice.id, home=home, elsewhere=elsewhere, team_a=team_a, team_b=team_b, people=people,
         application_id=application.id, activity_id=activity.id, cancelled_id=cancelled.id,
-        member_a_membership_id=member_a_membership.id, call_id=call.id,
+        member_a_membership_id=member_a_membership.id, call_id=call.id, notice_call_id=notice_call.id,
         message_of={name: db.session.scalar(select(Message.id).where(Message.user_id == person.id))
                     for name, person in vars(people).items()},
     )
@@ -215,6 +220,9 @@ CASES = [
     # The call list: leaders of the team and its community's staff only, recorded with who ticked it.
     Case("call-done", "POST", lambda w: f"/activities/{w.cancelled_id}/calls/{w.call_id}/done", MANAGE_TEAM_A,
          acted=lambda w, actor, r: db.session.get(PhoneCall, w.call_id).called_by_id == actor.id),
+    # A team notice's call list: those who manage the notice (its team's leaders, the community's staff).
+    Case("notice-call-done", "POST", lambda w: f"/notices/{w.notice_id}/calls/{w.notice_call_id}/done",
+         MANAGE_TEAM_A, acted=lambda w, actor, r: db.session.get(PhoneCall, w.notice_call_id).called_by_id == actor.id),
     Case("my-data", "GET", lambda w: "/me/data", SIGNED_IN,
          acted=lambda w, actor, r: "我的信息" in text(r) and actor.name in text(r)),
     Case("my-data-download", "GET", lambda w: "/me/data/download", SIGNED_IN,
