@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..activities.models import HOLDING_SEATS, SIGNUP_PENDING, STATUS_SCHEDULED, Activity, Signup
 from ..extensions import db
 from ..messages.kinds import LEADER_UNDER_HALF, REMINDER_TOMORROW
-from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, Membership
+from ..teams.queries import leader_ids_by_team
 from ..timeutil import day_range
 from . import texts
 from .claims import Delivery, Outgoing, reachable, site_path
@@ -65,21 +65,13 @@ def is_under_half(activity: Activity) -> bool:
 
 
 def under_half_alerts(activities: list[Activity], today: date) -> list[Delivery]:
-    """leader_under_half, one per activity under half full: to the leaders of its team."""
+    """leader_under_half, one per activity under half full: to the current leaders of its team."""
     thin = [activity for activity in activities if is_under_half(activity)]
-    leaders = db.session.execute(
-        select(Membership.team_id, Membership.user_id)
-        .where(Membership.team_id.in_({activity.team_id for activity in thin}), Membership.status == MEMBER_APPROVED,
-               Membership.role == ROLE_LEADER)).all() if thin else []
-    reached = reachable(row.user_id for row in leaders)
-    by_team: dict[int, list[int]] = defaultdict(list)
-    for row in leaders:
-        if row.user_id in reached:
-            by_team[row.team_id].append(row.user_id)
+    leaders = leader_ids_by_team(activity.team_id for activity in thin)
     return [Delivery(LEADER_UNDER_HALF, activity_key(activity), today,
-                     (Outgoing(tuple(sorted(by_team[activity.team_id])), *texts.under_half(facts(activity)),
+                     (Outgoing(tuple(leaders[activity.team_id]), *texts.under_half(facts(activity)),
                                site_path("activities.detail", activity_id=activity.id)),))
-            for activity in thin if by_team.get(activity.team_id)]
+            for activity in thin if leaders.get(activity.team_id)]
 
 
 def plan(today: date) -> list[Delivery]:

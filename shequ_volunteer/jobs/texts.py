@@ -12,6 +12,8 @@ from ..timeutil import format_day, format_local, is_all_day, local_date, to_loca
 BODY_ROOM = 300  # messages.services.BODY_MAX: what a message body may hold
 ELLIPSIS = "…"
 LISTED_AT_MOST = 8  # households named per kind in a digest: enough to plan a round, short enough to read
+HELPER_CLOSING = "。括号里是应访日期，请在“我的结对”记录探访。"
+LEADER_CLOSING = "。括号里是应访日期。有的家庭由本队结对、没有固定志愿者，请安排队员探访，在“结对帮扶”里记录。"
 
 
 def shorten(text: str, room: int) -> str:
@@ -76,9 +78,10 @@ class DueVisit:
     overdue: bool
 
 
-def visits_digest(visits: Sequence[DueVisit]) -> tuple[str, str]:
+def visits_digest(visits: Sequence[DueVisit], *, for_leader: bool = False) -> tuple[str, str]:
     """visits_due_digest: (title, body) — how many households are overdue or due this week, each as 楼栋 and due date,
-    most urgent first (the caller's order); past LISTED_AT_MOST of a kind, '等' and the count say the rest."""
+    most urgent first (the caller's order); past LISTED_AT_MOST of a kind, '等' and the count say the rest. A leader
+    hearing of households paired with their team (no helper of their own) is asked to arrange the visits."""
     overdue = [visit for visit in visits if visit.overdue]
     due = [visit for visit in visits if not visit.overdue]
     title = f"探访提醒：{len(visits)}户需要探访" + (f"（{len(overdue)}户已逾期）" if overdue else "")
@@ -88,5 +91,5 @@ def visits_digest(visits: Sequence[DueVisit]) -> tuple[str, str]:
             listed = "、".join(f"{visit.place}（{format_day(visit.due_on, with_weekday=False)}）"
                               for visit in group[:LISTED_AT_MOST])
             parts.append(f"{label}{len(group)}户：{listed}{'等' if len(group) > LISTED_AT_MOST else ''}")
-    closing = "。括号里是应访日期，请在“我的结对”记录探访。"
+    closing = LEADER_CLOSING if for_leader else HELPER_CLOSING
     return title, shorten("；".join(parts), BODY_ROOM - len(closing)) + closing

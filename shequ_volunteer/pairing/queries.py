@@ -94,8 +94,14 @@ def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
 
 
 def helped_scope(today: date) -> ColumnElement[bool]:
-    """Every pairing with at least one current helper (whom the daily digest of visits due reaches)."""
+    """Every pairing with at least one current helper."""
     return Pairing.id.in_(select(PairingHelper.pairing_id).where(active_on(PairingHelper, today)))
+
+
+def digest_scope(today: date) -> ColumnElement[bool]:
+    """Every pairing someone hears of in the daily digest of visits due: its current helpers, or, paired with a team
+    and no helper, that team's leaders."""
+    return helped_scope(today) | Pairing.team_id.is_not(None)
 
 
 def household_scope(household_id: int) -> ColumnElement[bool]:

@@ -1,6 +1,9 @@
 """Read helpers for team pages. Stopped and closed accounts are on no roster (is_current_person)."""
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 
 from ..accounts.models import User, is_current_person
@@ -57,6 +60,23 @@ def leaders(team_id: int) -> list[User]:
                Membership.role == ROLE_LEADER, is_current_person())
     )
     return list(db.session.scalars(query))
+
+
+def leader_ids_by_team(team_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The current leaders of each of these teams, by team (one statement; none for no teams): whom the scheduled
+    word about a team's activity or its households goes to."""
+    ids = set(team_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.team_id, Membership.user_id).join(User, User.id == Membership.user_id)
+        .where(Membership.team_id.in_(ids), Membership.status == MEMBER_APPROVED, Membership.role == ROLE_LEADER,
+               is_current_person())
+        .order_by(Membership.team_id, Membership.user_id))
+    by_team: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in rows:
+        by_team[team_id].append(user_id)
+    return dict(by_team)
 
 
 def upcoming_activities(team_id: int, now, limit: int = 20) -> list[Activity]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.jobs.services import run_jobs
 from shequ_volunteer.messages import kinds
 from shequ_volunteer.messages import services as messages
+from shequ_volunteer.timeutil import local_today
+from tests import factories as f
 from tests.support.job_worlds import activity_world, beijing, messages_of, pairing_world, sent_pairs
 
 # Each a Beijing time when messages go out, the day before a month's or a year's end, or 29 February.
@@ -80,6 +83,41 @@ def test_each_helper_gets_one_digest_of_buildings_and_dates_only(app, instant):
     assert "7号楼" not in digest.body  # fine: not due
     for private in ("孙秀兰", "周桂芝", "201", "102", "高风险", "重点", "残疾", "空巢"):
         assert private not in digest.title + digest.body
+
+
+@pytest.mark.parametrize("instant", INSTANTS[:3])
+def test_households_paired_only_with_a_team_reach_its_leaders_in_their_one_digest(app, instant):
+    now = beijing(instant)
+    home = f.community()
+    staff = f.staff(home)
+    team, other_team = f.team(home), f.team(home, "巡逻队")
+    leader, stopped_leader, member, other_leader, helper = (
+        f.user(home, name) for name in ("李队长", "停用的队长", "队员", "别队队长", "王志愿"))
+    for person, its_team, leads in ((leader, team, True), (stopped_leader, team, True), (member, team, False),
+                                    (other_leader, other_team, True)):
+        f.member(its_team, person, leader=leads)
+    stopped_leader.deactivated_at = now
+    since = local_today(now) - timedelta(days=200)
+    f.paired_household(home, staff, team_obj=team, since=since, head_name="冯奶奶", building="11", room="301",
+                       tier="high", categories="disabled")  # the team's alone, never visited: overdue
+    f.paired_household(home, staff, team_obj=team, since=since, last_visit=now - timedelta(days=1),
+                       head_name="陈爷爷", building="13", tier="general")  # the team's, visited yesterday: fine
+    f.paired_household(home, staff, helpers=[helper], team_obj=team, since=since, head_name="吴奶奶",
+                       building="15")  # the team's with a helper: the helper's to visit
+    f.paired_household(home, staff, helpers=[leader], since=since, head_name="郑大爷", building="17")  # he helps
+    run_jobs(now)
+    by_person = {message.user_id: message for message in messages_of("visits_due_digest")}
+    assert set(by_person) == {leader.id, helper.id}  # not the member, the stopped leader, the other team's
+    to_leader = by_person[leader.id]
+    assert to_leader.title == "探访提醒：2户需要探访（2户已逾期）"  # his own and the team's, in one digest
+    assert "11号楼（" in to_leader.body and "17号楼（" in to_leader.body and "安排队员探访" in to_leader.body
+    assert "13号楼" not in to_leader.body and "15号楼" not in to_leader.body
+    assert to_leader.link == "/board"  # where a leader sees the team's pairings
+    assert "15号楼（" in by_person[helper.id].body and by_person[helper.id].link == "/me/pairings"
+    for private in ("冯奶奶", "郑大爷", "301", "残疾", "高风险"):
+        assert private not in to_leader.title + to_leader.body
+    run_jobs(now)
+    assert len(messages_of("visits_due_digest")) == 2  # one digest a day
 
 
 def test_the_digest_gives_the_due_dates_the_board_gives(app):
