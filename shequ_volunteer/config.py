@@ -47,6 +47,8 @@ class Config:
     # The outbox: seconds a group robot may take to answer; http://127.0.0.1:<port> robots (tests only).
     OUTBOX_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_TIMEOUT_SECONDS", 5))
     OUTBOX_ALLOW_LOCAL_WEBHOOKS = False
+    # How long one run-jobs may go on delivering the outbox, batch after batch, before leaving the rest to the next.
+    OUTBOX_RUN_SECONDS = float(os.environ.get("OUTBOX_RUN_SECONDS", 60))
     # How often an open page asks for the menu's unread count (我的消息).
     UNREAD_POLL_SECONDS = int(os.environ.get("UNREAD_POLL_SECONDS", 60))
     # Strict-Transport-Security max-age; only where the site is served over HTTPS (production).

@@ -8,7 +8,7 @@ if the first process dies before committing (its claim rolls back with its messa
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -59,9 +59,10 @@ def claimed_keys(day: date) -> set[tuple[str, str]]:
     return {tuple(row) for row in db.session.execute(select(JobRun.kind, JobRun.object_key).where(JobRun.day == day))}
 
 
-def deliver(delivery: Delivery, now: datetime) -> int | None:
-    """Claim the delivery and send its messages in one transaction: how many were written; None (and nothing
-    written) when another process has already claimed it — that is the normal outcome of a race, not an error."""
+def claim_and_do(kind: str, object_key: str, day: date, now: datetime, work: Callable[[JobRun], None]) -> JobRun | None:
+    """Claim the job instance (kind, object, Beijing day) by inserting its job_runs row and do `work` in the same
+    transaction, then commit: the row, or None (and nothing written) when another process has already claimed it —
+    the normal outcome of a race, not an error. WriteLockBusy when SQLite's write lock stayed busy."""
     db.session.rollback()  # end any read snapshot: on SQLite a write must start as one (BEGIN IMMEDIATE)
     try:
         begin_write_transaction()
@@ -70,18 +71,27 @@ def deliver(delivery: Delivery, now: datetime) -> int | None:
         if is_lock_timeout(error):
             raise WriteLockBusy from error
         raise
-    run = JobRun(kind=delivery.kind, object_key=delivery.object_key, day=delivery.day, done_at=now)
+    run = JobRun(kind=kind, object_key=object_key, day=day, done_at=now)
     db.session.add(run)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         return None
-    # messages.send leaves out whoever switched this kind off in 我的资料 (the one place that rule lives).
-    run.messages_sent = sum(messages.send(item.user_ids, delivery.kind, item.title, item.body, item.link, now)
-                            for item in delivery.outgoing)
+    work(run)
     db.session.commit()
-    return run.messages_sent
+    return run
+
+
+def deliver(delivery: Delivery, now: datetime) -> int | None:
+    """Claim the delivery and send its messages in one transaction: how many were written; None (and nothing
+    written) when another process has already claimed it."""
+    def send_all(run: JobRun) -> None:
+        # messages.send leaves out whoever switched this kind off in 我的资料 (the one place that rule lives).
+        run.messages_sent = sum(messages.send(item.user_ids, delivery.kind, item.title, item.body, item.link, now)
+                                for item in delivery.outgoing)
+    run = claim_and_do(delivery.kind, delivery.object_key, delivery.day, now, send_all)
+    return None if run is None else run.messages_sent
 
 
 def reachable(user_ids: Iterable[int]) -> set[int]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import click
 
 from ..timeutil import from_local, utcnow
+from .housekeeping import KEEP_JOB_RUNS
 from .services import MESSAGING_FROM, MESSAGING_UNTIL, run_jobs
 
 
@@ -28,7 +29,7 @@ def _instant(_context, _parameter, value: str | None) -> datetime | None:
 @click.option("--any-hour", is_flag=True,
               help=f"夜里也发送消息（演示用；平时只在北京时间 {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} 发送）")
 def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
-    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息。可随时重复运行，不会重复发送。"""
+    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息、清理旧的运行记录。可随时重复运行，不会重复发送。"""
     report = run_jobs(now or utcnow(), at_any_hour=any_hour)
     click.echo(f"outbox: {report.outbox_sent} sent" if report.outbox_sent is not None else
                "outbox: database busy (another process kept the write lock), left for the next run")
@@ -41,5 +42,7 @@ def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
                    f"{report.already_done[kind]} already done")
     if not kinds:
         click.echo("messages: nothing to send")
+    if report.job_runs_deleted is not None:
+        click.echo(f"job_runs: {report.job_runs_deleted} rows older than {KEEP_JOB_RUNS.days} days deleted")
     if report.left_for_next_run:
         click.echo("database busy (another process kept the write lock): the rest is left for the next run")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from ..extensions import db
 from ..outbox import delivery as outbox_delivery
 from ..timeutil import local_today, to_local
-from . import activity_jobs, visit_digest
+from . import activity_jobs, housekeeping, visit_digest
 from .claims import WriteLockBusy, claimed_keys, deliver, is_lock_timeout
 
 # Messages to people go out between these Beijing times only: a reminder for tomorrow is sent by the first run after
@@ -31,6 +31,7 @@ class RunReport:
     in_messaging_hours: bool = True
     left_for_next_run: bool = False  # SQLite's write lock stayed busy: the rest waits for the next run
     outbox_sent: int | None = 0  # outward messages (work groups) delivered; None: SQLite busy, left for the next run
+    job_runs_deleted: int | None = None  # old job_runs rows deleted; None: not this run (done today already, or busy)
 
 
 def in_messaging_hours(now: datetime) -> bool:
@@ -39,7 +40,8 @@ def in_messaging_hours(now: datetime) -> bool:
 
 def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
     """Outbox delivery first (nothing here may hold up what is already waiting to go out), then the day's messages —
-    in messaging hours, or at any hour when asked (the demo, which may be shown at night)."""
+    in messaging hours, or at any hour when asked (the demo, which may be shown at night) — and the day's
+    housekeeping (old job_runs rows), once a day like any job instance."""
     report = RunReport(in_messaging_hours=at_any_hour or in_messaging_hours(now))
     report.outbox_sent = deliver_outbox(now)
     if not report.in_messaging_hours:
@@ -58,6 +60,11 @@ def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
         else:
             report.sent[delivery.kind] += 1
             report.messages[delivery.kind] += written
+    if not report.left_for_next_run and (housekeeping.PRUNE_KIND, housekeeping.PRUNE_OBJECT) not in done:
+        try:
+            report.job_runs_deleted = housekeeping.prune_job_runs(today, now)
+        except WriteLockBusy:
+            report.left_for_next_run = True
     db.session.rollback()  # end the last read
     return report
 

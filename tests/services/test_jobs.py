@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from shequ_volunteer.extensions import db
+from shequ_volunteer.jobs.housekeeping import PRUNE_KIND, prune_job_runs
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.jobs.services import run_jobs
 from shequ_volunteer.messages import kinds
@@ -175,8 +176,46 @@ def test_the_next_day_is_a_new_day(app):
     run_jobs(now)
     run_jobs(beijing("2027-01-01 09:00"))
     assert [m.user_id for m in messages_of("visits_due_digest")] == [world.helper.id, world.helper.id]
-    assert sorted(run.day.isoformat() for run in db.session.scalars(select(JobRun))) == ["2026-12-31", "2027-01-01"]
+    assert sorted(run.day.isoformat() for run in db.session.scalars(select(JobRun).where(JobRun.kind != PRUNE_KIND))
+                  ) == ["2026-12-31", "2027-01-01"]
 
+
+
+def _job_run(day, kind="reminder_tomorrow", key="activity:1") -> None:
+    db.session.add(JobRun(kind=kind, object_key=key, day=day, done_at=beijing("2026-01-01 09:00")))
+    db.session.commit()
+
+
+def _days_kept() -> list[int]:
+    db.session.rollback()
+    return sorted(run.day.toordinal() for run in db.session.scalars(select(JobRun).where(JobRun.kind != PRUNE_KIND)))
+
+
+@pytest.mark.parametrize("instant", ["2026-12-31 10:00", "2028-03-01 08:00"])
+def test_job_runs_older_than_sixty_days_are_deleted_once_a_day(app, instant):
+    now = beijing(instant)
+    today = local_today(now)
+    for days_back in (400, 61, 60, 1):
+        _job_run(today - timedelta(days=days_back), key=f"activity:{days_back}")
+    report = run_jobs(now)
+    assert report.job_runs_deleted == 2
+    assert _days_kept() == [(today - timedelta(days=days_back)).toordinal() for days_back in (60, 1)]
+    _job_run(today - timedelta(days=90), key="activity:late")  # e.g. restored from a backup after today's run
+    again = run_jobs(now + timedelta(minutes=5))
+    assert again.job_runs_deleted is None and len(_days_kept()) == 3  # today's housekeeping is done
+    tomorrow = run_jobs(now + timedelta(days=1))
+    assert tomorrow.job_runs_deleted == 2  # the late one, and the one now 61 days back
+    assert _days_kept() == [(today - timedelta(days=1)).toordinal()]
+    assert db.session.scalar(select(func.count()).select_from(JobRun).where(JobRun.kind == PRUNE_KIND)) == 2
+
+
+def test_a_second_host_finds_todays_housekeeping_done(app):
+    """Safe on two hosts: the day's housekeeping is claimed by its job_runs key like any job instance."""
+    now = beijing("2026-12-31 10:00")
+    _job_run(local_today(now) - timedelta(days=100))
+    assert prune_job_runs(local_today(now), now) == 1
+    assert prune_job_runs(local_today(now), now) is None  # the other host: claimed already, nothing written
+    assert _days_kept() == []
 
 
 @contextmanager

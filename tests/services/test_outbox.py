@@ -124,8 +124,8 @@ def test_two_runs_at_once_never_send_one_row_twice(app, robot):
     def run():
         with app.app_context():
             start.wait()
-            sent.append(delivery.deliver_due(now, limit=8))
-            while (more := delivery.deliver_due(now, limit=8)):
+            sent.append(delivery.deliver_due(now, batch=8, budget_seconds=0))  # one batch a call
+            while (more := delivery.deliver_due(now, batch=8, budget_seconds=0)):
                 sent.append(more)
 
     runs = [threading.Thread(target=run) for _ in range(2)]
@@ -137,6 +137,39 @@ def test_two_runs_at_once_never_send_one_row_twice(app, robot):
     assert contents == sorted(f"消息{number}" for number in range(20))  # each once, none twice
     assert sum(sent) == 20 and {row.state for row in _rows()} == {SENT}
     assert {row.attempts for row in _rows()} == {1}
+
+
+def _queue(team, count: int, now) -> None:
+    for number in range(count):
+        queue_for_team(team, f"消息{number}", now)
+    db.session.commit()
+
+
+def test_a_run_goes_on_batch_after_batch_until_nothing_is_due(app, robot):
+    now = utcnow()
+    backlog = 3 * delivery.BATCH + 5  # more than one batch, and than the 50 a run once delivered
+    _queue(_team_with_hook(robot.url()), backlog, now)
+    assert delivery.deliver_due(now) == backlog
+    assert len(robot.received) == backlog and {row.state for row in _rows()} == {SENT}
+    assert delivery.deliver_due(now) == 0
+
+
+def test_a_spent_time_budget_leaves_the_rest_for_the_next_run(app, robot):
+    now = utcnow()
+    _queue(_team_with_hook(robot.url()), 2 * delivery.BATCH + 5, now)
+    ticks = iter([0.0, 0.0, 61.0])  # the run starts; its first batch is claimed; after it, 61 s have passed
+    assert delivery.deliver_due(now, budget_seconds=60, clock=lambda: next(ticks)) == delivery.BATCH
+    assert [row.state for row in _rows()].count(PENDING) == delivery.BATCH + 5
+    assert delivery.deliver_due(now) == delivery.BATCH + 5 and len(robot.received) == 2 * delivery.BATCH + 5
+
+
+def test_a_later_batch_is_leased_from_its_own_claim(app, robot):
+    now = utcnow()
+    _queue(_team_with_hook(robot.url()), 1, now)
+    delivery.claim_due(now, 10, claimed_at=now + timedelta(seconds=50))
+    [row] = _rows()
+    assert row.lease_until == now + timedelta(seconds=50) + delivery.LEASE
+    assert delivery.deliver_due(now + delivery.LEASE + timedelta(seconds=1)) == 0  # still held by that batch
 
 
 def test_a_rolled_back_change_queues_nothing(app, robot):
