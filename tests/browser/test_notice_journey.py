@@ -1,12 +1,18 @@
 """On a 360 px phone: staff post a community notice; an anonymous visitor sees it at the top of the home page,
-and its A4 print page carries the large QR code to it."""
+and its A4 print page carries the large QR code to it. A leader posts a team notice and ticks 已电话通知 for the
+member it cannot reach, in place."""
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from shequ_volunteer.accounts.services import register_on_behalf
+from shequ_volunteer.extensions import db
+from shequ_volunteer.messages.models import PhoneCall
+from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
-from tests.browser.helpers import log_in
+from tests.browser.helpers import assert_no_page_load, fresh_session, log_in, set_marker
 from tests.browser.test_layout import SMALL_PHONE, check_layout
 
 pytestmark = pytest.mark.browser
@@ -41,3 +47,32 @@ def test_staff_post_a_community_notice_and_a_visitor_sees_it_and_its_print_page(
     qr = visitor.locator(".notice-print .qr svg")
     expect(qr).to_be_visible()
     assert qr.bounding_box()["width"] >= 200  # large enough to scan from a stairwell board
+
+
+def test_a_leader_posts_a_team_notice_and_phones_the_member_it_cannot_reach(app, new_context):
+    home = f.community()
+    team = f.team(home)
+    leader = f.user(home, "李队长")
+    f.member(team, leader, leader=True)
+    elder = register_on_behalf("13700001234", "郑奶奶", home.id, utcnow())  # 代报名: no login at all
+    db.session.commit()
+    f.member(team, elder)
+    page = new_context(**SMALL_PHONE).new_page()
+    log_in(page, leader)
+    page.goto(f"/teams/{team.id}")
+    page.get_by_role("link", name="发队伍公告").click()
+    page.get_by_label("标题").fill("周五例会")
+    page.get_by_label("内容").fill("周五晚7点在活动室开会。")
+    page.get_by_role("button", name="发出公告").click()
+    calls = page.locator(".call-list")
+    expect(calls).to_contain_text("请电话通知（1 人）")
+    expect(calls.get_by_role("link", name="13700001234")).to_have_attribute("href", "tel:13700001234")
+    check_layout(page, "the notice page with its call list")
+    set_marker(page)
+    calls.get_by_role("button", name="已电话通知").click()
+    expect(page.locator("#notice")).to_contain_text("已记下电话通知")
+    expect(page.locator(".call-list")).to_have_count(0)  # everyone ticked: the list is gone
+    assert_no_page_load(page)
+    fresh_session()
+    call = db.session.scalar(select(PhoneCall))
+    assert (call.user_id, call.called_by_id) == (elder.id, leader.id) and call.called_at is not None
