@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.extensions import db
+from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 
 
@@ -39,3 +41,29 @@ def fresh_session() -> None:
     """
     db.session.rollback()
     db.session.expire_all()
+
+
+def phone_the_only_one_on_the_call_list(page: Page, name: str, phone: str, panel: str) -> None:
+    """The call list shows `name` with a tel: link to `phone`; 已电话通知 swaps `panel` in place (htmx), saying so,
+    and the list is gone, everyone being ticked. What was recorded is the caller's to check."""
+    calls = page.locator(".call-list")
+    expect(calls).to_contain_text(name)
+    expect(calls.get_by_role("link", name=phone)).to_have_attribute("href", f"tel:{phone}")
+    set_marker(page)
+    calls.get_by_role("button", name="已电话通知").click()
+    expect(page.locator(panel)).to_contain_text("已记下电话通知")
+    expect(page.locator(".call-list")).to_have_count(0)
+    assert_no_page_load(page)
+    fresh_session()
+
+
+def team_leader_and_unreachable_elder(phone: str):
+    """(team, its leader 李队长, 郑奶奶): she was registered by 代报名 with `phone` (a family's) and has no login, so no
+    message reaches her — she is to be phoned."""
+    home = f.community()
+    team = f.team(home)
+    leader = f.user(home, "李队长")
+    f.member(team, leader, leader=True)
+    elder = register_on_behalf(phone, "郑奶奶", home.id, utcnow())
+    db.session.commit()
+    return team, leader, elder

@@ -9,12 +9,17 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages.models import PhoneCall
-from shequ_volunteer.timeutil import format_local, to_local, utcnow
+from shequ_volunteer.timeutil import format_local, to_local
 from tests import factories as f
-from tests.browser.helpers import assert_no_page_load, fresh_session, log_in, set_marker
+from tests.browser.helpers import (
+    assert_no_page_load,
+    log_in,
+    phone_the_only_one_on_the_call_list,
+    set_marker,
+    team_leader_and_unreachable_elder,
+)
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.browser
@@ -73,13 +78,8 @@ def test_a_moved_activity_raises_the_count_without_a_reload(app, new_context, qu
 
 
 def test_the_call_list_shows_the_elder_until_she_is_phoned(app, new_context):
-    home = f.community()
-    team = f.team(home)
-    leader = f.user(home, "李队长")
-    f.member(team, leader, leader=True)
+    team, leader, elder = team_leader_and_unreachable_elder("13900000001")
     activity = f.activity(team, title="社区义诊")
-    elder = register_on_behalf("13900000001", "郑奶奶", home.id, utcnow())  # 代报名: no login at all
-    db.session.commit()
     f.signup(activity, elder)
 
     page = new_context(**NARROW).new_page()
@@ -87,14 +87,6 @@ def test_the_call_list_shows_the_elder_until_she_is_phoned(app, new_context):
     page.goto(f"/activities/{activity.id}")
     page.get_by_role("button", name="取消这个活动").click()
     page.get_by_role("button", name="确定取消活动").click()
-    calls = page.locator(".call-list")
-    expect(calls).to_contain_text("郑奶奶")
-    expect(calls.get_by_role("link", name="13900000001")).to_have_attribute("href", "tel:13900000001")
-    set_marker(page)
-    calls.get_by_role("button", name="已电话通知").click()
-    expect(page.locator("#organiser-panel")).to_contain_text("已记下电话通知")
-    expect(page.locator(".call-list")).to_have_count(0)  # everyone ticked: the list is gone
-    assert_no_page_load(page)
-    fresh_session()
+    phone_the_only_one_on_the_call_list(page, "郑奶奶", "13900000001", "#organiser-panel")
     call = db.session.scalar(select(PhoneCall))
     assert call.called_by_id == leader.id and call.called_at is not None

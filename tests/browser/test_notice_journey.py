@@ -7,12 +7,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages.models import PhoneCall
-from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
-from tests.browser.helpers import assert_no_page_load, fresh_session, log_in, set_marker
+from tests.browser.helpers import log_in, phone_the_only_one_on_the_call_list, team_leader_and_unreachable_elder
 from tests.browser.test_layout import SMALL_PHONE, check_layout
 
 pytestmark = pytest.mark.browser
@@ -50,12 +48,7 @@ def test_staff_post_a_community_notice_and_a_visitor_sees_it_and_its_print_page(
 
 
 def test_a_leader_posts_a_team_notice_and_phones_the_member_it_cannot_reach(app, new_context):
-    home = f.community()
-    team = f.team(home)
-    leader = f.user(home, "李队长")
-    f.member(team, leader, leader=True)
-    elder = register_on_behalf("13700001234", "郑奶奶", home.id, utcnow())  # 代报名: no login at all
-    db.session.commit()
+    team, leader, elder = team_leader_and_unreachable_elder("13700001234")
     f.member(team, elder)
     page = new_context(**SMALL_PHONE).new_page()
     log_in(page, leader)
@@ -64,15 +57,8 @@ def test_a_leader_posts_a_team_notice_and_phones_the_member_it_cannot_reach(app,
     page.get_by_label("标题").fill("周五例会")
     page.get_by_label("内容").fill("周五晚7点在活动室开会。")
     page.get_by_role("button", name="发出公告").click()
-    calls = page.locator(".call-list")
-    expect(calls).to_contain_text("请电话通知（1 人）")
-    expect(calls.get_by_role("link", name="13700001234")).to_have_attribute("href", "tel:13700001234")
+    expect(page.locator(".call-list")).to_contain_text("请电话通知（1 人）")
     check_layout(page, "the notice page with its call list")
-    set_marker(page)
-    calls.get_by_role("button", name="已电话通知").click()
-    expect(page.locator("#notice")).to_contain_text("已记下电话通知")
-    expect(page.locator(".call-list")).to_have_count(0)  # everyone ticked: the list is gone
-    assert_no_page_load(page)
-    fresh_session()
+    phone_the_only_one_on_the_call_list(page, "郑奶奶", "13700001234", "#notice")
     call = db.session.scalar(select(PhoneCall))
     assert (call.user_id, call.called_by_id) == (elder.id, leader.id) and call.called_at is not None
