@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import signal
@@ -42,20 +41,18 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-BENCH_DIR = Path(__file__).resolve().parent
-ROOT = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_DB_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
-USER_AGENT = "shequ-bench/1.0"
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from community import (  # noqa: F401  (BENCH_DIR … PG_DB_URL: bench/feed.py and race.py use them through run)
+    BENCH_DIR,
+    CSRF_RE,
+    PG_ADMIN_URL,
+    PG_DB_URL,
+    RESULTS_DIR,
+    ROOT,
+    SIZES,
+    sizes_for,
+)
 
-# Full-size community. signups_per_activity is capped by each activity's random
-# capacity (None, 10 … 50) inside seed_community; (20, 40) gives ~115,000 rows.
-# members_per_team=(200, 400): ~2,300 volunteers, so each helper has 1–6 of the 2,000
-# households (most 1–3), as in a real community, not ~25 as with the demo's 8–25 per team.
-SIZES = dict(residents=20_000, activities=5_000, signups_per_activity=(20, 40), days_back=30, days_ahead=150,
-             members_per_team=(200, 400), households=2_000, visits=55_000)
+USER_AGENT = "shequ-bench/1.0"
 MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000, "households": 2_000, "visits": 50_000}
 PAIRING_TABLES = ("households", "pairings", "pairing_helpers", "visits", "visit_aid", "follow_ups", "household_events")
 
@@ -77,6 +74,9 @@ class Settings:
     keep_alive: bool
     helpers_logged_in: int
     only: tuple[str, ...]
+    history_days: tuple[int, ...] = (30,)
+    growth: bool = False
+    fresh: bool = False
 
     @classmethod
     def from_args(cls, argv=None) -> "Settings":
@@ -94,7 +94,18 @@ class Settings:
         parser.add_argument("--only", default="",
                             help="comma-separated parts of endpoint names to measure, e.g. 'board,me/pairings' "
                                  "(hello and POST /login always run)")
+        parser.add_argument("--history-days", default="",
+                            help="days of history behind today (default 30; 730 = two years); with --growth a "
+                                 "comma-separated list (default 30,730)")
+        parser.add_argument("--growth", action="store_true",
+                            help="print the growth table instead: CPU per request of each page, in-process, "
+                                 "at each --history-days (bench/growth.py)")
+        parser.add_argument("--fresh", action="store_true", help="--growth: build the communities again")
         args = parser.parse_args(argv)
+        history = tuple(int(d) for d in args.history_days.split(",") if d.strip()) or (
+            (30, 730) if args.growth else (30,))
+        if len(history) != 1 and not args.growth:
+            parser.error("--history-days takes one number without --growth")
         return cls(
             db=args.db, quick=args.quick, concurrency=args.concurrency,
             duration=args.duration or (2.0 if args.quick else 10.0),
@@ -104,6 +115,7 @@ class Settings:
             targets_per_resident=60, seed=args.seed, keep_alive=args.keep_alive,
             helpers_logged_in=8 if args.quick else 16,
             only=tuple(part.strip() for part in args.only.split(",") if part.strip()),
+            history_days=history, growth=args.growth, fresh=args.fresh,
         )
 
 
@@ -185,7 +197,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
         started = time.perf_counter()
         flask_migrate.upgrade()
         migrated = time.perf_counter()
-        logins = seed_community(SeedSizes(**SIZES), seed=settings.seed)
+        logins = seed_community(SeedSizes(**sizes_for(settings.history_days[0])), seed=settings.seed)
         seeded = time.perf_counter()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum would do shortly after a bulk load; keeps plans stable for the run.
@@ -820,6 +832,10 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
 
 def main(argv=None) -> int:
     settings = Settings.from_args(argv)
+    if settings.growth:
+        import growth
+
+        return growth.main(settings, list(settings.history_days), settings.fresh)
     Connection.keep_alive = settings.keep_alive
     os.environ.pop("SHEQU_ENV", None)  # development config: plain-http cookies on 127.0.0.1
     load_at_start = os.getloadavg()
@@ -895,7 +911,7 @@ def main(argv=None) -> int:
             "when": datetime.now().isoformat(timespec="seconds"),
             "db": settings.db,
             "settings": settings.__dict__,
-            "seed_sizes": SIZES,
+            "seed_sizes": sizes_for(settings.history_days[0]),
             "rows": work.counts,
             "seed_seconds": round(work.seed_seconds, 2),
             "signup_target_activities": work.eligible_activities,
