@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "activities.models",
     "hours.models",
     "pairing.models",
+    "feed_versions.models",
     "calendar.models",
     "reports.models",
     "audit.models",
@@ -50,11 +51,13 @@ def register_extensions(app: Flask) -> None:
     from .accounts.models import session_user
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
+    from .feed_versions.services import raise_versions_at_commit
     from .web import signin
 
     for module in MODEL_MODULES:
         importlib.import_module(f"{__name__}.{module}")
     db.init_app(app)
+    raise_versions_at_commit()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

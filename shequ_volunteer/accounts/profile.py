@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..refusals import Refused
 from .models import LoginFailure, User
 from .passwords import hash_password, verify_password
@@ -44,6 +45,14 @@ def count_wrong_password(user: User, now: datetime) -> None:
 def change_name(user: User, name: str, now: datetime) -> None:
     user.name = name
     db.session.flush()
+    feeds_changed(now, people=[user.id])  # 我的日程 is called after its owner
+
+
+def change_reminder(user: User, minutes: int | None, now: datetime) -> None:
+    """The alarm 我的日程 puts on every activity event (None: none)."""
+    user.reminder_minutes = minutes
+    db.session.flush()
+    feeds_changed(now, people=[user.id])
 
 
 def phone_refusal(phone: str, user: User) -> str | None:

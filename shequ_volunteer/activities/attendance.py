@@ -11,6 +11,7 @@ from ..extensions import db
 from ..refusals import Refused
 from . import checkin
 from .models import ATTENDANCE_LABELS, SIGNUP_CONFIRMED, Activity, AttendanceChange, Signup
+from .services import signups_changed
 
 
 def _set(signup: Signup, attendance: str, actor: Actor, via: str, now: datetime) -> Signup:
@@ -21,6 +22,7 @@ def _set(signup: Signup, attendance: str, actor: Actor, via: str, now: datetime)
     db.session.add(AttendanceChange(signup_id=signup.id, attendance=attendance, changed_by_id=actor.user_id,
                                     via=via, at=now))
     db.session.flush()
+    signups_changed(signup.activity, [signup.user_id], now)  # the calendars date the event from this change
     return signup
 
 

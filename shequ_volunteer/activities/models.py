@@ -59,9 +59,11 @@ class Activity(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(f"max_seats_per_signup BETWEEN 1 AND {MAX_SEATS_LIMIT}", name="max_seats_range"),
         Index("ix_activities_starts_at", "starts_at"),
+        # A team's activities in a window (its calendar feeds) without reading its whole history.
+        Index("ix_activities_team_starts_at", "team_id", "starts_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("activity_series.id"), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     title: Mapped[str] = mapped_column(String(80))

@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..outbox.services import queue_for_team
 from ..outbox.texts import activity_text
 from ..refusals import Refused
@@ -113,6 +114,22 @@ def _move(signup_id: int, from_status: str, now: datetime, **values) -> bool:
     ).rowcount == 1
 
 
+def holders(activity_id: int) -> list[int]:
+    """Who holds seats in the activity: the people whose 我的日程 shows it."""
+    return list(db.session.scalars(select(Signup.user_id).where(Signup.activity_id == activity_id,
+                                                               Signup.status.in_(HOLDING_SEATS))))
+
+
+def activity_changed(activity: Activity, now: datetime) -> None:
+    """What the activity's event says changed: its team's feeds and the holders' own calendars."""
+    feeds_changed(now, people=holders(activity.id), teams=[activity.team_id])
+
+
+def signups_changed(activity: Activity, user_ids, now: datetime) -> None:
+    """These people's sign-ups for the activity changed: their calendars and the team's live counts."""
+    feeds_changed(now, people=user_ids, team_signups=[activity.team_id])
+
+
 def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> Signup:
     """Sign the actor up for `seats` seats; when full, join the waiting list.
 
@@ -149,6 +166,7 @@ def sign_up(actor: Actor, activity: Activity, now: datetime, seats: int = 1) -> 
             raise Refused(rules.ALREADY)
         db.session.refresh(existing)
     db.session.refresh(activity)
+    signups_changed(activity, [actor.user_id], now)
     if status == SIGNUP_PENDING:
         notify.awaits_approval(activity, 1, now)
     return existing
@@ -169,6 +187,7 @@ def cant_come(actor: Actor, activity: Activity, now: datetime) -> Signup:
         signup.cant_come_at = now
         signup.updated_at = now
         db.session.flush()
+        signups_changed(activity, [signup.user_id], now)  # the event's stamp is the sign-up's change
         notify.cant_come(activity, now)
     return signup
 
@@ -186,6 +205,7 @@ def review(actor: Actor, activity: Activity, signup_id: int, approve: bool, now:
         raise Refused("这条报名不在这个活动里")
     if not _move(signup.id, SIGNUP_PENDING, now, status=SIGNUP_CONFIRMED if approve else SIGNUP_DECLINED):
         raise Refused("这条报名已经处理过了")
+    signups_changed(activity, [signup.user_id], now)
     notify.signup_reviewed(activity, signup.user_id, approve, now)
     if not approve:
         _free_seats(activity.id, signup.seats)
@@ -233,8 +253,9 @@ def promote_waiting(activity: Activity, now: datetime) -> list[int]:
             _free_seats(activity.id, seats_of[signup_id])
     db.session.refresh(activity)
     if promoted:
-        notify.promoted(activity, list(db.session.scalars(select(Signup.user_id).where(Signup.id.in_(promoted)))),
-                        _holding_status(activity), now)
+        people = list(db.session.scalars(select(Signup.user_id).where(Signup.id.in_(promoted))))
+        signups_changed(activity, people, now)
+        notify.promoted(activity, people, _holding_status(activity), now)
     return promoted
 
 
@@ -258,6 +279,7 @@ def release_place(activity: Activity, user_id: int, now: datetime) -> Signup:
     held_seats = signup.status in HOLDING_SEATS
     if not _move(signup.id, signup.status, now, status=SIGNUP_WITHDRAWN):
         raise Refused(rules.NOT_SIGNED_UP)
+    signups_changed(activity, [user_id], now)
     if held_seats:
         _free_seats(activity.id, signup.seats)
         promote_waiting(activity, now)
@@ -313,6 +335,7 @@ def create_activity(actor: Actor, team_id: int, data: ActivityInput, now: dateti
         setattr(activity, name, getattr(data, name))
     db.session.add(activity)
     db.session.flush()
+    feeds_changed(now, teams=[team_id])
     return activity
 
 
@@ -333,6 +356,7 @@ def update_activity(actor: Actor, activity: Activity, data: ActivityInput, now: 
         activity.sequence += 1
     activity.updated_at = now
     db.session.flush()
+    activity_changed(activity, now)
     if rules.schedule_changed(before, after) and not activity.is_cancelled:
         notify.activity_changed(actor.user_id, activity, before, now)
     lock_activity(activity.id)
@@ -350,6 +374,7 @@ def cancel_activity(actor: Actor, activity: Activity, now: datetime) -> Activity
         activity.sequence += 1
         activity.updated_at = now
         db.session.flush()
+        activity_changed(activity, now)
         record(actor, audit.ACTIVITY_CANCELLED, activity, _activity_summary(activity), now,
                community_id=activity.team.community_id)
         tell_work_group(activity, "活动已取消", now)
@@ -389,6 +414,7 @@ def restore_activity(actor: Actor, activity: Activity, now: datetime) -> Activit
     activity.sequence += 1
     activity.updated_at = now
     db.session.flush()
+    activity_changed(activity, now)
     notify.activity_restored(actor.user_id, activity, now)
     promote_waiting(activity, now)
     record(actor, audit.ACTIVITY_RESTORED, activity, _activity_summary(activity), now,

@@ -9,6 +9,7 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..accounts import profile
 from ..accounts.models import User, is_current_person
 from ..communities.models import Community
 from ..extensions import db
@@ -101,7 +102,7 @@ def set_reminder():
     choice = request.form.get("reminder", "")
     if choice not in REMINDERS:
         return _page(KIND_PERSONAL, message="请从列出的选项中选择"), 422
-    current_user.reminder_minutes = int(choice) if choice else None
+    profile.change_reminder(current_user, int(choice) if choice else None, utcnow())
     db.session.commit()
     return after_post(url_for(".subscribe_mine"), TEMPLATE, "feed_link", f"日历提醒：{REMINDERS[choice]}",
                       kind=KIND_PERSONAL, team=None, links=None, reminders=REMINDERS, reminder=choice,

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import String, bindparam, select, update
+from sqlalchemy import String, bindparam, func, literal, null, select, update
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import User, is_current_person
 from ..extensions import db
-from .models import FeedToken
+from ..feed_versions.models import PERSONAL, TEAM_LIVE, TEAM_NAMES, FeedVersion
+from .models import KIND_PERSONAL, FeedToken
 
 SECRET_BYTES = 32  # 256 bits; the issue asks for at least 128
 
@@ -43,16 +45,31 @@ class FeedOwner:
     user_id: int
     name: str
     reminder_minutes: int | None
+    # The feed's row in feed_versions (0 / None: it never changed), read with the token: its validator.
+    version: int
+    changed_at: datetime | None
+    turns: str | None  # 我的日程: the moments it changes by itself (feed_versions.models.passed_turns)
+    names_version: int  # 我的日程: the names of the community's teams
+    names_changed_at: datetime | None
 
 
 @cache
-def _lookup():
-    # Built once: feeds are polled all day, and building a statement costs more than running it.
-    return (select(FeedToken.id, FeedToken.kind, FeedToken.team_id, FeedToken.revoked_at, FeedToken.secret_hash,
-                   User.id, User.name, User.reminder_minutes)
-            .join(User, User.id == FeedToken.user_id)
-            .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String),
-                   is_current_person()))  # a stopped account's links answer 404 until it is reactivated
+def _lookup(kind: str):
+    """The token, its owner and the feed's version rows, in one statement. Built once per kind: feeds are
+    polled all day, and building a statement costs more than running it."""
+    own, names = aliased(FeedVersion), aliased(FeedVersion)
+    personal = kind == KIND_PERSONAL
+    statement = (select(FeedToken.id, FeedToken.kind, FeedToken.team_id, FeedToken.revoked_at, FeedToken.secret_hash,
+                        User.id, User.name, User.reminder_minutes, func.coalesce(own.version, 0), own.changed_at,
+                        own.turns, func.coalesce(names.version, 0) if personal else literal(0),
+                        names.changed_at if personal else null())
+                 .join(User, User.id == FeedToken.user_id)
+                 .where(FeedToken.secret_hash == bindparam("secret_hash", type_=String),
+                        is_current_person()))  # a stopped account's links answer 404 until it is reactivated
+    if personal:
+        return (statement.outerjoin(own, (own.scope == PERSONAL) & (own.scope_id == User.id))
+                .outerjoin(names, (names.scope == TEAM_NAMES) & (names.scope_id == User.community_id)))
+    return statement.outerjoin(own, (own.scope == TEAM_LIVE) & (own.scope_id == FeedToken.team_id))
 
 
 def find(secret: str, kind: str) -> FeedOwner | None:
@@ -61,7 +78,7 @@ def find(secret: str, kind: str) -> FeedOwner | None:
     if not secret or len(secret) > 100:
         return None
     wanted = hash_secret(secret)
-    found = db.session.execute(_lookup(), {"secret_hash": wanted}).first()
+    found = db.session.execute(_lookup(kind), {"secret_hash": wanted}).first()
     if found is None:
         return None
     owner = FeedOwner(*found)

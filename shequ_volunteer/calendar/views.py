@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..accounts.models import User
 from ..activities.models import Activity
-from ..communities.models import Community
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import utcnow
@@ -57,19 +56,18 @@ def uid_domain() -> str:
 
 @bp.get("/community/<int:community_id>.ics")
 def community_feed(community_id: int):
-    community = db.get_or_404(Community, community_id)
+    feed = validators.community_feed(community_id) or abort(404)
     now = utcnow()
-    return conditional_feed(
-        validators.public_validator(now, request.host, community_id=community.id),
-        lambda: _public_body(f"{community.name}志愿活动", feed_activities(now, community_id=community.id)))
+    return conditional_feed(validators.public_validator("community", feed, now, request.host),
+                            lambda: _public_body(f"{feed.name}志愿活动", feed_activities(now, community_id=feed.id)))
 
 
 @bp.get("/teams/<int:team_id>.ics")
 def team_feed(team_id: int):
-    team = db.get_or_404(Team, team_id)
+    feed = validators.team_feed(team_id) or abort(404)
     now = utcnow()
-    return conditional_feed(validators.public_validator(now, request.host, team_id=team.id),
-                            lambda: _public_body(f"{team.name}活动", feed_activities(now, team_id=team.id)))
+    return conditional_feed(validators.public_validator("team", feed, now, request.host),
+                            lambda: _public_body(f"{feed.name}活动", feed_activities(now, team_id=feed.id)))
 
 
 def _public_body(name: str, activities) -> bytes:
@@ -83,7 +81,7 @@ def personal_feed(secret: str):
     owner = tokens.find(secret, KIND_PERSONAL) or abort(404)
     now = utcnow()
     return conditional_feed(
-        validators.personal_validator(owner.user_id, owner.reminder_minutes, now, request.host),
+        validators.personal_validator(owner, now, request.host),
         lambda: build_calendar(f"{owner.name}的日程", private_feeds.personal_events(
             owner.user_id, owner.reminder_minutes, now, uid_domain(), activity_url_builder()), PRODID),
         private=True)
@@ -98,7 +96,7 @@ def team_live_feed(secret: str):
         abort(404)  # no longer leads the team: the link stops working
     now = utcnow()
     return conditional_feed(
-        validators.team_live_validator(team.id, now, request.host),
+        validators.team_live_validator(owner, now, request.host),
         lambda: build_calendar(f"{team.name}（报名人数）", private_feeds.team_events(
             team.id, now, uid_domain(), activity_url_builder()), PRODID),
         private=True)

@@ -31,6 +31,7 @@ from ..audit.services import record
 from ..calendar import tokens
 from ..database import lock_row
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..messages import calls
 from ..messages import services as messages
 from ..pairing.services import helper_leaves
@@ -90,6 +91,7 @@ def close_account(user: User, now: datetime) -> None:
     user.closed_at = now
     user.end_all_sessions(now)
     db.session.flush()
+    feeds_changed(now, people=[user.id])
     summary = f"本人注销账号：退出{withdrawn}个未开始的活动，结束{helped}个结对中的志愿者身份"
     record(actor, audit.ACCOUNT_CLOSED, user, summary, now,
            community_id=user.community_id, street_id=user.street_id)

@@ -108,6 +108,15 @@ def household_scope(household_id: int) -> ColumnElement[bool]:
     return Household.id == household_id
 
 
+def feed_turns(user_ids, now: datetime) -> dict[int, list[datetime]]:
+    """For each person, the moments from now on at which their 我的日程 changes without a write: a household
+    they help whose 24 hours after a major change run out (rules.next_due turns it overdue then)."""
+    today = local_today(now)
+    return {user_id: [row.due.urgent_by for row in board_rows(helper_scope(user_id, today), now)
+                      if row.due.urgent_by is not None and row.due.urgent_by >= now]
+            for user_id in sorted(set(user_ids))}
+
+
 def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
     today = local_today(now)

@@ -16,10 +16,11 @@ from ..audit import models as audit
 from ..audit.services import record
 from ..database import lock_row
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
-from . import notify, rules
+from . import notify, queries, rules
 from .access import current_helper_ids
 from .models import (
     FOLLOW_UP_CLOSED,
@@ -46,6 +47,13 @@ def _require_staff(actor: Actor, community_id: int) -> None:
         raise Refused("只有本社区的工作人员可以这样做")
 
 
+def helpers_feeds_changed(household_id: int | None, now: datetime, also=()) -> None:
+    """The household's visit event changed in its current helpers' 我的日程 (and in those of `also`: helpers
+    who just started or stopped); their turns are worked out again."""
+    people = set(also) | (current_helper_ids(household_id, local_today(now)) if household_id else set())
+    feeds_changed(now, turns=queries.feed_turns(people, now))
+
+
 def save_household(actor: Actor, household: Household | None, data: dict, now: datetime) -> Household:
     """Register a household or change its record (staff of the community)."""
     community_id = household.community_id if household else actor.community_id
@@ -69,6 +77,7 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
         household.consent_recorded_at = None
     household.updated_at = now
     db.session.flush()
+    helpers_feeds_changed(household.id, now)
     # No name, address or category in the summary: the record is read beyond those who may see the household.
     record(actor, kind, household, f"帮扶对象 #{household.id}", now, community_id=community_id)
     return household
@@ -119,6 +128,7 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     for person in helpers:
         db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=starts_on))
     db.session.flush()
+    helpers_feeds_changed(None, now, also=[person.id for person in helpers])
     record(actor, audit.PAIRING_CREATED, pairing, f"帮扶对象 #{household.id}：{_helpers_summary(helpers, team)}", now,
            community_id=household.community_id)
     return pairing
@@ -168,6 +178,7 @@ def change_helpers(actor: Actor, pairing: Pairing, phones: list[str], now: datet
         if person.id not in current:
             db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=today))
     db.session.flush()
+    helpers_feeds_changed(None, now, also=current | wanted)
     team = db.session.get(Team, pairing.team_id) if pairing.team_id else None
     record(actor, audit.PAIRING_HANDED_OVER, pairing, f"帮扶对象 #{household.id}：现为{_helpers_summary(people, team)}",
            now, community_id=household.community_id)
@@ -182,6 +193,7 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
     if not pairing.is_active(today):
         raise Refused("这个结对已经结束了")
     yesterday = today - timedelta(days=1)
+    helpers = current_helper_ids(pairing.household_id, today)
     pairing.ends_on = yesterday
     db.session.execute(
         update(PairingHelper).where(PairingHelper.pairing_id == pairing.id,
@@ -189,6 +201,7 @@ def end_pairing(actor: Actor, pairing: Pairing, now: datetime) -> None:
         .values(ends_on=yesterday)
     )
     db.session.flush()
+    helpers_feeds_changed(None, now, also=helpers)
     record(actor, audit.PAIRING_ENDED, pairing, f"帮扶对象 #{pairing.household_id}", now,
            community_id=pairing.household.community_id)
 
@@ -198,12 +211,14 @@ def helper_leaves(user_id: int, now: datetime) -> int:
     they lose access at once, the pairing stays, and one left without helpers (nor a team) shows on the
     board as 未安排 for staff to hand over. Their visits stay in the records. Returns how many rows ended."""
     yesterday = local_today(now) - timedelta(days=1)
-    return db.session.execute(
+    ended = db.session.execute(
         update(PairingHelper)
         .where(PairingHelper.user_id == user_id,
                PairingHelper.ends_on.is_(None) | (PairingHelper.ends_on > yesterday))
         .values(ends_on=yesterday).execution_options(synchronize_session=False)
     ).rowcount
+    helpers_feeds_changed(None, now, also=[user_id])
+    return ended
 
 
 @dataclass
@@ -240,6 +255,7 @@ def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetim
         db.session.add(follow_up)
         notify.follow_up_raised(household, follow_up, actor.user_id, now)
     db.session.flush()
+    helpers_feeds_changed(household.id, now)
     return visit
 
 
@@ -251,6 +267,7 @@ def report_major_change(actor: Actor, household: Household, kind: str, note: str
                            reported_by_id=actor.user_id)
     db.session.add(event)
     db.session.flush()
+    helpers_feeds_changed(household.id, now)  # due within 24 hours, overdue after: a turn in their feeds
     return event
 
 

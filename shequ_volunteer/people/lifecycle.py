@@ -18,6 +18,7 @@ from ..audit import models as audit
 from ..audit.services import record
 from ..database import lock_row
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..refusals import Refused
 
 # Chosen, not typed: the 操作记录 carries no free text about a person.
@@ -51,6 +52,7 @@ def deactivate(actor: Actor, person: User, reason: str, now: datetime) -> list[i
     codes.void_unused(person.id, now)
     given_up = signups.give_up_future_places(person.id, now)
     db.session.flush()
+    feeds_changed(now, people=[person.id])  # its link answers 404 from now on
     record(actor, audit.ACCOUNT_DEACTIVATED, person, f"原因：{DEACTIVATION_REASONS[reason]}", now,
            community_id=person.community_id)
     return given_up

@@ -12,6 +12,7 @@ from ..audit.services import record
 from ..database import lock_row
 from ..decisions import decide_pending
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..refusals import Refused
 from . import notify
 from .models import (
@@ -127,9 +128,12 @@ def save_team(actor: Actor, team: Team | None, name: str, kind: str, description
     if team is None:
         team = Team(community_id=actor.community_id)
         db.session.add(team)
-    if team.name != name:
-        team.updated_at = now  # the name is in every calendar event's title: feeds must change
+    renamed = team.name != name
+    if renamed:
+        team.updated_at = now
     team.name, team.kind, team.description = name, kind, description
     db.session.flush()
+    if renamed:  # the name is in every calendar event's title: feeds must change
+        feeds_changed(now, teams=[team.id], team_names_in=[team.community_id])
     return team
 

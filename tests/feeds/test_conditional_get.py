@@ -19,6 +19,7 @@ from shequ_volunteer.calendar import tokens, views
 from shequ_volunteer.calendar.conditional import Validator, not_modified
 from shequ_volunteer.calendar.models import KIND_PERSONAL, KIND_TEAM
 from shequ_volunteer.extensions import db
+from shequ_volunteer.feed_versions.models import FeedVersion
 from shequ_volunteer.teams import services as team_services
 from shequ_volunteer.teams.models import Team
 from shequ_volunteer.timeutil import at_local, local_today, utcnow
@@ -163,8 +164,9 @@ class Tracker:
         if etag == self.etag:
             assert body == self.body, f"{self.url}: same ETag {etag}, different bytes"
         if self.etag is not None and etag != self.etag:
-            # The 304 an app holding the old version would get must not happen...
-            assert self.client.get(self.url, headers={"If-None-Match": self.etag}).status_code == 200
+            # The 304 an app holding the old version would get must not happen: it gets the new bytes...
+            stale = self.client.get(self.url, headers={"If-None-Match": self.etag})
+            assert (stale.status_code, stale.data) == (200, body)
         # ...and one holding this version gets it.
         assert self.client.get(self.url, headers={"If-None-Match": etag}).status_code == 304
         previous = (self.etag, self.body, self.last_modified)
@@ -239,7 +241,10 @@ def rename(team: Team, name: str) -> None:
 
 def new_activity(world: World) -> None:
     db.session.rollback()
-    f.activity(db.session.get(Team, world.team.id), title="新活动", starts_in=timedelta(days=8))
+    starts = utcnow().replace(microsecond=0) + timedelta(days=8)
+    services.create_activity(actor_for(world.leader), world.team.id, ActivityInput(
+        "新活动", "", starts, starts + timedelta(hours=2), "活动室", None, None, "all"), utcnow())
+    db.session.commit()
 
 
 def cancel(world: World, activity: Activity) -> None:
@@ -277,6 +282,7 @@ def test_last_modified_moves_on_when_an_event_leaves_the_feed(world, client, kin
     # the same second as the last one cannot move Last-Modified (that is what the ETag is for).
     for model in (Team, Signup):
         db.session.execute(update(model).values(updated_at=utcnow().replace(microsecond=0) - timedelta(days=2)))
+    db.session.execute(update(FeedVersion).values(changed_at=utcnow().replace(microsecond=0) - timedelta(days=2)))
     db.session.commit()
     before = client.get(url)
     assert f"activity-{world.main.id}@".encode() in before.data

@@ -1,0 +1,1 @@
+"""How many times each calendar feed has changed: what the feeds' validators read (issue 15)."""
