@@ -33,7 +33,8 @@ from pathlib import Path
 import community as bench
 
 CACHE_DIR = bench.BENCH_DIR / "cache"
-WARM_UP, SAMPLES = 2, 8
+WARM_UP = 2
+CACHE_FORMAT = 3  # raise when build() records something new
 
 
 @dataclass
@@ -52,26 +53,69 @@ def cache_key(days: int, seed: int) -> str:
     from shequ_volunteer.timeutil import local_today, utcnow
 
     migrations = sorted((bench.ROOT / "migrations" / "versions").glob("*.py"))
-    digest = hashlib.sha256(json.dumps([bench.sizes_for(days), seed, str(local_today(utcnow()))],
+    digest = hashlib.sha256(json.dumps([CACHE_FORMAT, bench.sizes_for(days), seed, str(local_today(utcnow()))],
                                        default=str).encode())
     for path in migrations:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 
+FEED_EVENTS, FEED_HOUSEHOLDS = 20, 3
+HISTORY_SIGNUPS_EVERY = 10  # days: the feed owner's sign-ups before the window, one per this many days of history
+
+
+def add_feed_owner(community_id: int, days: int, rng: random.Random, now) -> int:
+    """陈志愿, whose 我的日程 is measured: the same feed at every history length (20 activities of the last
+    30 days and the next 180, 3 paired households) above a history that grows with it (a sign-up every 10
+    days before the window; the households' visits grow with the community's)."""
+    from sqlalchemy import insert, select, update
+
+    from shequ_volunteer.accounts.models import User
+    from shequ_volunteer.activities.models import STATUS_SCHEDULED, Activity, Signup
+    from shequ_volunteer.calendar.feeds import Window
+    from shequ_volunteer.extensions import db
+    from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper, active_on
+    from shequ_volunteer.teams.models import Team
+    from shequ_volunteer.timeutil import local_midnight, local_today
+
+    today = local_today(now)
+    window = Window.of(now)
+    owner = User(community_id=community_id, phone="13700000002", name="陈志愿", password_hash="")
+    db.session.add(owner)
+    db.session.flush()
+    ours = (select(Activity.id).join(Team, Team.id == Activity.team_id)
+            .where(Team.community_id == community_id, Activity.capacity.is_(None),
+                   Activity.status == STATUS_SCHEDULED).order_by(Activity.id))
+    shown = rng.sample(list(db.session.scalars(ours.where(
+        Activity.starts_at >= local_midnight(today - timedelta(days=30)), Activity.starts_at < window.until))),
+        FEED_EVENTS)
+    before = list(db.session.scalars(ours.where(Activity.ends_at < window.since)))
+    history = rng.sample(before, min(len(before), max(days - 90, 0) // HISTORY_SIGNUPS_EVERY))
+    db.session.execute(insert(Signup), [{"activity_id": activity_id, "user_id": owner.id, "created_at": now,
+                                         "updated_at": now} for activity_id in shown + history])
+    db.session.execute(update(Activity).where(Activity.id.in_(shown + history))
+                       .values(seats_taken=Activity.seats_taken + 1))
+    pairings = list(db.session.scalars(
+        select(Pairing.id).join(Household, Household.id == Pairing.household_id)
+        .where(Household.community_id == community_id, active_on(Pairing, today)).order_by(Pairing.id)
+        .offset(10).limit(FEED_HOUSEHOLDS)))
+    db.session.execute(insert(PairingHelper), [{"pairing_id": pairing_id, "user_id": owner.id,
+                                                "starts_on": today - timedelta(days=30)} for pairing_id in pairings])
+    return owner.id
+
+
 def build(db_url: str, days: int, seed: int) -> dict:
-    """Migrate, seed the community with `days` of history, add a 街道 viewer and two feed links;
-    return what the measurement needs (ids, phones, secrets)."""
+    """Migrate, seed the community with `days` of history, add a 街道 viewer, the feed owner and two feed
+    links; return what the measurement needs (ids, phones, secrets)."""
     import flask_migrate
     from sqlalchemy import func, select, text
 
     from shequ_volunteer import create_app
     from shequ_volunteer.accounts.models import ROLE_VIEWER, User
     from shequ_volunteer.accounts.passwords import hash_password
-    from shequ_volunteer.activities.models import HOLDING_SEATS, Activity, Signup
+    from shequ_volunteer.activities.models import Activity
     from shequ_volunteer.calendar import tokens
-    from shequ_volunteer.calendar.feeds import Window
-    from shequ_volunteer.calendar.models import KIND_PERSONAL
+    from shequ_volunteer.calendar.models import KIND_PERSONAL, KIND_TEAM
     from shequ_volunteer.config import normalise_database_url
     from shequ_volunteer.demo.seed import DEMO_PASSWORD, SeedSizes, seed_community
     from shequ_volunteer.extensions import db
@@ -89,24 +133,23 @@ def build(db_url: str, days: int, seed: int) -> dict:
         viewer_phone = "13700000001"
         db.session.add(User(community_id=staff.community_id, phone=viewer_phone, name="刘科长", role=ROLE_VIEWER,
                             password_hash=hash_password(DEMO_PASSWORD)))
-        # The feed's owner: a volunteer helping 2–4 households (visit events) with the most sign-ups in the
-        # window among them, so the personal feed carries both kinds of event.
+        # 我的结对 is asked by a volunteer helping 2–4 households, the most common kind.
         today = local_today(now)
-        helps = (select(PairingHelper.user_id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
-                 .where(active_on(PairingHelper, today), active_on(Pairing, today))
-                 .group_by(PairingHelper.user_id).having(func.count().between(2, 4)))
-        owner_id = db.session.scalar(
-            select(Signup.user_id).join(Activity, Activity.id == Signup.activity_id)
-            .where(Signup.user_id.in_(helps), Signup.status.in_(HOLDING_SEATS), Window.of(now).condition())
-            .group_by(Signup.user_id).order_by(func.count().desc(), Signup.user_id).limit(1))
-        owner = db.session.get(User, owner_id)
+        helper = db.session.scalar(
+            select(User).join(PairingHelper, PairingHelper.user_id == User.id)
+            .join(Pairing, Pairing.id == PairingHelper.pairing_id)
+            .where(active_on(PairingHelper, today), active_on(Pairing, today))
+            .group_by(User.id).having(func.count().between(2, 4)).order_by(User.id).limit(1))
+        rng = random.Random(seed)
+        owner_id = add_feed_owner(staff.community_id, days, rng, now)
         team_id = db.session.scalar(select(Team.id).where(Team.community_id == staff.community_id)
                                     .order_by(Team.id).limit(1))
-        rng = random.Random(seed)
         future = list(db.session.scalars(select(Activity.id).join(Team).where(
             Team.community_id == staff.community_id, Activity.starts_at > now + timedelta(days=2),
             Activity.seats_taken > 0).order_by(Activity.id)))
-        secret = tokens.issue(owner.id, KIND_PERSONAL, now)
+        secret = tokens.issue(owner_id, KIND_PERSONAL, now)
+        leader = db.session.scalar(select(User).where(User.phone == logins.leader_phone))  # leads the first team
+        team_live = tokens.issue(leader.id, KIND_TEAM, now, team_id=team_id)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -115,8 +158,9 @@ def build(db_url: str, days: int, seed: int) -> dict:
                   for table in ("activities", "signups", "visits", "households", "users")}
         meta = {"days": days, "counts": counts, "build_seconds": round(time.perf_counter() - started, 1),
                 "resident_phone": logins.resident_phone, "staff_phone": logins.staff_phone,
-                "viewer_phone": viewer_phone, "helper_phone": owner.phone, "personal_secret": secret,
-                "team_id": team_id, "activity_id": rng.choice(future), "community_id": staff.community_id}
+                "viewer_phone": viewer_phone, "helper_phone": helper.phone, "personal_secret": secret,
+                "team_live_secret": team_live, "team_id": team_id, "activity_id": rng.choice(future),
+                "community_id": staff.community_id}
         db.session.remove()
         db.engine.dispose()
     return meta
@@ -242,6 +286,12 @@ def pages(meta: dict, year: int) -> list[Page]:
         Page(f"街道 roll-up /reports/street {year}", "viewer", f"/reports/street?kind=year&value={year}"),
         Page("team feed", "anonymous", f"/calendar/teams/{meta['team_id']}.ics"),
         Page("team feed 304", "anonymous", f"/calendar/teams/{meta['team_id']}.ics", 304, {"If-None-Match": "?"}),
+        Page("team live feed (leader)", "anonymous", f"/calendar/team-live/{meta['team_live_secret']}.ics"),
+        Page("team live feed 304", "anonymous", f"/calendar/team-live/{meta['team_live_secret']}.ics", 304,
+             {"If-None-Match": "?"}),
+        Page("community feed", "anonymous", f"/calendar/community/{meta['community_id']}.ics"),
+        Page("community feed 304", "anonymous", f"/calendar/community/{meta['community_id']}.ics", 304,
+             {"If-None-Match": "?"}),
         Page("personal feed", "anonymous", f"/calendar/me/{meta['personal_secret']}.ics"),
         Page("personal feed 304", "anonymous", f"/calendar/me/{meta['personal_secret']}.ics", 304,
              {"If-None-Match": "?"}),
@@ -260,16 +310,26 @@ def log_in(app, phone: str):
     return client
 
 
-def measure(url: str, db_name: str, kind: str, meta: dict) -> dict[str, dict]:
+@dataclass
+class Target:
+    """One history length's community, ready to be asked: its app, signed-in clients and statement count."""
+
+    days: int
+    db_name: str
+    meta: dict
+    clients: dict
+    statements: list
+    engine: object
+
+
+def open_target(days: int, url: str, db_name: str, meta: dict) -> Target:
     from sqlalchemy import event
 
     from shequ_volunteer import create_app
     from shequ_volunteer.config import normalise_database_url
     from shequ_volunteer.extensions import db
-    from shequ_volunteer.timeutil import local_today, utcnow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "SECRET_KEY": "bench-growth"})
-    results = {}
     # No app context held around the requests: each request must get its own (and its own `g`,
     # where Flask-WTF keeps the CSRF token of the session it served).
     clients = {"anonymous": app.test_client()}
@@ -277,57 +337,90 @@ def measure(url: str, db_name: str, kind: str, meta: dict) -> dict[str, dict]:
         clients[who] = log_in(app, meta[f"{who}_phone"])
     with app.app_context():
         engine = db.engine
-        year = local_today(utcnow()).year
-    statements = []
+    statements: list = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
-    for page in pages(meta, year):
-        client, headers = clients[page.who], dict(page.headers or {})
-        if headers.get("If-None-Match") == "?":
-            headers["If-None-Match"] = client.get(page.path).headers["ETag"]
-        cpu, sent = [], []
-        for number in range(WARM_UP + SAMPLES):
-            db_before = backend_nanoseconds(db_name) if kind == "postgresql" else 0
-            statements.clear()
-            app_before = time.process_time_ns()
-            response = client.get(page.path, headers=headers)
-            app_ns = time.process_time_ns() - app_before
-            db_ns = backend_nanoseconds(db_name) - db_before if kind == "postgresql" else 0
-            if response.status_code != page.expected:
-                raise SystemExit(f"{page.name}: {page.path} answered {response.status_code}, not {page.expected}")
-            if number >= WARM_UP:
-                cpu.append((app_ns / 1e6, db_ns / 1e6))
-                sent.append(len(statements))
-        totals = [app_ms + db_ms for app_ms, db_ms in cpu]
-        results[page.name] = {
-            "cpu_ms": statistics.median(totals), "app_ms": statistics.median(a for a, _ in cpu),
-            "db_ms": statistics.median(d for _, d in cpu), "statements": statistics.median(sent),
-            "bytes": len(response.data), "events": response.data.count(b"BEGIN:VEVENT"),
-        }
-        print(f"    {page.name:<34} {results[page.name]['cpu_ms']:>9.1f} ms  "
-              f"{int(results[page.name]['statements']):>3} statements", flush=True)
-    engine.dispose()
+    return Target(days, db_name, meta, clients, statements, engine)
+
+
+def ask(target: Target, page: Page, kind: str, headers: dict) -> tuple[float, float, int, object]:
+    """One request: (app CPU ms, database backend CPU ms, statements, response)."""
+    db_before = backend_nanoseconds(target.db_name) if kind == "postgresql" else 0
+    target.statements.clear()
+    app_before = time.process_time_ns()
+    response = target.clients[page.who].get(page.path, headers=headers)
+    app_ns = time.process_time_ns() - app_before
+    db_ns = backend_nanoseconds(target.db_name) - db_before if kind == "postgresql" else 0
+    if response.status_code != page.expected:
+        raise SystemExit(f"{page.name} ({target.days} days): {page.path} answered {response.status_code}, "
+                         f"not {page.expected}")
+    return app_ns / 1e6, db_ns / 1e6, len(target.statements), response
+
+
+def measure(targets: list[Target], kind: str, samples: int, only: tuple[str, ...]) -> dict[int, dict]:
+    """Every page on every community, the lengths taken in turn request by request: whatever else the
+    machine does meanwhile falls on all of them alike."""
+    from shequ_volunteer.timeutil import local_today, utcnow
+
+    year = local_today(utcnow()).year
+    results: dict[int, dict] = {target.days: {} for target in targets}
+    names = [page.name for page in pages(targets[0].meta, year)]
+    for index, name in enumerate(names):
+        if only and not any(part in name for part in only):
+            continue
+        asked = {}
+        for target in targets:
+            page = pages(target.meta, year)[index]
+            headers = dict(page.headers or {})
+            if headers.get("If-None-Match") == "?":
+                headers["If-None-Match"] = target.clients[page.who].get(page.path).headers["ETag"]
+            asked[target.days] = (page, headers, [])
+        for number in range(WARM_UP + samples):
+            for target in targets:
+                page, headers, seen = asked[target.days]
+                *figures, _response = ask(target, page, kind, headers)
+                if number >= WARM_UP:
+                    seen.append(figures)
+        for target in targets:
+            _page, _headers, seen = asked[target.days]
+            results[target.days][name] = {
+                "cpu_ms": statistics.median(app + db for app, db, _n in seen),
+                "app_ms": statistics.median(app for app, _db, _n in seen),
+                "db_ms": statistics.median(db for _app, db, _n in seen),
+                "statements": statistics.median(n for _app, _db, n in seen),
+            }
+        print(f"    {name:<34} " + "  ".join(f"{results[t.days][name]['cpu_ms']:>8.1f} ms" for t in targets),
+              flush=True)
+        for target in targets:  # the events the feed showed, from one more answer of each
+            page, headers, _seen = asked[target.days]
+            body = target.clients[page.who].get(page.path, headers=headers).data
+            results[target.days][name].update(bytes=len(body), events=body.count(b"BEGIN:VEVENT"))
+    for target in targets:
+        target.engine.dispose()
     return results
 
 
-def print_growth(kind: str, by_days: dict[int, dict], metas: dict[int, dict]) -> None:
+def print_growth(kind: str, by_days: dict[int, dict], metas: dict[int, dict], samples: int) -> None:
     lengths = sorted(by_days)
-    print(f"\nGrowth table ({kind}): CPU ms per request, median of {SAMPLES} (in-process test client; "
+    print(f"\nGrowth table ({kind}): CPU ms per request, median of {samples} (in-process test client; "
           f"{'app + PostgreSQL backend' if kind == 'postgresql' else 'app incl. SQLite'}), statements per request")
     for days in lengths:
         counts = metas[days]["counts"]
         print(f"  {days} days: {counts['activities']:,} activities, {counts['signups']:,} sign-ups, "
               f"{counts['visits']:,} visits")
-    header = "| page | " + " | ".join(f"{d} days" for d in lengths) + " | growth | statements | events |"
+    header = ("| page | " + " | ".join(f"{d} days" for d in lengths)
+              + " | growth | statements | events | growth per event |")
     print(header)
-    print("|---|" + "---:|" * len(lengths) + "---:|---|---|")
+    print("|---|" + "---:|" * len(lengths) + "---:|---|---|---:|")
     for name in by_days[lengths[0]]:
         values = [by_days[d][name]["cpu_ms"] for d in lengths]
         counts = "→".join(str(int(by_days[d][name]["statements"])) for d in lengths)
         growth = f"{values[-1] / values[0] - 1:+.0%}" if values[0] else "n/a"
         # A feed's window holds more events once the history is longer than its 90 days back: say how many.
-        events = "→".join(str(by_days[d][name]["events"]) for d in lengths) if by_days[lengths[0]][name]["events"] \
-            else ""
-        print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in values) + f" | {growth} | {counts} | {events} |")
+        shown = [by_days[d][name]["events"] for d in lengths]
+        events = "→".join(map(str, shown)) if all(shown) else ""
+        per_event = f"{(values[-1] / shown[-1]) / (values[0] / shown[0]) - 1:+.0%}" if all(shown) else ""
+        print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in values)
+              + f" | {growth} | {counts} | {events} | {per_event} |")
 
 
 def main(settings, lengths: list[int], fresh: bool) -> int:
@@ -338,13 +431,16 @@ def main(settings, lengths: list[int], fresh: bool) -> int:
     try:
         print(f"== growth table: {settings.db}, history {', '.join(f'{d} days' for d in lengths)}, "
               f"{os.cpu_count()} CPUs", flush=True)
+        targets = []
         for days in lengths:
             cached = Cached(settings.db, days, settings.seed, tmp)
             metas[days] = cached.make(fresh)
             url, name = cached.working_copy()
             copies.append(name)
-            by_days[days] = measure(url, name, settings.db, metas[days])
-        print_growth(settings.db, by_days, metas)
+            targets.append(open_target(days, url, name, metas[days]))
+        print(f"    {'page':<34} " + "  ".join(f"{f'{days} days':>11}" for days in lengths), flush=True)
+        by_days = measure(targets, settings.db, settings.samples, settings.only)
+        print_growth(settings.db, by_days, metas, settings.samples)
         bench.RESULTS_DIR.mkdir(exist_ok=True)
         out = bench.RESULTS_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-growth-{settings.db}.json"
         out.write_text(json.dumps({"db": settings.db, "rows": metas, "pages": by_days}, ensure_ascii=False,

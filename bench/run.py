@@ -77,6 +77,7 @@ class Settings:
     history_days: tuple[int, ...] = (30,)
     growth: bool = False
     fresh: bool = False
+    samples: int = 8
 
     @classmethod
     def from_args(cls, argv=None) -> "Settings":
@@ -101,6 +102,7 @@ class Settings:
                             help="print the growth table instead: CPU per request of each page, in-process, "
                                  "at each --history-days (bench/growth.py)")
         parser.add_argument("--fresh", action="store_true", help="--growth: build the communities again")
+        parser.add_argument("--samples", type=int, default=8, help="--growth: measured requests per page (median)")
         args = parser.parse_args(argv)
         history = tuple(int(d) for d in args.history_days.split(",") if d.strip()) or (
             (30, 730) if args.growth else (30,))
@@ -115,7 +117,7 @@ class Settings:
             targets_per_resident=60, seed=args.seed, keep_alive=args.keep_alive,
             helpers_logged_in=8 if args.quick else 16,
             only=tuple(part.strip() for part in args.only.split(",") if part.strip()),
-            history_days=history, growth=args.growth, fresh=args.fresh,
+            history_days=history, growth=args.growth, fresh=args.fresh, samples=args.samples,
         )
 
 

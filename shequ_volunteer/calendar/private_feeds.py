@@ -92,11 +92,11 @@ def counted_title(activity: Activity) -> str:
 
 
 def team_events(team_id: int, now: datetime, uid_domain: str, url_for) -> list[Event]:
-    latest_signup = (select(Signup.activity_id, func.max(Signup.updated_at).label("changed_at"))
-                     .group_by(Signup.activity_id).subquery())
+    # Per activity of the window (its sign-ups by index), not grouped over every sign-up there ever was.
+    latest_signup = (select(func.max(Signup.updated_at)).where(Signup.activity_id == Activity.id)
+                     .correlate(Activity).scalar_subquery())
     rows = db.session.execute(
-        select(Activity, latest_signup.c.changed_at).join(Activity.team).options(contains_eager(Activity.team))
-        .outerjoin(latest_signup, latest_signup.c.activity_id == Activity.id)
+        select(Activity, latest_signup).join(Activity.team).options(contains_eager(Activity.team))
         .where(Activity.team_id == team_id, Window.of(now).condition())
         .order_by(Activity.starts_at, Activity.id)
     )
