@@ -1,16 +1,20 @@
 """Numbers as people type them on Chinese phone keyboards: the one copy of the mobile-number rule
-and of full-width digits, used by every form and rule that reads a phone, a code or an amount."""
+and of full-width digits, used by every form, rule and import that reads a phone, a code or an amount."""
 from __future__ import annotations
 
 import re
 
 MAINLAND_MOBILE = r"^1[3-9][0-9]{9}$"  # not \d, which also matches full-width and Arabic-Indic digits
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])-(?=[0-9])")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
+# +86 138…, 0086 138…, 86-138… (a contact list exported from a phone): the country code before a mobile.
+_COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86)-?(?=1[3-9][0-9]{9}$)")
+# Between several phones in one box or cell: commas, 、, semicolons, slashes, line breaks.
+_PHONE_SEPARATORS = re.compile(r"[,，、;；/／\n]+")
 
 
 def ascii_digits(text: str) -> str:
-    """Full-width digits (and the full-width point) as ASCII; everything else unchanged."""
+    """Full-width digits (and the full-width point, plus and minus) as ASCII; everything else unchanged."""
     return text.translate(_FULL_WIDTH)
 
 
@@ -20,12 +24,25 @@ def is_mobile(text: str | None) -> bool:
 
 
 def normalise_phone(value):
-    """What Chinese keyboards type: full-width digits, spaces or dashes between groups.
+    """What Chinese keyboards type: full-width digits, spaces or dashes between groups, a +86 in front.
 
     Anything that does not become a mobile number is kept as typed, so the form can
     show it back with its error.
     """
     if not isinstance(value, str):
         return value
-    digits = _DASH_BETWEEN_DIGITS.sub("", "".join(ascii_digits(value).split()))
+    digits = _COUNTRY_CODE.sub("", _DASH_BETWEEN_DIGITS.sub("", "".join(ascii_digits(value).split())))
     return digits if is_mobile(digits) else value.strip()
+
+
+def split_phones(text: str) -> list[str]:
+    """'138…、139…' (commas, 、, semicolons, slashes, line breaks or spaces between them) → normalised phones,
+    in the order typed. Spaces inside one number ('138 1234 5678') keep it one number."""
+    phones = []
+    for part in _PHONE_SEPARATORS.split(text or ""):
+        whole = normalise_phone(part)
+        if is_mobile(whole):
+            phones.append(whole)
+        else:
+            phones.extend(normalise_phone(piece) for piece in part.split())
+    return [phone for phone in phones if phone]

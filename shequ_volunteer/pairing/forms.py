@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..phones import is_mobile, normalise_phone
+from ..phones import is_mobile, normalise_phone, split_phones
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
 from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS, Household
 from .rules import TIER_LABELS, parse_yuan
@@ -46,13 +46,6 @@ class HouseholdForm(BaseForm):
 
     def household_data(self) -> dict:
         return {name: self[name].data for name in (*Household.EDITABLE, "categories", "consent")}
-
-
-def split_phones(text: str) -> list[str]:
-    """'138…, 139…' (any comma, space or 、) → normalised phones, in the order typed."""
-    for separator in "，、;；":
-        text = text.replace(separator, ",")
-    return [normalise_phone(part) for part in text.replace(" ", ",").split(",") if part.strip()]
 
 
 def _phones_valid(form, field):

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from ..database import writes_on_get
 from ..extensions import db
+from ..phones import split_phones
 from ..refusals import Refused
 from ..teams.models import Team
 from ..timeutil import utcnow
@@ -19,7 +20,7 @@ from ..web.htmx import after_post, answer_refusal, render_page
 from . import queries, services
 from .access import helper_since
 from .blueprint import access_kept, bp, household_for, today
-from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm, split_phones
+from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm
 from .models import Household, Pairing
 
 
