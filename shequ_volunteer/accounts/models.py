@@ -25,6 +25,9 @@ ROLE_LABELS = {ROLE_RESIDENT: "居民", ROLE_STAFF: "社区工作人员", ROLE_V
                ROLE_TEAM_LEADER: "队长", ROLE_VOLUNTEER: "志愿者"}
 
 
+# Who acted when a change was made on the server's command line (`flask import`): no person of the site.
+COMMAND_LINE_ACTOR = "服务器命令行"
+
 PHONE_HAS_ACCOUNT = "这个手机号已经有账号了，请换一个手机号"
 refuse_violation("uq_users_phone", PHONE_HAS_ACCOUNT, "phone")
 
@@ -62,6 +65,13 @@ class User(UserMixin, db.Model):
     # their behalf until they open their account themselves.
     privacy_version: Mapped[str | None] = mapped_column(String(20))
     privacy_agreed_at: Mapped[datetime | None]
+    # Where the person lives and their birth year, as the community's own lists hold them (imports): for
+    # staff only (the people pages), and the person's own 我的信息; never shown to leaders or other residents.
+    grid: Mapped[str] = mapped_column(String(20), default="", server_default="")  # 网格
+    estate: Mapped[str] = mapped_column(String(40), default="", server_default="")  # 小区
+    building: Mapped[str] = mapped_column(String(20), default="", server_default="")  # 楼栋
+    room: Mapped[str] = mapped_column(String(20), default="", server_default="")  # 室
+    birth_year: Mapped[int | None]
 
     community: Mapped[Community | None] = relationship()
     street: Mapped[Street | None] = relationship()
@@ -102,6 +112,13 @@ class User(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
         db.session.execute(update(LoginSession).where(LoginSession.user_id == self.id, LoginSession.ended_at.is_(None))
                            .values(ended_at=now).execution_options(synchronize_session=False))
+
+    @property
+    def home_address(self) -> str:
+        """网格 小区 楼栋 室 as the community's list gave them (staff and the person only); '' when none."""
+        parts = [self.grid, self.estate, f"{self.building}号楼" if self.building else "",
+                 f"{self.room}室" if self.room else ""]
+        return " ".join(part for part in parts if part)
 
     @property
     def masked_phone(self) -> str:

@@ -43,6 +43,7 @@ MEMBER_REMOVED = "member_removed"
 NOTICE_WITHDRAWN = "notice_withdrawn"
 TEAM_WORK_GROUP_SET = "team_work_group_set"
 TEAM_WORK_GROUP_REMOVED = "team_work_group_removed"
+LIST_IMPORTED = "list_imported"
 
 # The words the 操作记录 page uses for each kind, in the order its filter offers them.
 KIND_LABELS = {
@@ -76,6 +77,7 @@ KIND_LABELS = {
     NOTICE_WITHDRAWN: "撤回公告",
     TEAM_WORK_GROUP_SET: "设置工作群机器人",
     TEAM_WORK_GROUP_REMOVED: "删除工作群机器人",
+    LIST_IMPORTED: "导入名单",
 }
 
 
@@ -94,7 +96,8 @@ class AuditEntry(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # None: done on the server's command line (`flask import`), by whoever runs the server, not a person of the site.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     kind: Mapped[str] = mapped_column(String(32))

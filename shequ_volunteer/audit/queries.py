@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..accounts.actor import Actor
-from ..accounts.models import User
+from ..accounts.models import COMMAND_LINE_ACTOR, User
 from ..extensions import db
 from .models import AuditEntry
 
@@ -40,8 +40,8 @@ class AuditPage:
 def entries(scope, page: int, actor_id: int | None = None, kind: str | None = None) -> AuditPage:
     """Newest first, PAGE_SIZE a page, optionally only one person's or one kind's."""
     target_person = User.__table__.alias("target_person")
-    query = (select(AuditEntry, User.name, target_person.c.name)
-             .join(User, User.id == AuditEntry.actor_id)
+    query = (select(AuditEntry, func.coalesce(User.name, COMMAND_LINE_ACTOR), target_person.c.name)
+             .outerjoin(User, User.id == AuditEntry.actor_id)
              .outerjoin(target_person, (AuditEntry.target_type == User.__tablename__)
                         & (target_person.c.id == AuditEntry.target_id))
              .where(scope).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))

@@ -87,6 +87,8 @@ def close_account(user: User, now: datetime) -> None:
         user.role = ROLE_RESIDENT
     user.name = CLOSED_NAME
     user.phone = closed_phone(user.id)
+    user.grid = user.estate = user.building = user.room = ""  # what the community's list said of them
+    user.birth_year = None
     user.password_hash = ""
     user.closed_at = now
     user.end_all_sessions(now)

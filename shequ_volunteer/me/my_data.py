@@ -47,6 +47,8 @@ def profile(user: User) -> dict[str, str]:
         "所在社区": user.community.name if user.community else "（街道）",
         "身份": actor_for(user).role_label,
         "注册时间": _moment(user.created_at),
+        "社区登记的住址": user.home_address,
+        "社区登记的出生年份": str(user.birth_year or ""),
         "同意的《个人信息保护说明》版本": user.privacy_version or "（由社区代为登记，尚未本人确认）",
         "同意时间": _moment(user.privacy_agreed_at),
     }

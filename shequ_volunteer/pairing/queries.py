@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import ColumnElement
 
-from ..accounts.models import User
+from ..accounts.models import COMMAND_LINE_ACTOR, User
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import local_midnight, local_today, week_start
@@ -245,8 +245,8 @@ def staff_of(community_id: int) -> list[User]:
 
 def access_log(community_id: int, household_id: int | None = None, limit: int = 200):
     """Who looked at which household record, newest first (staff read this)."""
-    statement = (select(HouseholdAccess, User.name, Household.head_name)
-                 .join(User, User.id == HouseholdAccess.user_id)
+    statement = (select(HouseholdAccess, func.coalesce(User.name, COMMAND_LINE_ACTOR), Household.head_name)
+                 .outerjoin(User, User.id == HouseholdAccess.user_id)
                  .join(Household, Household.id == HouseholdAccess.household_id)
                  .where(Household.community_id == community_id))
     if household_id is not None:

@@ -33,6 +33,7 @@ def world(app):
     staff = f.staff(home, name="社工王芳")
     team = f.team(home, name="青年志愿服务队")
     person = f.user(home, name=NAME, phone=PHONE)
+    person.estate, person.building, person.room, person.birth_year = "锦绣苑", "17", "402", 1948  # from a list
     other = f.user(home, name="司马另人")
     waiting = f.user(home, name="候补居民")
     f.member(team, person, leader=True)
@@ -107,6 +108,7 @@ def test_closing_keeps_every_figure_and_leaves_no_name_or_phone(app, world):
     assert found == []
     person = db.session.get(User, world.person.id)
     assert (person.name, person.phone, person.password_hash) == ("已注销用户", f"x{person.id}", "")
+    assert (person.home_address, person.birth_year) == ("", None)
     assert person.closed_at is not None
 
 

@@ -121,6 +121,18 @@ def test_a_person_page_shows_phone_teams_state_and_the_right_action(w):
     assert "已停用" in main and re.findall(r"<button[^>]*>([^<]*)</button>", main) == ["恢复账号"]
 
 
+def test_where_a_person_lives_and_their_birth_year_are_for_staff_and_themselves_only(app, w):
+    """What a community's imported list said (网格, 小区, 楼栋, 室, 出生年份): on the staff's person page and in
+    the person's own 我的信息; never on the team's roster, not even for its leader."""
+    w.resident.grid, w.resident.estate, w.resident.building, w.resident.room = "第三网格", "锦绣苑", "17", "2-402"
+    w.resident.birth_year = 1948
+    db.session.commit()
+    for body in (text(w.client.get(f"/people/{w.resident.id}")), text(f.logged_in(app, w.resident).get("/me/data"))):
+        assert "第三网格 锦绣苑 17号楼 2-402室" in body and "1948" in body
+    roster = text(f.logged_in(app, w.leader).get(f"/teams/{w.team.id}"))
+    assert w.resident.name in roster and "锦绣苑" not in roster and "1948" not in roster
+
+
 @pytest.mark.parametrize("who", ["outsider", "closed"])
 def test_other_communities_people_and_closed_accounts_are_not_found(w, who):
     person = getattr(w, who)
