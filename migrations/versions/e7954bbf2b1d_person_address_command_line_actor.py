@@ -1,4 +1,4 @@
-"""person address and birth year (imports, staff only); audit and access rows may come from the command line (no actor)
+"""person address and birth year (imports, staff only); audit, access and pairing rows may come from the command line (no actor)
 
 Revision ID: e7954bbf2b1d
 Revises: 52b44947f2d5
@@ -28,6 +28,11 @@ def upgrade():
                existing_type=sa.INTEGER(),
                nullable=True)
 
+    with op.batch_alter_table('pairings', schema=None) as batch_op:
+        batch_op.alter_column('created_by_id',
+               existing_type=sa.INTEGER(),
+               nullable=True)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('grid', sa.String(length=20), server_default='', nullable=False))
         batch_op.add_column(sa.Column('estate', sa.String(length=40), server_default='', nullable=False))
@@ -46,6 +51,12 @@ def downgrade():
         batch_op.drop_column('building')
         batch_op.drop_column('estate')
         batch_op.drop_column('grid')
+
+    # Pairings made on the command line stand for visits and history: give them a creator before going back.
+    with op.batch_alter_table('pairings', schema=None) as batch_op:
+        batch_op.alter_column('created_by_id',
+               existing_type=sa.INTEGER(),
+               nullable=False)
 
     # Rows written by `flask import` name no person: they cannot be kept under the old rule.
     op.execute("DELETE FROM household_access WHERE user_id IS NULL")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from ..database import lock_names
 from ..extensions import db
@@ -35,14 +35,29 @@ def phone_taken_message(phone: str) -> str | None:
     return PHONE_TAKEN if user.can_log_in else PHONE_REGISTERED_BY_COMMUNITY
 
 
+def on_behalf(phone: str, name: str, community_id: int, now: datetime, **details) -> dict:
+    """The columns of a resident registered on their behalf (代报名, an imported list): no password, so nobody
+    can log in as them until staff open the account. `details`: where they live, their birth year."""
+    return {"phone": phone, "name": name, "password_hash": "", "community_id": community_id, "role": ROLE_RESIDENT,
+            "created_at": now, **details}
+
+
 def register_on_behalf(phone: str, name: str, community_id: int, now: datetime) -> User:
-    """A resident without a login, entered by staff or a leader (代报名). No password:
-    nobody can log in as them until staff open the account."""
-    user = User(phone=phone, name=name, password_hash="", community_id=community_id,
-                role=ROLE_RESIDENT, created_at=now)
+    """A resident without a login, entered by staff or a leader (代报名)."""
+    user = User(**on_behalf(phone, name, community_id, now))
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def register_many_on_behalf(people: list[dict], now: datetime) -> dict[str, int]:
+    """Many residents at once (an imported list), each a dict of `on_behalf`'s columns, in batched INSERTs;
+    phone → new id. A phone taken meanwhile is refused by uq_users_phone (PHONE_HAS_ACCOUNT), writing none."""
+    if not people:
+        return {}
+    db.session.execute(insert(User), people)
+    phones = [person["phone"] for person in people]
+    return dict(db.session.execute(select(User.phone, User.id).where(User.phone.in_(phones))).all())
 
 
 def found_or_registered_on_behalf(phone: str, name: str, community_id: int, now: datetime) -> User:

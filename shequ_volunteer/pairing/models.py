@@ -101,7 +101,7 @@ class Pairing(db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the command line (`flask import`)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household: Mapped[Household] = relationship()

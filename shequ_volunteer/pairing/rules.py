@@ -42,6 +42,16 @@ class Due:
     urgent_by: datetime | None = None  # set when a major change demands a visit within 24 hours
 
 
+def address_refusal(outside_area: bool, address_note: str, building: str) -> tuple[str, str] | None:
+    """Why a household's address cannot be registered, and the field to fix, or None: a household in the
+    community needs its 楼栋 (visits and calendars name it); one outside (外地) needs its address."""
+    if outside_area and not address_note:
+        return "住在外地的，请填写外地地址", "address_note"
+    if not outside_area and not building:
+        return "请填写楼栋（外地的请勾选“外地”）", "building"
+    return None
+
+
 def week_end(day: date) -> date:
     """Sunday of the week containing `day`."""
     return week_start(day) + timedelta(days=6)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ..accounts.actor import Actor
 from ..accounts.models import User, is_current_person
@@ -58,10 +58,10 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
     """Register a household or change its record (staff of the community)."""
     community_id = household.community_id if household else actor.community_id
     _require_staff(actor, community_id)
-    if data.get("outside_area") and not data.get("address_note"):
-        raise Refused("住在外地的，请填写外地地址", "address_note")
-    if not data.get("outside_area") and not data.get("building"):
-        raise Refused("请填写楼栋（外地的请勾选“外地”）", "building")
+    refusal = rules.address_refusal(bool(data.get("outside_area")), data.get("address_note") or "",
+                                    data.get("building") or "")
+    if refusal:
+        raise Refused(*refusal)
     kind = audit.HOUSEHOLD_CREATED if household is None else audit.HOUSEHOLD_EDITED
     if household is None:
         household = Household(community_id=community_id, created_at=now)
@@ -90,10 +90,21 @@ def active_pairing(household_id: int, today: date) -> Pairing | None:
     ).first()
 
 
-def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
+def current_people_by_phone(phones) -> dict[str, User]:
+    """The current (neither stopped nor closed) people with these phones, of any community: one query."""
+    phones = set(phones)
+    if not phones:
+        return {}
+    return {person.phone: person for person in db.session.scalars(
+        select(User).where(User.phone.in_(phones), is_current_person()))}
+
+
+def chosen_helpers(community_id: int, phones: list[str], people_by_phone: dict[str, User]) -> list[User]:
+    """The helpers these phones name, each once, or Refused: each must be a current person of the household's
+    community, and a pairing has at most MAX_HELPERS (`people_by_phone` from current_people_by_phone)."""
     people = []
     for phone in phones:
-        person = db.session.scalars(select(User).where(User.phone == phone, is_current_person())).first()
+        person = people_by_phone.get(phone)
         if person is None or person.community_id != community_id:
             raise Refused(f"没有找到本社区手机号为{phone}的居民", "helper_phones")
         if person not in people:
@@ -101,6 +112,10 @@ def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
     if len(people) > MAX_HELPERS:
         raise Refused(f"最多{MAX_HELPERS}位结对志愿者；人更多时请结对整支队伍", "helper_phones")
     return people
+
+
+def _helpers_by_phone(community_id: int, phones: list[str]) -> list[User]:
+    return chosen_helpers(community_id, phones, current_people_by_phone(phones))
 
 
 def create_pairing(actor: Actor, household: Household, phones: list[str], team_id: int | None, reason: str,
@@ -132,6 +147,26 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     record(actor, audit.PAIRING_CREATED, pairing, f"帮扶对象 #{household.id}：{_helpers_summary(helpers, team)}", now,
            community_id=household.community_id)
     return pairing
+
+
+def pair_with_helpers(actor: Actor, community_id: int, helpers_of: dict[int, list[User]], reason: str,
+                      now: datetime) -> int:
+    """Pair many households of one community from today, each with its helpers (chosen by `chosen_helpers`), in a
+    fixed number of statements (an import). The caller has left out households with a pairing; one that gained
+    a pairing meanwhile is refused as create_pairing refuses it, by the unique index at the latest. Returns how
+    many pairings were made."""
+    _require_staff(actor, community_id)
+    if not helpers_of:
+        return 0
+    today = local_today(now)
+    households = list(helpers_of)
+    pairing_of = dict(db.session.execute(insert(Pairing).returning(Pairing.household_id, Pairing.id), [
+        {"household_id": household_id, "team_id": None, "reason": reason, "starts_on": today, "ends_on": None,
+         "created_by_id": actor.user_id, "created_at": now} for household_id in households]).all())
+    db.session.execute(insert(PairingHelper), [
+        {"pairing_id": pairing_of[household_id], "user_id": person.id, "starts_on": today, "ends_on": None}
+        for household_id, people in helpers_of.items() for person in people])
+    return len(households)
 
 
 def _helpers_summary(people: list[User], team: Team | None) -> str:
