@@ -177,7 +177,9 @@ def register_cli(app: Flask) -> None:
     from .accounts.cli import create_admin_command
     from .backups.cli import backup_command, restore_command
     from .demo.seed import seed_demo_command
+    from .imports.cli import import_command
     from .jobs.cli import run_jobs_command
 
-    for command in (seed_demo_command, create_admin_command, backup_command, restore_command, run_jobs_command):
+    for command in (seed_demo_command, create_admin_command, backup_command, restore_command, run_jobs_command,
+                    import_command):
         app.cli.add_command(command)

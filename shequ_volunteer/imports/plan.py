@@ -75,6 +75,7 @@ class ImportSummary:
     skipped: int
     problems: list[Problem]
     problem_rows: int
+    plan: ImportPlan | None = None  # what was planned and done, for a caller that shows it (the command line)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def confirm(actor: Actor, community: Community, kind: str, table, mapping: dict[
     record(actor, audit.LIST_IMPORTED, community,
            f"{KIND_LABELS[kind]}《{file_name[:60]}》：新建{created}，更新{updated}{note}，跳过{skipped}行，"
            f"问题{plan.problem_rows}行", now, community_id=community.id)
-    return ImportSummary(created, updated, skipped, plan.problems, plan.problem_rows)
+    return ImportSummary(created, updated, skipped, plan.problems, plan.problem_rows, plan)
 
 
 def field_labels(kind: str) -> dict[str, str]:
