@@ -37,14 +37,10 @@ def messy_list(path: Path, rows: int) -> Path:
 
 
 def measure(database_kind: str, path: Path, tmp: Path) -> list[str]:
-    import flask_migrate
     from sqlalchemy import func, select
 
-    from shequ_volunteer import create_app
     from shequ_volunteer.accounts.actor import command_line_actor
     from shequ_volunteer.accounts.models import User
-    from shequ_volunteer.communities.models import Community
-    from shequ_volunteer.config import normalise_database_url
     from shequ_volunteer.extensions import db
     from shequ_volunteer.imports import services
     from shequ_volunteer.imports.columns import looks_like_header
@@ -55,14 +51,7 @@ def measure(database_kind: str, path: Path, tmp: Path) -> list[str]:
     database = bench.Database(database_kind, tmp)
     lines = []
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database.url), "TESTING": True,
-                          "SERVER_NAME": "bench.test"})
-        with app.app_context():
-            flask_migrate.upgrade()
-            community = Community(name="幸福里社区", hotline="")
-            db.session.add(community)
-            db.session.commit()
-
+        with bench.community_app(database) as community:
             def table():
                 return open_table(path, path.name, None, lambda cells: looks_like_header(cells, "residents"))
 
@@ -95,8 +84,6 @@ def measure(database_kind: str, path: Path, tmp: Path) -> list[str]:
             again = timed("the same file again", confirm)
             lines.append(f"{'':10} {'':24} created {again.created}, skipped {again.skipped}; "
                          f"users now {db.session.scalar(select(func.count()).select_from(User))}")
-            db.session.remove()
-            db.engine.dispose()
     finally:
         database.drop()
     return lines

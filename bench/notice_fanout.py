@@ -22,14 +22,10 @@ def main(argv=None) -> int:
     parser.add_argument("--residents", type=int, default=20_000)
     args = parser.parse_args(argv)
 
-    import flask_migrate
     from sqlalchemy import func, insert, select
 
-    from shequ_volunteer import create_app
     from shequ_volunteer.accounts.actor import actor_for
     from shequ_volunteer.accounts.models import ROLE_STAFF, User
-    from shequ_volunteer.communities.models import Community
-    from shequ_volunteer.config import normalise_database_url
     from shequ_volunteer.extensions import db
     from shequ_volunteer.messages.models import Message
     from shequ_volunteer.notices import services
@@ -38,13 +34,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         database = bench.Database(args.db, Path(tmp))
         try:
-            app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database.url), "TESTING": True,
-                              "SERVER_NAME": "bench.test"})
-            with app.app_context():
-                flask_migrate.upgrade()
-                community = Community(name="幸福里社区", hotline="")
-                db.session.add(community)
-                db.session.flush()
+            with bench.community_app(database) as community:
                 now = utcnow()
                 db.session.execute(insert(User), [
                     {"community_id": community.id, "phone": f"139{number:08d}", "name": f"居民{number}",
@@ -62,8 +52,6 @@ def main(argv=None) -> int:
                                          .where(Message.notice_id == notice.id))
                 print(f"{args.db}: posted a community notice to {args.residents} residents in {seconds:.2f} s, "
                       f"{rows} inbox rows")
-            with app.app_context():
-                db.engine.dispose()
         finally:
             database.drop()
     return 0

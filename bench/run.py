@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
@@ -161,6 +162,30 @@ class Database:
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@contextmanager
+def community_app(database: Database):
+    """An app on the throwaway database (schema from the migrations, app context pushed) and one community in it."""
+    import flask_migrate
+
+    from shequ_volunteer import create_app
+    from shequ_volunteer.communities.models import Community
+    from shequ_volunteer.config import normalise_database_url
+    from shequ_volunteer.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database.url), "TESTING": True,
+                      "SERVER_NAME": "bench.test"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        community = Community(name="幸福里社区", hotline="")
+        db.session.add(community)
+        db.session.commit()
+        try:
+            yield community
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @dataclass
