@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from shequ_volunteer.accounts.actor import actor_for, command_line_actor
 from shequ_volunteer.accounts.models import User
@@ -305,6 +305,11 @@ def test_households_by_address_with_their_helpers_and_nothing_half_created(w):
         (10, "关注等级", "关注等级看不懂（请填高风险、重点或一般）"),
         (11, "楼栋", "请填写楼栋（外地的请勾选“外地”）"),  # the register's own rule
     ]
+    services.log_preview(w.actor, plan, utcnow())  # the stored details the preview showed: read, so logged
+    db.session.commit()
+    previewed = db.session.execute(select(HouseholdAccess.household_id, HouseholdAccess.action)).all()
+    assert sorted(previewed) == sorted([(existing.id, "import"), (paired.id, "import")])
+    db.session.execute(delete(HouseholdAccess))
     summary = confirm(w, "households", rows())
     assert (summary.created, summary.updated, summary.skipped, summary.problem_rows) == (1, 1, 1, 7)
     assert count(Household) == 3  # none of the problem rows made a household
