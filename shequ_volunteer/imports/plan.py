@@ -87,8 +87,9 @@ class Row:
     raw: tuple
 
 
-TEXT_LIMITS = {"name": 40, "grid": 20, "estate": 40, "team": 60, "head_name": 40, "members": 300,
-               "contact_name": 40}
+# Plain-text fields and their sizes: a person's name as the registration and 代报名 forms allow, the rest as
+# the columns (and the household form) hold them.
+TEXT_LIMITS = {"name": 20, "grid": 20, "estate": 40, "team": 60, "head_name": 40, "members": 300, "contact_name": 40}
 
 
 def judges(this_year: int) -> dict[str, Callable]:
