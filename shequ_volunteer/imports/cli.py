@@ -21,6 +21,7 @@ from ..timeutil import utcnow
 from . import services
 from .columns import KIND_LABELS, KINDS, fields_by_key, looks_like_header
 from .plan import ImportPlan
+from .reading import open_table
 
 
 def _describe(plan: ImportPlan, table) -> list[str]:
@@ -46,8 +47,6 @@ def _describe(plan: ImportPlan, table) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="只预览，不写入")
 def import_command(kind: str, file: Path, community_id: int, sheet: str | None, dry_run: bool) -> None:
     """导入社区的名单（居民/志愿者 residents、队伍成员 members、帮扶对象 households）：.xlsx 或 .csv。"""
-    from .reading import open_table
-
     if not dry_run:
         begin_write_transaction()  # before any read: a SQLite snapshot taken earlier could not be written from
     community = db.session.get(Community, community_id)

@@ -10,8 +10,7 @@ from shequ_volunteer.audit.models import LIST_IMPORTED, AuditEntry
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing.models import Household, HouseholdAccess, Pairing
 from tests import factories as f
-
-messy = pytest.importorskip("tests.support.messy_files")  # lands with imports/reading.py
+from tests.support import messy_files as messy
 
 
 def run(runner, *args):

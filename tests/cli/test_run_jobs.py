@@ -2,24 +2,18 @@
 or PostgreSQL, whichever the suite runs on), which send every message exactly once between them."""
 from __future__ import annotations
 
-import os
 import re
-import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from shequ_volunteer.extensions import db
 from shequ_volunteer.jobs.housekeeping import PRUNE_KIND
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.outbox.services import queue_for_team
 from tests import factories as f
+from tests.support.commands import held_at_the_write, start_command
 from tests.support.job_worlds import activity_at, activity_world, beijing, messages_of, pairing_world, sent_pairs
 from tests.support.robot_server import RobotServer
 
@@ -86,52 +80,17 @@ def big_world(now):
     return world
 
 
-def start_run_jobs(database_url: str, instant: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://")}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "run-jobs", "--now", instant],
-                            cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start_run_jobs(database_url: str, instant: str):
+    return start_command(database_url, "run-jobs", "--now", instant)
 
 
-def wait_until(condition, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
-def has_open(process: subprocess.Popen, path: str) -> bool:
-    fds = Path(f"/proc/{process.pid}/fd")
-    try:
-        return any(os.readlink(fd) == path for fd in fds.iterdir())
-    except FileNotFoundError:  # the process ended, or closed a file while we looked
-        return process.poll() is not None
-
-
-@contextmanager
 def held_at_the_first_write(database_url: str, db_kind: str):
     """Hold what a job's first write needs — SQLite's write lock, or on PostgreSQL a lock on job_runs — while the
-    racers start; the yielded function waits until both are planned and blocked there. Leaving lets them go at once."""
-    if db_kind == "postgresql":
-        engine = create_engine(database_url)
-        with engine.connect() as holder, engine.connect() as probe:
-            holder.execute(text("LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE"))
-            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'job_runs'::regclass")
-            yield lambda racers: wait_until(lambda: probe.execute(waiting).scalar() == len(racers),
-                                            "both processes to wait for job_runs")
-            holder.commit()
-        engine.dispose()
-        return
-    path = str(make_url(database_url).database)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-
-    def planned(racers):
-        wait_until(lambda: all(has_open(racer, path) for racer in racers), "both processes to open the database")
-        time.sleep(1)  # planning only reads (WAL: never blocked); then each waits at BEGIN IMMEDIATE (5 s at most)
-
-    yield planned
-    holder.execute("COMMIT")
-    holder.close()
+    racers start, until both are planned and blocked there."""
+    return held_at_the_write(
+        database_url, db_kind, "LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE",
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'job_runs'::regclass",
+        "both processes to wait for job_runs")
 
 
 def test_two_processes_at_the_same_moment_send_each_message_once(app, database_url, db_kind):
