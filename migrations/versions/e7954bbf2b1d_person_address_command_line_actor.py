@@ -1,7 +1,7 @@
 """person address and birth year (imports, staff only); audit, access and pairing rows may come from the command line (no actor)
 
 Revision ID: e7954bbf2b1d
-Revises: c2b20b4dd7a9
+Revises: 5c1f0e7a9b2d
 Create Date: 2026-12-04 22:55:53.113528
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7954bbf2b1d'
-down_revision = 'c2b20b4dd7a9'
+down_revision = '5c1f0e7a9b2d'
 branch_labels = None
 depends_on = None
 
