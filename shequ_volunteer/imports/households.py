@@ -8,6 +8,7 @@ from sqlalchemy import insert, or_, select, update
 
 from ..accounts.actor import Actor
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from ..pairing import rules as pairing_rules
 from ..pairing import services as pairing
 from ..pairing.access import log_accesses
@@ -63,7 +64,7 @@ def plan(plan: ImportPlan, rows: list[Row], community_id: int, now: datetime) ->
         phone for row in rows for phone in row.values.get("helper_phones") or ())
     matched_ids = [existing[key(row.values)]["id"] for row in rows if key(row.values) in existing]
     paired = _open_pairings(matched_ids, today)
-    new, changed, to_pair = [], [], []
+    new, changed, to_pair, changed_helpers = [], [], [], set()
     for row in rows:
         refusal = pairing_rules.address_refusal(False, "", row.values.get("building") or "")
         if refusal:
@@ -99,9 +100,10 @@ def plan(plan: ImportPlan, rows: list[Row], community_id: int, now: datetime) ->
             Change(FIELDS[name], _shown(name, household[name]), _shown(name, value)) for name, value in change.items()
         ) + ((helper_names,) if pairs else ())))
         changed.append({"id": household["id"], **change})
+        changed_helpers.update(paired.get(household["id"], ()))
         if pairs:
             to_pair.append((household["id"], helpers))
-    plan.work = {"new": new, "changed": changed, "to_pair": to_pair}
+    plan.work = {"new": new, "changed": changed, "to_pair": to_pair, "changed_helpers": changed_helpers}
 
 
 def _households_by_address(community_id: int) -> dict[tuple, dict]:
@@ -144,6 +146,9 @@ def write(plan: ImportPlan, actor: Actor, community_id: int, now: datetime) -> t
         new_ids = {key(row._asdict()): row.id for row in inserted}
     if work["changed"]:
         db.session.execute(update(Household), [{**values, "updated_at": now} for values in work["changed"]])
+        # A tier or interval changed moves the visit in the helpers' 我的日程 (not its turns: those follow
+        # major changes, which an import does not touch).
+        feeds_changed(now, people=work["changed_helpers"])
     helpers_of = {new_ids[key(values)]: helpers for values, helpers in work["new"] if helpers}
     helpers_of.update(dict(work["to_pair"]))
     paired = pairing.pair_with_helpers(actor, community_id, helpers_of, PAIRING_REASON, now)

@@ -10,6 +10,7 @@ from ..accounts.actor import Actor
 from ..accounts.models import User
 from ..accounts.services import on_behalf, register_many_on_behalf
 from ..extensions import db
+from ..feed_versions.services import feeds_changed
 from . import people
 from .plan import ImportPlan, Planned, Row, problem
 
@@ -50,4 +51,6 @@ def write(plan: ImportPlan, actor: Actor, community_id: int, now: datetime) -> t
     register_many_on_behalf(plan.work["new"], now)
     if plan.work["changed"]:
         db.session.execute(update(User), plan.work["changed"])
+        # 我的日程 is called after its owner.
+        feeds_changed(now, people=[values["id"] for values in plan.work["changed"] if "name" in values])
     return len(plan.work["new"]), len(plan.work["changed"]), ""

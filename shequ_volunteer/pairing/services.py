@@ -151,10 +151,11 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
 
 def pair_with_helpers(actor: Actor, community_id: int, helpers_of: dict[int, list[User]], reason: str,
                       now: datetime) -> int:
-    """Pair many households of one community from today, each with its helpers (chosen by `chosen_helpers`), in a
-    fixed number of statements (an import). The caller has left out households with a pairing; one that gained
-    a pairing meanwhile is refused as create_pairing refuses it, by the unique index at the latest. Returns how
-    many pairings were made."""
+    """Pair many households of one community from today, each with its helpers (chosen by `chosen_helpers`), in
+    statements that do not grow with the households (an import; the helpers' calendars are worked out again as
+    create_pairing does, one read per helper). The caller has left out households with a pairing; one that
+    gained a pairing meanwhile is refused as create_pairing refuses it, by the unique index at the latest.
+    Returns how many pairings were made."""
     _require_staff(actor, community_id)
     if not helpers_of:
         return 0
@@ -166,6 +167,7 @@ def pair_with_helpers(actor: Actor, community_id: int, helpers_of: dict[int, lis
     db.session.execute(insert(PairingHelper), [
         {"pairing_id": pairing_of[household_id], "user_id": person.id, "starts_on": today, "ends_on": None}
         for household_id, people in helpers_of.items() for person in people])
+    helpers_feeds_changed(None, now, also={person.id for people in helpers_of.values() for person in people})
     return len(households)
 
 

@@ -17,11 +17,13 @@ from shequ_volunteer.activities.services import ActivityInput
 from shequ_volunteer.calendar import tokens, views
 from shequ_volunteer.calendar.models import KIND_PERSONAL, KIND_TEAM
 from shequ_volunteer.extensions import db
+from shequ_volunteer.imports import services as imports
 from shequ_volunteer.pairing import services as pairing
 from shequ_volunteer.pairing.models import Household, Pairing
 from shequ_volunteer.timeutil import at_local, local_today, to_local, utcnow
 from tests import factories as f
 from tests.feeds.test_conditional_get import Tracker
+from tests.support.import_tables import table
 
 KINDS = ("personal", "team", "team live", "community")
 
@@ -122,6 +124,11 @@ STEPS = [
      {"personal"}),
     ("a major change", lambda w: act(pairing.report_major_change, actor_for(w.staff), w.home_of, "hospital", ""),
      {"personal"}),
+    ("an imported 台账 raises the household's tier", lambda w: act(lambda now: imports.confirm(
+        actor_for(w.staff), w.home_of.community, "households", table(
+            ["户主姓名", "小区", "楼栋", "室", "关注等级"],
+            [w.home_of.head_name, w.home_of.estate, w.home_of.building, w.home_of.room, "高风险户"]),
+        None, now, "台账.xlsx")), {"personal"}),
     ("handed over to the neighbour", lambda w: act(
         pairing.change_helpers, actor_for(w.staff), db.session.scalar(db.select(Pairing)), [w.neighbour.phone]),
      {"personal"}),

@@ -13,6 +13,7 @@ from shequ_volunteer.activities.services import sign_up_on_behalf
 from shequ_volunteer.audit.models import LEADER_APPOINTED, LIST_IMPORTED, AuditEntry
 from shequ_volunteer.audit.queries import entries, scope_of
 from shequ_volunteer.extensions import db
+from shequ_volunteer.feed_versions.models import PERSONAL, FeedVersion
 from shequ_volunteer.imports import services
 from shequ_volunteer.pairing.models import Household, HouseholdAccess, Pairing, PairingHelper
 from shequ_volunteer.refusals import Refused
@@ -321,6 +322,8 @@ def test_households_by_address_with_their_helpers_and_nothing_half_created(w):
     assert set(db.session.scalars(select(PairingHelper.user_id).where(PairingHelper.pairing_id == pairing.id))) == {
         helper.id, second.id}
     assert db.session.get(Household, existing.id).tier == "high"
+    feeds = db.session.scalars(select(FeedVersion.scope_id).where(FeedVersion.scope == PERSONAL))
+    assert set(feeds) == {helper.id, second.id}  # their 我的日程 now has the new household's visits
     logged = db.session.execute(select(HouseholdAccess.household_id, HouseholdAccess.user_id, HouseholdAccess.action))
     assert sorted(logged.all()) == sorted([(new.id, w.staff.id, "import"), (existing.id, w.staff.id, "import")])
     [entry] = db.session.scalars(select(AuditEntry)).all()
