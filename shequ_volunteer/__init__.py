@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .calendar.routes import bp as calendar_bp
     from .hours.views import bp as hours_bp
+    from .imports.routes import bp as imports_bp
     from .me.views import bp as me_bp
     from .messages.views import bp as messages_bp
     from .notices.routes import bp as notices_bp
@@ -109,7 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for blueprint in (accounts_bp, activities_bp, teams_bp, calendar_bp, hours_bp, rooms_bp, pairing_bp,
                       reports_bp, verify_bp, audit_bp, admin_bp, community_staff_bp, people_bp, me_bp,
-                      notices_bp, messages_bp, health_bp):
+                      notices_bp, messages_bp, health_bp, imports_bp):
         app.register_blueprint(blueprint)
 
 

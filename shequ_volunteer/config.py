@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .imports.file_checks import MAX_FILE_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SHEQU_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
@@ -58,6 +60,11 @@ class Config:
                           "application/json", "text/calendar", "text/plain", "image/svg+xml"]
     # Streamed answers (static files) may be gzipped too: Chromium offers only gzip and deflate over http.
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
+    # No request body past this is read (refused from its Content-Length): the largest is an imported list
+    # (imports/file_checks.MAX_FILE_BYTES) with its form around it.
+    MAX_CONTENT_LENGTH = MAX_FILE_BYTES + 256 * 1024
+    # Uploaded lists waiting for their preview to be confirmed (default: the instance folder's imports/).
+    IMPORT_FOLDER: str | None = None
 
     def __init__(self) -> None:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
+from flask import current_app
 
+from ..imports import uploads
 from ..timeutil import from_local, utcnow
 from .housekeeping import KEEP_JOB_RUNS
 from .services import MESSAGING_FROM, MESSAGING_UNTIL, run_jobs
@@ -29,8 +31,11 @@ def _instant(_context, _parameter, value: str | None) -> datetime | None:
 @click.option("--any-hour", is_flag=True,
               help=f"夜里也发送消息（演示用；平时只在北京时间 {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} 发送）")
 def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
-    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息、清理旧的运行记录。可随时重复运行，不会重复发送。"""
-    report = run_jobs(now or utcnow(), at_any_hour=any_hour)
+    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息、清理旧的运行记录、
+    删除一小时前上传的待导入文件。可随时重复运行，不会重复发送。"""
+    now = now or utcnow()
+    report = run_jobs(now, at_any_hour=any_hour)
+    click.echo(f"imports: {uploads.sweep(uploads.folder_of(current_app), now)} uploads older than an hour removed")
     click.echo(f"outbox: {report.outbox_sent} sent" if report.outbox_sent is not None else
                "outbox: database busy (another process kept the write lock), left for the next run")
     if not report.in_messaging_hours:

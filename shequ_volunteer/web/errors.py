@@ -22,6 +22,11 @@ MESSAGES = {
 }
 
 
+def error_answer(status: int):
+    """The site's answer for an HTTP error status, for a handler that decides only some cases itself."""
+    return _render(status, MESSAGES.get(status, MESSAGES[500]))
+
+
 def _render(status: int, message: str):
     if wants_fragment():
         return f'<p class="alert alert-error" role="alert">{message}</p>', status

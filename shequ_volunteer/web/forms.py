@@ -23,7 +23,8 @@ class BaseForm(FlaskForm):
             # Read the text fields of a browser form only. Flask-WTF would also take
             # uploaded files and JSON bodies, whose values need not be strings (a JSON
             # object as a title would reach the database as a dict).
-            if form.is_submitted() and (request.is_json or request.files):
+            # formdata=None (a form shown empty) reads nothing: not even a body refused as too large.
+            if formdata is not None and form.is_submitted() and (request.is_json or request.files):
                 formdata = request.form
             return super().wrap_formdata(form, formdata)
 
