@@ -22,6 +22,7 @@ from shequ_volunteer.accounts.models import User
 from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
+from shequ_volunteer.imports import uploads
 from shequ_volunteer.notices.models import Notice
 from shequ_volunteer.teams.models import Membership, Team
 from shequ_volunteer.timeutil import to_local, utcnow
@@ -742,15 +743,15 @@ def test_the_inbox_survives_hostile_pages(app, world):
 # --- every GET parameter, on both databases (PostgreSQL refuses NUL in text: no query may see one) --------
 
 QUERY_NAMES = ["q", "phone", "page", "person", "kind", "week", "code", "next", "from", "on_date", "when", "month",
-               "quarter", "year", "start", "end", "asof", "value"]
+               "quarter", "year", "start", "end", "asof", "value", "sheet", "column_0", "column_1"]
 QUERY_VALUES = ["a\x00b", "\x00", "13812345678\x00", "张\x1b[2J三", "\x7f\x9b", "%FF%FE", "%ED%A0%80",
                 HUGE, "-1", "0001-01-01", "9999-12-31", "2026-W99", "2026-Q9"]
 
 
-def every_get_url(app, world, household_id: int) -> list[str]:
+def every_get_url(app, world, household_id: int, token: str = "x") -> list[str]:
     """Each GET route of the app once, its ids those of `world` (the staff's own community)."""
     ids = {"activity_id": world.activity.id, "team_id": world.team.id, "community_id": world.home.id,
-           "household_id": household_id, "user_id": world.resident.id, "scope_id": world.team.id}
+           "household_id": household_id, "user_id": world.resident.id, "scope_id": world.team.id, "token": token}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
@@ -770,7 +771,7 @@ def every_get_url(app, world, household_id: int) -> list[str]:
 def test_every_get_parameter_survives_nul_and_control_characters(app, world, staff_client):
     household = f.household(world.home)
     before = db_state()
-    urls = every_get_url(app, world, household.id)
+    urls = every_get_url(app, world, household.id, import_token(app, world))
     assert len(urls) > 40
     for value in QUERY_VALUES:
         encoded = value if value.startswith("%") else quote(value)
@@ -797,3 +798,60 @@ def test_nul_in_a_query_string_is_taken_out(app, world, staff_client, url):
                                   "/calendar/me/a%00b.ics", "/calendar/team-live/a%00b.ics"])
 def test_nul_in_a_path_names_nothing(app, world, staff_client, path):
     assert staff_client.get(path).status_code == 404
+
+
+# --- 导入: the upload form, file names, tokens, the sheet and the mapping ------------------------------
+
+RESIDENT_CSV = "姓名,手机号\n李导入,13700000009\n".encode("gbk")
+
+
+def import_token(app, world, file_name: str = "名单.csv") -> str:
+    return uploads.save(uploads.folder_of(app), io.BytesIO(RESIDENT_CSV), user_id=world.staff.id,
+                        community_id=world.home.id, kind="residents", file_name=file_name, now=utcnow()).token
+
+
+def upload_as(client, kind: str, file_name: str = "名单.csv"):
+    return client.post("/imports", data={"kind": kind, "file": (io.BytesIO(RESIDENT_CSV), file_name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("kind", ["", "nobody", SCRIPT, SQL, LONG, *CONTROL.values()])
+def test_import_upload_refuses_unknown_kinds(app, world, staff_client, kind):
+    before = db_state()
+    response = upload_as(staff_client, kind)
+    assert response.status_code == 422 and has_chinese(read_form(text(response)).messages["kind"])
+    assert SCRIPT not in text(response) and db_state() == before
+
+
+@pytest.mark.parametrize("file_name", ["../../../instance/secret_key.csv", "..\\..\\名单.csv", "名单\x00.csv",
+                                       SCRIPT + ".csv", "长" * 300 + ".csv", ".csv", "\u202e名单vsc.csv"])
+def test_import_file_names_are_only_shown_never_used_as_paths(app, world, staff_client, tmp_path, file_name):
+    app.config["IMPORT_FOLDER"] = str(tmp_path)
+    response = upload_as(staff_client, "residents", file_name)
+    assert response.status_code == 303, text(response)[:500]
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [f"{token}.json", f"{token}.upload"]
+    page = staff_client.get(f"/imports/{token}")
+    assert page.status_code == 200 and "李导入" in text(page) and SCRIPT not in text(page)
+
+
+@pytest.mark.parametrize("path", ["/imports/x", "/imports/" + "A" * 23, "/imports/" + "A" * 25, "/imports/%00",
+                                  "/imports/" + "A" * 23 + "%00", "/imports/..%2F..%2Fsecret_key",
+                                  "/imports/" + "A" * 24 + "/done", "/imports/" + "A" * 24 + "/problems.xlsx"])
+def test_import_tokens_that_name_no_upload_are_not_found(app, world, staff_client, path):
+    assert staff_client.get(path).status_code == 404
+    assert staff_client.post(path.removesuffix("/done") + "/confirm").status_code == 404
+
+
+@pytest.mark.parametrize("query", [{"column_0": SCRIPT}, {"column_999": "phone"}, {"column_-1": "phone"},
+                                   {"column_0": "phone", "column_1": "phone"}, {"column_0": "name", "column_1": ""},
+                                   {"sheet": SCRIPT}, {"sheet": LONG}, {"sheet": "张\x00三"}, {"column_0": LONG}])
+def test_import_preview_and_confirm_take_a_hostile_sheet_or_mapping_calmly(app, world, staff_client, query):
+    token = import_token(app, world)
+    before = db_state()
+    page = staff_client.get(f"/imports/{token}", query_string=query)
+    assert page.status_code in (200, 422) and SCRIPT not in text(page), (query, page.status_code)
+    response = staff_client.post(f"/imports/{token}/confirm", data=query)
+    assert response.status_code == 303
+    if query in ({"column_0": "name", "column_1": ""},):  # the phone ignored: refused, back to the preview
+        assert f"/imports/{token}" in response.headers["Location"] and db_state() == before

@@ -5,6 +5,7 @@ single row changes. Anonymous: sent to the login page (htmx: 401 + HX-Redirect).
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
@@ -12,11 +13,13 @@ from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from shequ_volunteer.accounts.models import OneTimeCode, User
 from shequ_volunteer.activities.models import Activity
 from shequ_volunteer.extensions import db
+from shequ_volunteer.imports import uploads
 from shequ_volunteer.messages import services as messages
 from shequ_volunteer.messages.models import Message, PhoneCall
 from shequ_volunteer.notices.models import Notice
@@ -147,6 +150,31 @@ def notice_posted(**where) -> bool:
         getattr(Notice, name) == value for name, value in where.items()))) is not None
 
 
+class Reusable(io.BytesIO):
+    """An uploaded file the matrix can send twice (plain, then htmx): the test client closes what it sent."""
+
+    def close(self):
+        self.seek(0)
+
+
+IMPORTED_PHONE = "13700000009"
+RESIDENT_LIST = f"姓名,手机号\n李导入,{IMPORTED_PHONE}\n".encode("gbk")
+
+
+def import_token(world) -> str:
+    """The staff member's own upload (made once per test, when a case first asks for it)."""
+    if not hasattr(world, "import_token"):
+        folder = uploads.folder_of(current_app)
+        world.import_token = uploads.save(folder, io.BytesIO(RESIDENT_LIST), user_id=world.people.staff.id,
+                                          community_id=world.home.id, kind="residents", file_name="名单.csv",
+                                          now=utcnow()).token
+    return world.import_token
+
+
+def imported(world) -> bool:
+    return db.session.scalar(select(User.name).where(User.phone == IMPORTED_PHONE)) == "李导入"
+
+
 NOTICE = {"title": "新公告", "body": "明天停水"}
 WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret-key"
 
@@ -248,6 +276,19 @@ CASES = [
     Case("code-reset", "POST", lambda w: f"/people/{w.people.resident.id}/code/reset", STAFF_OF_A,
          not_found=frozenset({"staff_elsewhere"}), status=200, data=lambda w: {"stop_calendar": "y"},
          acted=lambda w, actor, r: code_issued(w, w.people.resident, "reset", actor) and "slip-code" in text(r)),
+    # 导入: staff only; an upload is its uploader's alone (another community's staff learn nothing of it).
+    Case("imports-page", "GET", lambda w: "/imports", STAFF_ANYWHERE, acted=lambda w, actor, r: "导入名单" in text(r)),
+    Case("import-template", "GET", lambda w: "/imports/templates/households.xlsx", STAFF_ANYWHERE,
+         acted=lambda w, actor, r: r.data.startswith(b"PK") and "attachment" in r.headers["Content-Disposition"]),
+    Case("import-upload", "POST", lambda w: "/imports", STAFF_ANYWHERE,
+         data=lambda w: {"kind": "residents", "file": (Reusable(RESIDENT_LIST), "名单.csv")},
+         acted=lambda w, actor, r: "/imports/" in r.headers["Location"]),
+    Case("import-preview", "GET", lambda w: f"/imports/{import_token(w)}", STAFF_OF_A,
+         not_found=frozenset({"staff_elsewhere"}), acted=lambda w, actor, r: "李导入" in text(r)),
+    Case("import-problem-rows", "GET", lambda w: f"/imports/{import_token(w)}/problems.xlsx", STAFF_OF_A,
+         not_found=frozenset({"staff_elsewhere"}), acted=lambda w, actor, r: r.data.startswith(b"PK")),
+    Case("import-confirm", "POST", lambda w: f"/imports/{import_token(w)}/confirm", STAFF_OF_A,
+         not_found=frozenset({"staff_elsewhere"}), acted=lambda w, actor, r: imported(w)),
     Case("person-deactivate", "POST", lambda w: f"/people/{w.people.resident.id}/deactivate", STAFF_OF_A,
          not_found=frozenset({"staff_elsewhere"}), data=lambda w: {"reason": "moved", "confirmed": "1"},
          acted=lambda w, actor, r: db.session.get(User, w.people.resident.id).deactivated_at is not None),
