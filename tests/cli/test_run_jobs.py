@@ -2,13 +2,16 @@
 or PostgreSQL, whichever the suite runs on), which send every message exactly once between them."""
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from shequ_volunteer.extensions import db
+from shequ_volunteer.imports import uploads
 from shequ_volunteer.jobs.housekeeping import PRUNE_KIND
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.outbox.services import queue_for_team
@@ -58,6 +61,19 @@ def test_each_run_delivers_the_outbox_even_at_night(app, runner):
         again = runner.invoke(args=["run-jobs", "--now", "2026-12-31T23:35+08:00"])
         assert "outbox: 0 sent" in again.output
         assert robot.received == [{"msgtype": "text", "text": {"content": post}}]
+
+
+def test_each_run_deletes_uploads_older_than_an_hour(app, runner, tmp_path):
+    """A list uploaded for 导入 and never confirmed is gone an hour later, even if nobody uploads again."""
+    app.config["IMPORT_FOLDER"] = str(tmp_path)
+    home = f.community()
+    staff = f.staff(home)
+    for minutes_ago in (61, 59):
+        uploads.save(tmp_path, io.BytesIO(b"name,phone\n"), user_id=staff.id, community_id=home.id, kind="residents",
+                     file_name="list.csv", now=beijing("2026-12-31 10:00") - timedelta(minutes=minutes_ago))
+    result = runner.invoke(args=["run-jobs", "--now", "2026-12-31T10:00+08:00"])
+    assert result.exit_code == 0 and "imports: 1 uploads older than an hour removed" in result.output, result.output
+    assert len(list(tmp_path.iterdir())) == 2  # the younger one's file and record
 
 
 def test_a_bad_instant_is_refused_in_chinese(app, runner):
