@@ -8,6 +8,7 @@ from shequ_volunteer.accounts.models import User
 from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.browser.helpers import fresh_session, log_in
+from tests.browser.test_layout import phone_problems
 from tests.support.messy_files import Sheet, write_xlsx
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,11 @@ def team_list(path, second_phone):
                                           [2, "夕阳红志愿服务队", second_phone, "钱大爷", "√"]], merges=["A1:E1"]))
 
 
-def assert_fits(page):
+def assert_fits(page, what: str):
+    """No sideways scrolling; on the phone, test_layout's whole check (18 px text, 44 px targets, no broken words)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if page.viewport_size["width"] < 500:
+        assert phone_problems(page, what) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
@@ -46,7 +50,7 @@ def test_staff_bring_a_team_list_in(app, new_context, tmp_path, width):
     expect(problems).to_contain_text("第4行")
     expect(problems).to_contain_text("联系电话")
     expect(page.locator("#creates")).to_contain_text("孙奶奶")
-    assert_fits(page)
+    assert_fits(page, "import preview")
 
     page.goto("/imports")  # the clerk fixed the phone in Excel and uploads the list again
     page.get_by_label("队伍成员").check()
@@ -56,7 +60,7 @@ def test_staff_bring_a_team_list_in(app, new_context, tmp_path, width):
     expect(page.locator("#problems")).to_have_count(0)
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_role("status")).to_contain_text("新建")
-    assert_fits(page)
+    assert_fits(page, "import summary")
 
     page.goto(f"/activities/{activity.id}/on-behalf")
     page.get_by_label("姓名或手机号").fill("钱")

@@ -57,6 +57,7 @@ SCREENS = [  # (who, url, what); None: signed out
     ("staff", "/follow-ups", "待跟进"),
     ("staff", "/households/{household}/visits/new", "visit form"),
     ("staff", "/board", "pairing board"),
+    ("staff", "/imports", "导入 (upload form, templates, limits)"),
     ("viewer", "/reports/street", "街道统计"),
     (None, "/calendar/subscribe/community/{community}", "community subscribe page"),
 ]
