@@ -12,6 +12,7 @@ from flask import flash, make_response, redirect, request, url_for
 from flask_login import login_required
 
 from ..communities.models import Community
+from ..database import begin_write_transaction
 from ..downloads import attachment
 from ..extensions import db
 from ..refusals import Refused
@@ -54,14 +55,17 @@ def _sheet_choice(upload: uploads.Upload, wanted: str | None):
     return visible, hidden, (visible[0] if len(visible) == 1 and not wanted else None)
 
 
-def _plan(upload: uploads.Upload, sheet: str, mapping):
-    """(headers, plan) of the sheet; the plan is None and `refusal` set when it cannot be imported as it is."""
+def _plan(upload: uploads.Upload, sheet: str | None, mapping, shown: bool = True):
+    """(headers, plan) of the sheet (Refused when it cannot be imported as it is); `shown`: the page shows the
+    plan, so the register's details in it are logged as seen."""
     actor = staff()
     with open_table(upload.path, upload.file_name, sheet, _is_header(upload.kind)) as table:
         headers = list(table.headers)
         plan = services.preview(db.session.get(Community, actor.community_id), upload.kind, table, mapping,
                                 utcnow())
-    if plan.households_shown:  # the register's details were shown: its access log says who saw them
+    if shown and plan.households_shown:  # the register's details were shown: its access log says who saw them
+        db.session.rollback()  # end the read; the log gets a write transaction of its own, not the whole preview
+        begin_write_transaction()
         services.log_preview(actor, plan, utcnow())
         db.session.commit()
     return headers, plan
@@ -116,7 +120,7 @@ def problem_rows(token: str):
     else:
         try:
             sheet, mapping = request.args.get("sheet") or None, mapping_from(request.args)
-            headers, plan = _plan(upload, sheet, mapping)
+            headers, plan = _plan(upload, sheet, mapping, shown=False)  # the file's own rows only
         except Refused:
             db.session.rollback()
             return redirect(preview_url(token, sheet, mapping), code=303)
