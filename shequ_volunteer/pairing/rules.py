@@ -62,26 +62,40 @@ def interval(schedule: Schedule) -> int:
 
 
 def next_due(schedule: Schedule, now: datetime) -> Due:
-    """Due, overdue or fine now, and by when.
+    """Due, overdue or fine now, and by when: the definition every screen's state must equal."""
+    due_on, urgent_by = due_date(schedule)
+    return Due(visit_state(due_on, urgent_by, now), due_on, urgent_by)
+
+
+def due_date(schedule: Schedule) -> tuple[date, datetime | None]:
+    """By when the next visit is due: the Shanghai date, and the moment when a major change demands it.
 
     The clock starts at the last visit, or at the pairing's start for a household not
     yet visited (a pairing that starts mid-period gets a full interval, not a partial
-    one). A visit on the due date itself is on time. A major change after the last
-    visit makes a visit due within 24 hours, whatever the tier.
+    one). A major change after the last visit makes a visit due within 24 hours, whatever
+    the tier. Neither depends on `now`, so both can be kept with the pairing
+    (pairing.schedules) and stay right across midnight without any job.
     """
-    today = local_today(now)
     since = schedule.last_visit_at or schedule.paired_since
     due_on = local_date(since) + timedelta(days=interval(schedule))
     change = schedule.major_change_at
     if change is not None and (schedule.last_visit_at is None or change > schedule.last_visit_at):
         urgent_by = change + MAJOR_CHANGE_WITHIN
-        state = VisitState.OVERDUE if now > urgent_by else VisitState.DUE
-        return Due(state, min(due_on, local_date(urgent_by)), urgent_by)
+        return min(due_on, local_date(urgent_by)), urgent_by
+    return due_on, None
+
+
+def visit_state(due_on: date, urgent_by: datetime | None, now: datetime) -> VisitState:
+    """The state at `now` of a visit due on `due_on` (or by `urgent_by`). A visit on the due date itself is on
+    time. pairing.queries.visit_state_sql says the same in SQL for the board's counts and lists."""
+    if urgent_by is not None:
+        return VisitState.OVERDUE if now > urgent_by else VisitState.DUE
+    today = local_today(now)
     if today > due_on:
-        return Due(VisitState.OVERDUE, due_on)
+        return VisitState.OVERDUE
     if due_on <= week_end(today):
-        return Due(VisitState.DUE, due_on)
-    return Due(VisitState.FINE, due_on)
+        return VisitState.DUE
+    return VisitState.FINE
 
 
 # A visit log is written soon after the visit; older ones are 补记 that staff enter.
