@@ -40,6 +40,7 @@ def seed(db_url: str, events: int) -> dict:
     from shequ_volunteer.config import normalise_database_url
     from shequ_volunteer.demo.seed import SeedSizes, seed_community
     from shequ_volunteer.extensions import db
+    from shequ_volunteer.pairing import schedules
     from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper, Visit
     from shequ_volunteer.teams.models import Membership, Team
     from shequ_volunteer.timeutil import utcnow
@@ -65,11 +66,13 @@ def seed(db_url: str, events: int) -> dict:
             db.session.add(Signup(activity_id=activity.id, user_id=person.id, created_at=now, updated_at=now))
         # The person also helps three paired households: visit events in the feed.
         db.session.add(Membership(team_id=teams[0].id, user_id=person.id, status="approved"))
+        helped = []
         for number in range(3):
             household = Household(community_id=person.community_id, head_name=f"老人{number}",
                                   building=str(number + 1), tier="key", updated_at=now, created_at=now)
             db.session.add(household)
             db.session.flush()
+            helped.append(household.id)
             pairing = Pairing(household_id=household.id, reason="独居", starts_on=date(2026, 1, 1),
                               created_by_id=person.id)
             db.session.add(pairing)
@@ -78,6 +81,8 @@ def seed(db_url: str, events: int) -> dict:
             visited = now - timedelta(days=10 * number + 3)
             db.session.add(Visit(household_id=household.id, pairing_id=pairing.id, visitor_id=person.id,
                                  way="home", visited_on=visited.date(), visited_at=visited, duration_minutes=30))
+        db.session.flush()
+        schedules.refresh(helped)  # the due dates the feed reads, as the pairing services keep them
         person.reminder_minutes = 60
         secret = tokens.issue(person.id, KIND_PERSONAL, now)
         db.session.commit()

@@ -337,7 +337,7 @@ def plan_pairing(settings: Settings, staff_phone: str, now: datetime) -> dict:
             {"grid": grid}, {"grid": grid, "show": "overdue"}, {"tier": tier, "show": "due"},
             {"grid": grid, "building": rng.choice(board.buildings)}, {"helper": helper_id},
         ]))
-    return {"board_rows": len(board.rows), "board_counts": board.counts, "board_ms": board_ms,
+    return {"board_rows": board.total, "board_counts": board.counts, "board_ms": board_ms,
             "helpers": helpers, "helper_households": sorted({len(h["head_names"]) for h in helpers}),
             "board_queries": [urlencode(q) for q in queries_sent]}
 

@@ -19,6 +19,7 @@ from shequ_volunteer.accounts.passwords import hash_password
 from shequ_volunteer.activities.models import HOLDING_SEATS, SIGNUP_WAITING, Activity, Signup
 from shequ_volunteer.communities.models import Community, Street
 from shequ_volunteer.extensions import db
+from shequ_volunteer.pairing import schedules
 from shequ_volunteer.pairing.models import Household, Pairing, PairingHelper, Visit
 from shequ_volunteer.teams.models import MEMBER_APPROVED, ROLE_LEADER, ROLE_MEMBER, Membership, Team
 from shequ_volunteer.timeutil import local_date, local_today, utcnow
@@ -173,6 +174,8 @@ def pairing(household_obj: Household, staff_obj: User, *, helpers: Sequence[User
     db.session.add(item)
     db.session.flush()
     db.session.add_all([PairingHelper(pairing_id=item.id, user_id=helper.id, starts_on=since) for helper in helpers])
+    db.session.flush()
+    schedules.refresh([household_obj.id])  # what the board keeps, as the pairing services leave it
     db.session.commit()
     return item
 
@@ -184,6 +187,8 @@ def visit(pairing_obj: Pairing, visitor: User, at: datetime, **fields) -> Visit:
     item = Visit(household_id=pairing_obj.household_id, pairing_id=pairing_obj.id, visitor_id=visitor.id,
                  visited_on=local_date(at), visited_at=at, **values)
     db.session.add(item)
+    db.session.flush()
+    schedules.refresh([pairing_obj.household_id])
     db.session.commit()
     return item
 

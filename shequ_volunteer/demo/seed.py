@@ -18,6 +18,7 @@ from ..accounts.passwords import hash_password
 from ..activities.models import STATUS_CANCELLED, STATUS_SCHEDULED, Activity, Signup
 from ..communities.models import Community, Street
 from ..extensions import db
+from ..pairing import schedules
 from ..pairing.models import (
     CATEGORIES,
     FOLLOW_UP_CLOSED,
@@ -475,6 +476,7 @@ def _seed_pairings(rng: random.Random, sizes: SeedSizes, community_id: int, staf
                            "note": rng.choice(EVENT_NOTES[kind]), "happened_at": happened_at,
                            "reported_by_id": staff_id})
     _batched_insert(HouseholdEvent, event_rows)
+    schedules.refresh(household_ids)  # what the board keeps of the rows above
 
 
 def _pairing_row(household_id: int, team_id: int | None, label: str, starts_on: date, ends_on: date | None,

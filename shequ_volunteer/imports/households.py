@@ -10,6 +10,7 @@ from ..accounts.actor import Actor
 from ..extensions import db
 from ..feed_versions.services import feeds_changed
 from ..pairing import rules as pairing_rules
+from ..pairing import schedules
 from ..pairing import services as pairing
 from ..pairing.access import log_accesses
 from ..pairing.models import CATEGORIES, PAIRING_EXISTS, Household, Pairing, PairingHelper, active_on
@@ -146,8 +147,10 @@ def write(plan: ImportPlan, actor: Actor, community_id: int, now: datetime) -> t
         new_ids = {key(row._asdict()): row.id for row in inserted}
     if work["changed"]:
         db.session.execute(update(Household), [{**values, "updated_at": now} for values in work["changed"]])
-        # A tier or interval changed moves the visit in the helpers' 我的日程 (not its turns: those follow
-        # major changes, which an import does not touch).
+        # A new tier or interval moves the due dates the board keeps (new households get theirs when paired),
+        # and the visit in the helpers' 我的日程 (not its turns: those follow major changes, which an import
+        # does not touch).
+        schedules.refresh(values["id"] for values in work["changed"])
         feeds_changed(now, people=work["changed_helpers"])
     helpers_of = {new_ids[key(values)]: helpers for values, helpers in work["new"] if helpers}
     helpers_of.update(dict(work["to_pair"]))

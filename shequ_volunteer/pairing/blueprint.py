@@ -67,12 +67,10 @@ def board_context(board_query: str, **extra) -> dict:
     """The board for a query string (the page's own, or the one a quick visit form carried back)."""
     args = MultiDict(parse_qsl(board_query))
     filters, show = read_filters(args)
-    result = queries.board(board_scope(), utcnow(), filters)
-    listed = result.lists[show] if show else result.rows
-    pages = max(1, -(-len(listed) // PAGE_SIZE))
     page_text = args.get("page", "1")
-    page = min(int(page_text), pages) if page_text.isascii() and page_text.isdigit() and len(page_text) < 6 else 1
-    page = max(page, 1)
+    page = int(page_text) if page_text.isascii() and page_text.isdigit() and len(page_text) < 6 else 1
+    result = queries.board(board_scope(), utcnow(), filters, show, page, PAGE_SIZE)
+
     def link_args(to_show: str, to_page: int = 1) -> dict:
         """The board's URL arguments for another list or page, keeping the filters (empty ones left out)."""
         values = {"grid": filters.grid, "building": filters.building, "tier": filters.tier,
@@ -80,6 +78,4 @@ def board_context(board_query: str, **extra) -> dict:
         return {key: value for key, value in values.items() if value}
 
     return {"board": result, "filters": filters, "show": show, "views": BOARD_VIEWS, "tiers": TIER_LABELS,
-            "link_args": link_args,
-            "listed": listed, "shown": listed[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "page": page,
-            "pages": pages, "board_query": board_query, **extra}
+            "link_args": link_args, "page": result.page, "pages": result.pages, "board_query": board_query, **extra}

@@ -67,6 +67,13 @@ class Household(HouseholdLabels, db.Model):
     helper_brief: Mapped[str] = mapped_column(Text, default="")  # what staff release to helpers (交接说明)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The latest of the household's records, kept by pairing.schedules.refresh in the transaction of every
+    # change to them, so the board need not read years of visits: max(visits.visited_at), max(visited_on),
+    # max(created_at) (a back-dated visit is logged later), max(household_events.happened_at).
+    last_visit_at: Mapped[datetime | None]
+    last_visit_on: Mapped[date | None]
+    last_visit_logged_at: Mapped[datetime | None]
+    major_change_at: Mapped[datetime | None]
 
     community = relationship("Community")
 
@@ -103,6 +110,10 @@ class Pairing(db.Model):
     ends_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the command line (`flask import`)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # rules.due_date of this pairing (kept by pairing.schedules.refresh): the Beijing date its next visit is due,
+    # and the moment a major change's 24 hours run out. Neither depends on the clock; the state now is read in SQL.
+    visit_due_on: Mapped[date | None]
+    visit_urgent_by: Mapped[datetime | None]
 
     household: Mapped[Household] = relationship()
 
@@ -224,13 +235,16 @@ class VisitAid(db.Model):
 
 FOLLOW_UP_OPEN, FOLLOW_UP_DOING, FOLLOW_UP_CLOSED = "open", "doing", "closed"
 FOLLOW_UP_STATUSES = {FOLLOW_UP_OPEN: "待处理", FOLLOW_UP_DOING: "处理中", FOLLOW_UP_CLOSED: "已办结"}
+FOLLOW_UPS_NOT_CLOSED = (FOLLOW_UP_OPEN, FOLLOW_UP_DOING)
 
 
 class FollowUp(db.Model):
     """A visit's "needs follow-up": a staff task with an owner and a status until closed."""
 
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_community_status", "community_id", "status"),)
+    # The staff queue reads a community's open ones and its latest closed ones from this index alone, however
+    # many years of follow-ups are closed behind them.
+    __table_args__ = (Index("ix_follow_ups_community_status_closed_at", "community_id", "status", "closed_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)

@@ -1,23 +1,24 @@
-"""Read helpers for the pairing screens. The board takes a fixed number of statements
-however many households there are: one for the pairings with their last visit and last
-major change, one for the helpers' names."""
+"""Read helpers for the pairing screens. The board takes a fixed number of statements however many
+households there are and however many years of visits lie behind them: it reads what pairing.schedules keeps
+on the households and pairings, never the visits themselves, and counts, filters, orders and pages in SQL."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import ColumnElement
 
 from ..accounts.models import COMMAND_LINE_ACTOR, User
 from ..extensions import db
 from ..teams.models import Team
-from ..timeutil import local_midnight, local_today, week_start
+from ..timeutil import local_today, week_start
 from . import rules
 from .models import (
     FOLLOW_UP_CLOSED,
+    FOLLOW_UPS_NOT_CLOSED,
     FollowUp,
     Household,
     HouseholdAccess,
@@ -31,6 +32,7 @@ from .models import (
 )
 
 BOARD_VIEWS = {"due": "本周应访", "visited": "本周已访", "overdue": "逾期"}
+_RANK = {rules.VisitState.OVERDUE.value: 0, rules.VisitState.DUE.value: 1, rules.VisitState.FINE.value: 2}
 
 
 @dataclass
@@ -59,25 +61,31 @@ class BoardFilters:
     tier: str = ""
     helper_id: int | None = None
 
-    def keep(self, row: BoardRow) -> bool:
-        household = row.household
-        return ((not self.grid or household.grid == self.grid)
-                and (not self.building or household.building == self.building)
-                and (not self.tier or household.tier == self.tier)
-                and (self.helper_id is None or any(uid == self.helper_id for uid, _n in row.helpers)))
+    def conditions(self, today: date) -> list[ColumnElement[bool]]:
+        """SQL: the rows these filters keep."""
+        kept = []
+        if self.grid:
+            kept.append(Household.grid == self.grid)
+        if self.building:
+            kept.append(Household.building == self.building)
+        if self.tier:
+            kept.append(Household.tier == self.tier)
+        if self.helper_id is not None:
+            kept.append(helper_scope(self.helper_id, today))
+        return kept
 
 
 @dataclass
 class Board:
-    rows: list[BoardRow]  # every row in scope and filter, most urgent first
-    lists: dict[str, list[BoardRow]]  # the rows behind each count
+    counts: dict[str, int]  # rows behind each of BOARD_VIEWS, in scope and filter
+    total: int  # rows in scope and filter
+    listed: int  # rows of the list shown (`total` when none is chosen)
+    page: int
+    pages: int
+    rows: list[BoardRow]  # the page shown of that list, most urgent first
     grids: list[str]
     buildings: list[str]
     helpers: list[tuple[int, str]]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {key: len(rows) for key, rows in self.lists.items()}
 
 
 def community_scope(community_id: int) -> ColumnElement[bool]:
@@ -117,77 +125,117 @@ def feed_turns(user_ids, now: datetime) -> dict[int, list[datetime]]:
             for user_id in sorted(set(user_ids))}
 
 
-def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
-    """Every active pairing in scope with its household's visit state, computed by rules.next_due."""
+def visit_state_sql(now: datetime) -> ColumnElement[str]:
+    """rules.visit_state in SQL, on the due date and urgency each pairing keeps (pairing.schedules): the state
+    at `now` of every row, so the board counts, filters and orders in the database. tests/services/
+    test_board_schedules.py holds it equal to rules.next_due over the records at moving instants."""
     today = local_today(now)
-    this_week = week_start(today)
-    # Aggregate only the households in scope: a helper's three must not cost a scan of every visit.
-    in_scope = (select(Pairing.household_id).join(Household, Household.id == Pairing.household_id)
-                .where(scope, active_on(Pairing, today)).correlate(None))
-    last_visit = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"),
-                         func.max(Visit.visited_on).label("last_on"), func.max(Visit.created_at).label("logged_at"))
-                  .where(Visit.household_id.in_(in_scope)).group_by(Visit.household_id).subquery())
-    last_change = (select(HouseholdEvent.household_id, func.max(HouseholdEvent.happened_at).label("changed_at"))
-                   .where(HouseholdEvent.household_id.in_(in_scope)).group_by(HouseholdEvent.household_id).subquery())
-    household_columns = [getattr(Household, name) for name in HouseholdSummary.COLUMNS]
-    statement = (
-        select(*household_columns, Pairing.id, Pairing.starts_on, Pairing.team_id, Team.name,
-               last_visit.c.last_at, last_visit.c.last_on, last_visit.c.logged_at, last_change.c.changed_at)
-        .join(Pairing, Pairing.household_id == Household.id)
-        .outerjoin(Team, Team.id == Pairing.team_id)
-        .outerjoin(last_visit, last_visit.c.household_id == Household.id)
-        .outerjoin(last_change, last_change.c.household_id == Household.id)
-        .where(scope, active_on(Pairing, today))
-        .order_by(Household.id)
+    overdue, due, fine = rules.VisitState.OVERDUE.value, rules.VisitState.DUE.value, rules.VisitState.FINE.value
+    return case(
+        (Pairing.visit_urgent_by.is_not(None), case((Pairing.visit_urgent_by < now, overdue), else_=due)),
+        (Pairing.visit_due_on < today, overdue),
+        (Pairing.visit_due_on <= rules.week_end(today), due),
+        else_=fine,
     )
-    width = len(household_columns)
+
+
+def _urgency_sql(state: ColumnElement[str]) -> list:
+    """Overdue first, then due, then the rest; earliest due date first within each (as `urgency`)."""
+    return [case(_RANK, value=state), Pairing.visit_due_on, Household.id, Pairing.id]
+
+
+def _rows_statement(scope: ColumnElement[bool], now: datetime):
+    household_columns = [getattr(Household, name) for name in HouseholdSummary.COLUMNS]
+    return (
+        select(*household_columns, Pairing.id, Pairing.starts_on, Pairing.team_id, Team.name,
+               Household.last_visit_at, Household.last_visit_on, Household.last_visit_logged_at,
+               Pairing.visit_due_on, Pairing.visit_urgent_by, visit_state_sql(now))
+        .select_from(Household).join(Pairing, Pairing.household_id == Household.id)
+        .outerjoin(Team, Team.id == Pairing.team_id)
+        .where(scope, active_on(Pairing, local_today(now)))
+    )
+
+
+def _read_rows(statement, now: datetime) -> list[BoardRow]:
+    this_week = week_start(local_today(now))
+    width = len(HouseholdSummary.COLUMNS)
     rows = []
     # Plain columns, not ORM objects: a community's whole board is thousands of rows.
     for values in db.session.execute(statement):
         household = HouseholdSummary(*values[:width])
-        pairing_id, starts_on, team_id, team_name, last_at, last_on, logged_at, changed_at = values[width:]
-        pairing = PairingSummary(pairing_id, starts_on, team_id)
-        schedule = rules.Schedule(
-            tier=household.tier, interval_days=household.visit_interval_days, last_visit_at=last_at,
-            paired_since=local_midnight(pairing.starts_on), major_change_at=changed_at)
-        rows.append(BoardRow(household, pairing, team_name, last_at, rules.next_due(schedule, now),
+        (pairing_id, starts_on, team_id, team_name, last_at, last_on, logged_at, due_on, urgent_by,
+         state) = values[width:]
+        rows.append(BoardRow(household, PairingSummary(pairing_id, starts_on, team_id), team_name, last_at,
+                             rules.Due(rules.VisitState(state), due_on, urgent_by),
                              visited_this_week=last_on is not None and last_on >= this_week,
                              last_logged_at=logged_at))
-    helpers = db.session.execute(
-        select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
-        .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)
-        .where(scope, active_on(Pairing, today), active_on(PairingHelper, today)).order_by(PairingHelper.id)
-    )
-    by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pairing_id, user_id, name in helpers:
-        by_pairing[pairing_id].append((user_id, name))
-    for row in rows:
-        row.helpers = by_pairing.get(row.pairing.id, [])
     return rows
 
 
-_URGENCY = {rules.VisitState.OVERDUE: 0, rules.VisitState.DUE: 1, rules.VisitState.FINE: 2}
+def _active_pairings(scope: ColumnElement[bool], today: date):
+    """SQL: the ids of the pairings in scope active today."""
+    return (select(Pairing.id).join(Household, Household.id == Pairing.household_id)
+            .where(scope, active_on(Pairing, today)))
+
+
+def _add_helpers(rows: list[BoardRow], pairing_ids, today: date) -> None:
+    """Each row's current helpers, from one statement (`pairing_ids`: the pairings to read them for)."""
+    by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pairing_id, user_id, name in db.session.execute(
+            select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
+            .where(PairingHelper.pairing_id.in_(pairing_ids), active_on(PairingHelper, today))
+            .order_by(PairingHelper.id)):
+        by_pairing[pairing_id].append((user_id, name))
+    for row in rows:
+        row.helpers = by_pairing.get(row.pairing.id, [])
+
+
+def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
+    """Every active pairing in scope with its household's visit state (rules.next_due, as kept), by household."""
+    today = local_today(now)
+    rows = _read_rows(_rows_statement(scope, now).order_by(Household.id, Pairing.id), now)
+    _add_helpers(rows, _active_pairings(scope, today), today)
+    return rows
 
 
 def urgency(row: BoardRow) -> tuple:
     """Overdue first, then due, then the rest; earliest due date first within each."""
-    return (_URGENCY[row.due.state], row.due.due_on, row.household.id)
+    return (_RANK[row.due.state.value], row.due.due_on, row.household.id, row.pairing.id)
 
 
-def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = BoardFilters()) -> Board:
-    """The board: counts and the lists behind them, from the same rows."""
-    every = board_rows(scope, now)
-    rows = sorted((row for row in every if filters.keep(row)), key=urgency)
-    lists = {
-        "due": [row for row in rows if row.due.state == rules.VisitState.DUE],
-        "visited": [row for row in rows if row.visited_this_week],
-        "overdue": [row for row in rows if row.due.state == rules.VisitState.OVERDUE],
-    }
-    helpers = sorted({helper for row in every for helper in row.helpers}, key=lambda h: h[1])
-    return Board(rows=rows, lists=lists, grids=sorted({r.household.grid for r in every if r.household.grid}),
-                 buildings=sorted({r.household.building for r in every if r.household.building},
-                                  key=lambda b: (len(b), b)),
-                 helpers=helpers)
+def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = BoardFilters(), show: str = "",
+          page: int = 1, per_page: int = 50) -> Board:
+    """The board: the counts, and one page of the list asked for (`show`, one of BOARD_VIEWS, or every row)."""
+    today = local_today(now)
+    state = visit_state_sql(now)
+    filtered = filters.conditions(today)
+    lists = {"due": state == rules.VisitState.DUE.value,
+             "visited": Household.last_visit_on >= week_start(today),
+             "overdue": state == rules.VisitState.OVERDUE.value}
+    total, *numbers = db.session.execute(
+        select(func.count(), *(func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+                               for condition in lists.values()))
+        .select_from(Household).join(Pairing, Pairing.household_id == Household.id)
+        .where(scope, active_on(Pairing, today), *filtered)).one()
+    counts = dict(zip(lists, numbers, strict=True))
+    listed = counts[show] if show in lists else total
+    pages = max(1, -(-listed // per_page))
+    page = min(max(page, 1), pages)
+    statement = _rows_statement(scope, now).where(*filtered)
+    if show in lists:
+        statement = statement.where(lists[show])
+    rows = _read_rows(statement.order_by(*_urgency_sql(state)).limit(per_page).offset((page - 1) * per_page), now)
+    _add_helpers(rows, [row.pairing.id for row in rows], today)
+    places = db.session.execute(
+        select(Household.grid, Household.building).distinct().join(Pairing, Pairing.household_id == Household.id)
+        .where(scope, active_on(Pairing, today))).all()
+    helpers = db.session.execute(select(User.id, User.name).where(User.id.in_(
+        select(PairingHelper.user_id).where(PairingHelper.pairing_id.in_(_active_pairings(scope, today)),
+                                            active_on(PairingHelper, today))))).all()
+    return Board(counts=counts, total=total, listed=listed, page=page, pages=pages, rows=rows,
+                 grids=sorted({grid for grid, _building in places if grid}),
+                 buildings=sorted({building for _grid, building in places if building}, key=lambda b: (len(b), b)),
+                 helpers=sorted(((user_id, name) for user_id, name in helpers), key=lambda h: (h[1], h[0])))
 
 
 def households_of(community_id: int, today: date) -> list[tuple[Household, Pairing | None]]:
@@ -224,7 +272,7 @@ def visits(household_id: int, since: date | None = None, limit: int = 50) -> lis
 
 def open_follow_ups(community_id: int) -> list[FollowUp]:
     return list(db.session.scalars(
-        select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status != FOLLOW_UP_CLOSED)
+        select(FollowUp).where(FollowUp.community_id == community_id, FollowUp.status.in_(FOLLOW_UPS_NOT_CLOSED))
         .options(joinedload(FollowUp.household), joinedload(FollowUp.owner))
         .order_by(FollowUp.opened_at, FollowUp.id)
     ))

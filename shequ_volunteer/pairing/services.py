@@ -20,7 +20,7 @@ from ..feed_versions.services import feeds_changed
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
-from . import notify, queries, rules
+from . import notify, queries, rules, schedules
 from .access import current_helper_ids
 from .models import (
     FOLLOW_UP_CLOSED,
@@ -77,6 +77,7 @@ def save_household(actor: Actor, household: Household | None, data: dict, now: d
         household.consent_recorded_at = None
     household.updated_at = now
     db.session.flush()
+    schedules.refresh([household.id])  # the tier or the interval may have moved its pairings' due dates
     helpers_feeds_changed(household.id, now)
     # No name, address or category in the summary: the record is read beyond those who may see the household.
     record(actor, kind, household, f"帮扶对象 #{household.id}", now, community_id=community_id)
@@ -143,6 +144,7 @@ def create_pairing(actor: Actor, household: Household, phones: list[str], team_i
     for person in helpers:
         db.session.add(PairingHelper(pairing_id=pairing.id, user_id=person.id, starts_on=starts_on))
     db.session.flush()
+    schedules.refresh([household.id])
     helpers_feeds_changed(None, now, also=[person.id for person in helpers])
     record(actor, audit.PAIRING_CREATED, pairing, f"帮扶对象 #{household.id}：{_helpers_summary(helpers, team)}", now,
            community_id=household.community_id)
@@ -167,6 +169,7 @@ def pair_with_helpers(actor: Actor, community_id: int, helpers_of: dict[int, lis
     db.session.execute(insert(PairingHelper), [
         {"pairing_id": pairing_of[household_id], "user_id": person.id, "starts_on": today, "ends_on": None}
         for household_id, people in helpers_of.items() for person in people])
+    schedules.refresh(households)
     helpers_feeds_changed(None, now, also={person.id for people in helpers_of.values() for person in people})
     return len(households)
 
@@ -292,6 +295,7 @@ def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetim
         db.session.add(follow_up)
         notify.follow_up_raised(household, follow_up, actor.user_id, now)
     db.session.flush()
+    schedules.refresh([household.id])
     helpers_feeds_changed(household.id, now)
     return visit
 
@@ -304,6 +308,7 @@ def report_major_change(actor: Actor, household: Household, kind: str, note: str
                            reported_by_id=actor.user_id)
     db.session.add(event)
     db.session.flush()
+    schedules.refresh([household.id])
     helpers_feeds_changed(household.id, now)  # due within 24 hours, overdue after: a turn in their feeds
     return event
 

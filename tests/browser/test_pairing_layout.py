@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shequ_volunteer.extensions import db
+from shequ_volunteer.pairing import schedules
 from shequ_volunteer.pairing.models import FOLLOW_UP_CLOSED, FollowUp, HouseholdEvent, Visit, VisitAid
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
@@ -77,6 +78,8 @@ def world():
         HouseholdEvent(household_id=household.id, kind="hospital", note="高血压住院三天",
                        happened_at=now - timedelta(days=12), reported_by_id=staff.id),
     ])
+    db.session.flush()
+    schedules.refresh([household.id])  # as the services leave the household after a major change
     db.session.commit()
     return staff, helper, household
 

@@ -48,3 +48,51 @@ def test_sqlite_tables_others_refer_to_can_be_changed_with_their_rows(tmp_path):
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
+
+
+KEPT_SCHEDULES = "8e3b5d2c7a41"  # the board reads kept visit schedules
+
+
+def test_the_kept_visit_schedules_are_filled_from_the_records(empty_database):
+    """A database from before the board kept them: the migration fills each household's latest visit and major
+    change and each pairing's due date exactly as pairing.schedules.refresh writes them."""
+    from datetime import timedelta
+
+    from flask_migrate import downgrade, upgrade
+
+    from shequ_volunteer.accounts.actor import actor_for
+    from shequ_volunteer.pairing import services
+    from shequ_volunteer.pairing.models import Household, Pairing
+    from shequ_volunteer.timeutil import utcnow
+    from tests import factories as f
+    from tests.conftest import make_app
+
+    app = make_app(empty_database)
+    kept = (Household.id, Household.last_visit_at, Household.last_visit_on, Household.last_visit_logged_at,
+            Household.major_change_at)
+    with app.app_context():
+        upgrade()
+        home = f.community()
+        staff, helper = f.staff(home), f.user(home, "王志愿")
+        now = utcnow()
+        visited = f.paired_household(home, staff, helpers=[helper], last_visit=now - timedelta(days=40), tier="key")
+        f.visit(services.active_pairing(visited.id, f.beijing_today()), helper, now - timedelta(days=3))
+        changed = f.paired_household(home, staff, helpers=[helper], head_name="李奶奶",
+                                     last_visit=now - timedelta(days=9))
+        services.report_major_change(actor_for(staff), changed, "hospital", "", now - timedelta(hours=5))
+        f.paired_household(home, staff, helpers=[helper], head_name="张爷爷", tier="general", visit_interval_days=14)
+        f.household(home, head_name="未结对")
+        db.session.commit()
+        households = db.session.execute(db.select(*kept).order_by(Household.id)).all()
+        pairings = db.session.execute(db.select(Pairing.id, Pairing.visit_due_on, Pairing.visit_urgent_by)
+                                      .order_by(Pairing.id)).all()
+        assert any(row.last_visit_at for row in households) and any(row.visit_urgent_by for row in pairings)
+        db.session.remove()
+        downgrade(revision=KEPT_SCHEDULES)  # back to the migration (if later ones exist), then to before it
+        downgrade(revision="-1")
+        upgrade()
+        assert db.session.execute(db.select(*kept).order_by(Household.id)).all() == households
+        assert db.session.execute(db.select(Pairing.id, Pairing.visit_due_on, Pairing.visit_urgent_by)
+                                  .order_by(Pairing.id)).all() == pairings
+        db.session.remove()
+        db.engine.dispose()

@@ -9,13 +9,13 @@ from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import queries, services
 from shequ_volunteer.pairing.access import may_see
-from shequ_volunteer.pairing.models import HouseholdEvent
 from shequ_volunteer.pairing.queries import BoardFilters
 from shequ_volunteer.refusals import Refused
 from tests import factories as f
 
 SHANGHAI = timedelta(hours=8)
 NOW = datetime(2026, 11, 18, 10) - SHANGHAI  # Wednesday 18 Nov 2026, 10:00 Shanghai; week Mon 16 – Sun 22
+EVERY_ROW = BoardFilters()
 
 
 def local(y, m, d, hh=10) -> datetime:
@@ -56,33 +56,62 @@ def names(rows) -> set[str]:
     return {row.household.head_name for row in rows}
 
 
+def whole(scope, now=NOW, filters=EVERY_ROW, show="") -> queries.Board:
+    """The board with the list asked for on one page."""
+    return queries.board(scope, now, filters, show, per_page=1000)
+
+
+def lists(scope, now=NOW, filters=EVERY_ROW) -> dict[str, set[str]]:
+    """The names in each of the board's lists."""
+    return {key: names(whole(scope, now, filters, key).rows) for key in queries.BOARD_VIEWS}
+
+
+def keeps(filters: BoardFilters, row: queries.BoardRow) -> bool:
+    """What the filters mean, row by row."""
+    household = row.household
+    return ((not filters.grid or household.grid == filters.grid)
+            and (not filters.building or household.building == filters.building)
+            and (not filters.tier or household.tier == filters.tier)
+            and (filters.helper_id is None or any(uid == filters.helper_id for uid, _n in row.helpers)))
+
+
 def test_counts_are_the_lists_behind_them(world):
     home, *_rest, made = world
-    board = queries.board(queries.community_scope(home.id), NOW)
-    assert {key: names(rows) for key, rows in board.lists.items()} == {
-        "overdue": {"甲"}, "due": {"丙"}, "visited": {"丁"}}
-    assert board.counts == {"overdue": 1, "due": 1, "visited": 1}
+    board = whole(queries.community_scope(home.id))
+    assert lists(queries.community_scope(home.id)) == {"overdue": {"甲"}, "due": {"丙"}, "visited": {"丁"}}
+    assert board.counts == {"overdue": 1, "due": 1, "visited": 1} and board.total == board.listed == 5
     assert [row.household.head_name for row in board.rows][:2] == ["甲", "丙"]  # most urgent first
     assert board.grids == ["第1网格", "第2网格"] and board.buildings == ["1", "2", "3"]
 
 
+def test_pages_of_a_list(world):
+    home, *_rest = world
+    scope = queries.community_scope(home.id)
+    every = [row.household.head_name for row in whole(scope).rows]
+    pages = [queries.board(scope, NOW, page=number, per_page=2) for number in (1, 2, 3, 4, 0)]
+    assert [[row.household.head_name for row in page.rows] for page in pages] == [
+        every[:2], every[2:4], every[4:], every[4:], every[:2]]  # past the end: the last page; before: the first
+    assert [(page.page, page.pages) for page in pages] == [(1, 3), (2, 3), (3, 3), (3, 3), (1, 3)]
+
+
 def test_every_filter_combination_keeps_counts_equal_to_lists(world):
     home, _staff, _team, _leader, helper, helper2, _made = world
-    every = queries.board(queries.community_scope(home.id), NOW).rows
+    scope = queries.community_scope(home.id)
+    every = queries.board_rows(scope, NOW)
     for grid, building, tier, helper_id in product(["", "第1网格", "第2网格"], ["", "2", "3"],
                                                    ["", "high", "key", "general"], [None, helper.id, helper2.id]):
         filters = BoardFilters(grid=grid, building=building, tier=tier, helper_id=helper_id)
-        board = queries.board(queries.community_scope(home.id), NOW, filters)
-        expected = [row for row in every if filters.keep(row)]
-        assert names(board.rows) == names(expected)
-        for key, rows in board.lists.items():
-            assert board.counts[key] == len(rows)
-            assert names(rows) <= names(board.rows)
+        board = whole(scope, NOW, filters)
+        expected = [row for row in every if keeps(filters, row)]
+        assert names(board.rows) == names(expected) and board.total == len(expected)
+        for key, listed in lists(scope, NOW, filters).items():
+            assert board.counts[key] == len(listed)
+            assert listed <= names(board.rows)
 
 
 def test_leader_sees_the_team_pairings_and_helper_filter(world):
     _home, _staff, team, _leader, helper, _helper2, _made = world
-    assert names(queries.board(queries.teams_scope({team.id}), NOW).rows) == {"丙", "丁"}
+    assert names(whole(queries.teams_scope({team.id})).rows) == {"丙", "丁"}
     mine = queries.board_rows(queries.helper_scope(helper.id, date(2026, 11, 18)), NOW)
     assert names(mine) == {"甲", "丁"}
 
@@ -90,14 +119,12 @@ def test_leader_sees_the_team_pairings_and_helper_filter(world):
 def test_major_change_makes_a_visit_due_within_a_day(world):
     home, staff, *_rest, made = world
     fine = made["fine_key"]
-    db.session.add(HouseholdEvent(household_id=fine.id, kind="hospital", happened_at=NOW - timedelta(hours=2),
-                                  reported_by_id=staff.id))
+    services.report_major_change(actor_for(staff), fine, "hospital", "", NOW - timedelta(hours=2))
     db.session.commit()
-    board = queries.board(queries.community_scope(home.id), NOW)
-    row = next(row for row in board.rows if row.household.id == fine.id)
-    assert row.due.urgent_by == NOW + timedelta(hours=22) and "乙" in names(board.lists["due"])
-    later = queries.board(queries.community_scope(home.id), NOW + timedelta(hours=23))
-    assert "乙" in names(later.lists["overdue"])  # 25 hours after the change, nobody went
+    scope = queries.community_scope(home.id)
+    row = next(row for row in whole(scope).rows if row.household.id == fine.id)
+    assert row.due.urgent_by == NOW + timedelta(hours=22) and "乙" in lists(scope)["due"]
+    assert "乙" in lists(scope, NOW + timedelta(hours=23))["overdue"]  # 25 hours after the change, nobody went
 
 
 def test_logged_visit_moves_the_household_on_the_board(world):
@@ -105,8 +132,8 @@ def test_logged_visit_moves_the_household_on_the_board(world):
     services.log_visit(actor_for(helper), made["overdue_high"], services.VisitInput(
         way="phone", visited_on=date(2026, 11, 18), duration_minutes=15), NOW)
     db.session.commit()
-    board = queries.board(queries.community_scope(home.id), NOW)
-    assert names(board.lists["overdue"]) == set() and names(board.lists["visited"]) == {"甲", "丁"}
+    listed = lists(queries.community_scope(home.id))
+    assert listed["overdue"] == set() and listed["visited"] == {"甲", "丁"}
 
 
 def test_handover_and_end(world):
@@ -128,4 +155,4 @@ def test_handover_and_end(world):
     services.end_pairing(actor_for(staff), pairing, NOW)
     db.session.commit()
     assert not may_see(actor_for(helper2), household, today) and not may_see(actor_for(leader), household, today)
-    assert "丁" not in names(queries.board(queries.community_scope(home.id), NOW).rows)
+    assert "丁" not in names(whole(queries.community_scope(home.id)).rows)

@@ -17,7 +17,9 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
+from shequ_volunteer.pairing import services
 from shequ_volunteer.pairing.access import current_helper_ids
 from shequ_volunteer.pairing.models import (
     FollowUp,
@@ -67,9 +69,7 @@ def build_world() -> SimpleNamespace:
     p3 = f.pairing(h3, users["staff_a"], helpers=[users["helper2"]], since=today - timedelta(days=20), reason="孤寡")
     last = f.visit(pairing, users["helper"], utcnow() - timedelta(days=10))
     # Reported two hours ago: H needs a visit within 24 hours (本周应访 on the board, whatever the weekday).
-    db.session.add(HouseholdEvent(household_id=h.id, kind="hospital", happened_at=utcnow() - timedelta(hours=2),
-                                  reported_by_id=users["helper"].id))
-    db.session.flush()
+    services.report_major_change(actor_for(users["helper"]), h, "hospital", "", utcnow() - timedelta(hours=2))
     follow_up = FollowUp(community_id=home.id, household_id=h.id, visit_id=last.id, reason="燃气灶打不着火",
                          opened_by_id=users["helper"].id)
     closed = FollowUp(community_id=home.id, household_id=h.id, reason="水管漏水", status="closed",

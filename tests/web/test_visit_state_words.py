@@ -1,9 +1,9 @@
 """A household's visit state reads the same on the board, the household page and 我的结对: one macro words it."""
 import re
 
+from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.extensions import db
-from shequ_volunteer.pairing import queries
-from shequ_volunteer.pairing.models import HouseholdEvent
+from shequ_volunteer.pairing import queries, services
 from shequ_volunteer.timeutil import format_day, utcnow
 from tests import factories as f
 
@@ -23,8 +23,7 @@ def test_the_pairing_screens_word_the_visit_state_alike(app):
                               last_visit=f.days_ago(1))
     urgent = f.paired_household(home, staff, helpers=[helper], head_name="陈爷爷", tier="general",
                                 last_visit=f.days_ago(1))
-    db.session.add(HouseholdEvent(household_id=urgent.id, kind="hospital", happened_at=f.days_ago(1 / 12),
-                                  reported_by_id=staff.id))
+    services.report_major_change(actor_for(staff), urgent, "hospital", "", f.days_ago(1 / 12))
     db.session.commit()
     due = {row.household.id: row.due for row in queries.board_rows(queries.community_scope(home.id), utcnow())}
     expected = {
