@@ -2,6 +2,7 @@
 confirmed import writes in batches, each rule of the three kinds, the same file twice, one audit row."""
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,9 +17,11 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.feed_versions.models import PERSONAL, FeedVersion
 from shequ_volunteer.imports import services
 from shequ_volunteer.pairing.models import Household, HouseholdAccess, Pairing, PairingHelper
+from shequ_volunteer.pairing.queries import board_rows, community_scope
+from shequ_volunteer.pairing.rules import VisitState
 from shequ_volunteer.refusals import Refused
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership
-from shequ_volunteer.timeutil import utcnow
+from shequ_volunteer.timeutil import local_today, utcnow
 from tests import factories as f
 from tests.support.import_tables import residents, table
 from tests.web.helpers import db_state
@@ -332,6 +335,23 @@ def test_households_by_address_with_their_helpers_and_nothing_half_created(w):
     again = confirm(w, "households", rows())
     assert (again.created, again.updated, again.skipped) == (0, 0, 3)
     assert (count(Household), count(Pairing), count(PairingHelper)) == (3, 2, 3)
+
+
+def test_an_import_leaves_the_due_dates_the_board_keeps_as_the_rules_give_them(w):
+    """The board reads what pairing.schedules keeps: a tier the import changes moves a paired household's due
+    date, and a household it pairs is due a full interval from today."""
+    helper = f.user(w.home, "志愿者甲", phone="13900000001")
+    now = utcnow()
+    f.paired_household(w.home, w.staff, helpers=[helper], head_name="孙秀兰", building="5", room="101",
+                       tier="general", last_visit=now - timedelta(days=20))
+    def board() -> dict:
+        return {row.household.head_name: row.due for row in board_rows(community_scope(w.home.id), now)}
+    assert board()["孙秀兰"].state == VisitState.FINE  # 一般: every 91 days
+    confirm(w, "households", table(HOUSEHOLD_HEADERS, ["孙秀兰", "幸福里小区", "5", "101", "", "高风险", "", "", ""],
+                                   ["李桂兰", "幸福里小区", "3", "202", "", "重点", "", "", helper.phone]))
+    due = board()
+    assert due["孙秀兰"].state == VisitState.OVERDUE  # 高风险: 7 days, visited 20 days ago
+    assert due["李桂兰"].due_on == local_today(now) + timedelta(days=30)
 
 
 def test_a_household_paired_with_other_helpers_is_a_problem_as_a_whole(w):
