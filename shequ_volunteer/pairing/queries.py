@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import ColumnElement
 
@@ -212,11 +212,15 @@ def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = Boa
     lists = {"due": state == rules.VisitState.DUE.value,
              "visited": Household.last_visit_on >= week_start(today),
              "overdue": state == rules.VisitState.OVERDUE.value}
-    total, *numbers = db.session.execute(
-        select(func.count(), *(func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-                               for condition in lists.values()))
-        .select_from(Household).join(Pairing, Pairing.household_id == Household.id)
-        .where(scope, active_on(Pairing, today), *filtered)).one()
+    # One pass over the scope's rows, by place: the filter's choices of 网格 and 楼栋 (from every row), and how many
+    # rows the filters keep in all and in each list.
+    kept = and_(true(), *filtered)
+    places = db.session.execute(
+        select(Household.grid, Household.building, func.sum(case((kept, 1), else_=0)),
+               *(func.sum(case((kept & condition, 1), else_=0)) for condition in lists.values()))
+        .join(Pairing, Pairing.household_id == Household.id).where(scope, active_on(Pairing, today))
+        .group_by(Household.grid, Household.building)).all()
+    total, *numbers = (sum(place[column] for place in places) for column in range(2, 3 + len(lists)))
     counts = dict(zip(lists, numbers, strict=True))
     listed = counts[show] if show in lists else total
     pages = max(1, -(-listed // per_page))
@@ -226,15 +230,12 @@ def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = Boa
         statement = statement.where(lists[show])
     rows = _read_rows(statement.order_by(*_urgency_sql(state)).limit(per_page).offset((page - 1) * per_page), now)
     _add_helpers(rows, [row.pairing.id for row in rows], today)
-    places = db.session.execute(
-        select(Household.grid, Household.building).distinct().join(Pairing, Pairing.household_id == Household.id)
-        .where(scope, active_on(Pairing, today))).all()
     helpers = db.session.execute(select(User.id, User.name).where(User.id.in_(
         select(PairingHelper.user_id).where(PairingHelper.pairing_id.in_(_active_pairings(scope, today)),
                                             active_on(PairingHelper, today))))).all()
     return Board(counts=counts, total=total, listed=listed, page=page, pages=pages, rows=rows,
-                 grids=sorted({grid for grid, _building in places if grid}),
-                 buildings=sorted({building for _grid, building in places if building}, key=lambda b: (len(b), b)),
+                 grids=sorted({place.grid for place in places if place.grid}),
+                 buildings=sorted({place.building for place in places if place.building}, key=lambda b: (len(b), b)),
                  helpers=sorted(((user_id, name) for user_id, name in helpers), key=lambda h: (h[1], h[0])))
 
 
