@@ -178,23 +178,23 @@ def _active_pairings(scope: ColumnElement[bool], today: date):
             .where(scope, active_on(Pairing, today)))
 
 
-def _add_helpers(rows: list[BoardRow], pairing_ids, today: date) -> None:
-    """Each row's current helpers, from one statement (`pairing_ids`: the pairings to read them for)."""
+def _helpers_in(scope: ColumnElement[bool], today: date) -> dict[int, list[tuple[int, str]]]:
+    """The current helpers (user id, name) of every active pairing in scope, by pairing: one statement."""
     by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for pairing_id, user_id, name in db.session.execute(
             select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
-            .where(PairingHelper.pairing_id.in_(pairing_ids), active_on(PairingHelper, today))
+            .where(PairingHelper.pairing_id.in_(_active_pairings(scope, today)), active_on(PairingHelper, today))
             .order_by(PairingHelper.id)):
         by_pairing[pairing_id].append((user_id, name))
-    for row in rows:
-        row.helpers = by_pairing.get(row.pairing.id, [])
+    return by_pairing
 
 
 def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state (rules.next_due, as kept), by household."""
-    today = local_today(now)
     rows = _read_rows(_rows_statement(scope, now).order_by(Household.id, Pairing.id), now)
-    _add_helpers(rows, _active_pairings(scope, today), today)
+    helpers = _helpers_in(scope, local_today(now))
+    for row in rows:
+        row.helpers = helpers.get(row.pairing.id, [])
     return rows
 
 
@@ -229,14 +229,15 @@ def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = Boa
     if show in lists:
         statement = statement.where(lists[show])
     rows = _read_rows(statement.order_by(*_urgency_sql(state)).limit(per_page).offset((page - 1) * per_page), now)
-    _add_helpers(rows, [row.pairing.id for row in rows], today)
-    helpers = db.session.execute(select(User.id, User.name).where(User.id.in_(
-        select(PairingHelper.user_id).where(PairingHelper.pairing_id.in_(_active_pairings(scope, today)),
-                                            active_on(PairingHelper, today))))).all()
+    # Every helper in scope, for the filter's choices; the page's rows take theirs from the same statement.
+    helpers = _helpers_in(scope, today)
+    for row in rows:
+        row.helpers = helpers.get(row.pairing.id, [])
     return Board(counts=counts, total=total, listed=listed, page=page, pages=pages, rows=rows,
                  grids=sorted({place.grid for place in places if place.grid}),
                  buildings=sorted({place.building for place in places if place.building}, key=lambda b: (len(b), b)),
-                 helpers=sorted(((user_id, name) for user_id, name in helpers), key=lambda h: (h[1], h[0])))
+                 helpers=sorted({person for people in helpers.values() for person in people},
+                                key=lambda person: (person[1], person[0])))
 
 
 def households_of(community_id: int, today: date) -> list[tuple[Household, Pairing | None]]:
