@@ -27,10 +27,19 @@ from shequ_volunteer.audit.models import AuditEntry
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import KIND_CLAIM, PENDING, HoursEntry
 from shequ_volunteer.me.closing import ALREADY_CLOSED
-from shequ_volunteer.pairing.models import PAIRING_EXISTS, FollowUp, HouseholdAccess, Pairing, PairingHelper
+from shequ_volunteer.pairing import rules
+from shequ_volunteer.pairing.models import (
+    PAIRING_EXISTS,
+    FollowUp,
+    Household,
+    HouseholdAccess,
+    Pairing,
+    PairingHelper,
+    Visit,
+)
 from shequ_volunteer.rooms.models import Room
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_PENDING, ROLE_LEADER, Membership
-from shequ_volunteer.timeutil import to_local, utcnow
+from shequ_volunteer.timeutil import local_midnight, to_local, utcnow
 from tests import factories as f
 from tests.support.racing import TOKEN, Person, at_once, log_in
 from tests.support.server import SERVER_SECRET, start_server
@@ -194,6 +203,29 @@ def test_a_pairing_is_ended_once(app, servers, world):
     answers, again = race(racers(servers, staff.phone), f"/pairings/{pairing.id}/end")
     assert_one_won(answers, again, 303, "这个结对已经结束了", 409)
     assert audited(audit.PAIRING_ENDED) == 1
+
+
+def test_visits_logged_at_once_leave_the_household_its_latest(app, servers, world):
+    """8 visits of one household, back-dated 0 to 7 days, logged at once on two servers: what the board keeps
+    (pairing.schedules, recomputed by each under the household's lock) is the latest of all 8, not of whichever
+    transaction read last."""
+    home, staff, _ = world
+    helper = f.user(home, name="结对志愿者")
+    household = f.household(home, tier="key")
+    f.pairing(household, staff, helpers=[helper])
+    tabs, path, today = racers(servers, helper.phone), f"/households/{household.id}/visits/new", f.beijing_today()
+    answers = at_once(list(enumerate(tabs)), lambda numbered: send(
+        numbered[1], path,
+        {"way": "phone", "visited_on": (today - timedelta(days=numbered[0])).isoformat(), "duration_minutes": "20"}))
+    assert [answer.status_code for answer in answers] == [303] * RACERS
+    assert count(Visit, Visit.household_id == household.id) == RACERS
+    visits = list(db.session.scalars(select(Visit).where(Visit.household_id == household.id)))
+    kept = db.session.get(Household, household.id)
+    assert (kept.last_visit_at, kept.last_visit_on, kept.last_visit_logged_at) == (
+        max(v.visited_at for v in visits), today, max(v.created_at for v in visits))
+    pairing = db.session.scalar(select(Pairing).where(Pairing.household_id == household.id))
+    assert (pairing.visit_due_on, pairing.visit_urgent_by) == rules.due_date(rules.Schedule(
+        tier="key", paired_since=local_midnight(pairing.starts_on), last_visit_at=kept.last_visit_at))
 
 
 def test_a_follow_up_is_closed_once(app, servers, world):

@@ -12,10 +12,16 @@ by helper — is what rules.next_due computes from the records read here, row by
 from __future__ import annotations
 
 import random
+import threading
+import time as time_module
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pytest
+from sqlalchemy import text
+
 from shequ_volunteer.accounts.actor import actor_for
+from shequ_volunteer.accounts.models import User
 from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import queries, rules, services
 from shequ_volunteer.pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
@@ -274,3 +280,48 @@ def test_the_kept_board_equals_the_rules_over_the_records_after_every_change(app
     # The walk went where it had to: every kind of step, and every state on the board at some point.
     assert {entry.split(":")[1].split("@")[0] for entry in done} == {step.__name__ for step in STEP_WEIGHTS}
     assert seen == {"fine", "due", "overdue", "urgent"}
+
+
+def test_a_second_writer_of_a_household_waits_and_keeps_the_latest_of_both(app, db_kind):
+    """PostgreSQL runs two transactions that log visits of one household side by side. schedules.refresh locks the
+    household before it reads the visits, so the second waits for the first to commit and keeps the latest of both;
+    unlocked, it would read before the first committed and write its own older latest over the first's. (SQLite
+    admits one writer at a time.)"""
+    if db_kind != "postgresql":
+        pytest.skip("SQLite's single write lock")
+    world = build()
+    household_id, staff_id, helper = world.households[0].id, world.staff.id, world.helpers[0]
+    f.pairing(world.households[0], world.staff, helpers=[helper])
+    now = START
+    services.log_visit(actor_for(world.staff), world.households[0], services.VisitInput(
+        way="home", visited_on=local_today(now), duration_minutes=30), now)  # not committed: the lock is held
+
+    def second_writer():
+        with app.app_context():
+            staff, household = db.session.get(User, staff_id), db.session.get(Household, household_id)
+            services.log_visit(actor_for(staff), household, services.VisitInput(
+                way="phone", visited_on=local_today(now) - timedelta(days=3), duration_minutes=10), now)
+            db.session.commit()
+            db.session.remove()
+
+    second = threading.Thread(target=second_writer)
+    second.start()
+    waited = wait_for_a_lock_wait()
+    db.session.commit()
+    second.join(timeout=30)
+    assert waited and not second.is_alive()
+    db.session.expire_all()
+    assert db.session.get(Household, household_id).last_visit_at == now  # the first's visit, today
+
+
+def wait_for_a_lock_wait(seconds: float = 10) -> bool:
+    """Whether another connection came to wait for a lock (polled on a connection of its own)."""
+    deadline = time_module.monotonic() + seconds
+    with db.engine.connect() as watcher:
+        while time_module.monotonic() < deadline:
+            if watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                    "AND datname = current_database()")).scalar():
+                return True
+            watcher.rollback()
+            time_module.sleep(0.05)
+    return False
