@@ -54,6 +54,7 @@ from community import (  # noqa: F401  (BENCH_DIR … PG_DB_URL: bench/feed.py a
 )
 
 USER_AGENT = "shequ-bench/1.0"
+WRITE_TARGETS = 4  # activities each resident signs up for and withdraws from in turn (the writes endpoint)
 MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000, "households": 2_000, "visits": 50_000}
 PAIRING_TABLES = ("households", "pairings", "pairing_helpers", "visits", "visit_aid", "follow_ups", "household_events")
 
@@ -79,6 +80,7 @@ class Settings:
     growth: bool = False
     fresh: bool = False
     samples: int = 8
+    app_servers: tuple[int, ...] = (1,)  # each a number of app servers to measure with, in turn
 
     @classmethod
     def from_args(cls, argv=None) -> "Settings":
@@ -104,11 +106,18 @@ class Settings:
                                  "at each --history-days (bench/growth.py)")
         parser.add_argument("--fresh", action="store_true", help="--growth: build the communities again")
         parser.add_argument("--samples", type=int, default=8, help="--growth: measured requests per page (median)")
+        parser.add_argument("--app-servers", default="1",
+                            help="app servers (the same gunicorn command, each on its own port, one database), "
+                                 "the clients spread evenly over them; a comma-separated list (e.g. 1,2) measures "
+                                 "each endpoint with each number in turn and prints the ratio to the first")
         args = parser.parse_args(argv)
         history = tuple(int(d) for d in args.history_days.split(",") if d.strip()) or (
             (30, 730) if args.growth else (30,))
         if len(history) != 1 and not args.growth:
             parser.error("--history-days takes one number without --growth")
+        app_servers = tuple(int(n) for n in args.app_servers.split(",") if n.strip())
+        if not app_servers or min(app_servers) < 1:
+            parser.error("--app-servers takes numbers ≥ 1, e.g. 2 or 1,2")
         return cls(
             db=args.db, quick=args.quick, concurrency=args.concurrency,
             duration=args.duration or (2.0 if args.quick else 10.0),
@@ -119,6 +128,7 @@ class Settings:
             helpers_logged_in=8 if args.quick else 16,
             only=tuple(part.strip() for part in args.only.split(",") if part.strip()),
             history_days=history, growth=args.growth, fresh=args.fresh, samples=args.samples,
+            app_servers=app_servers,
         )
 
 
@@ -253,6 +263,13 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
                 (Activity.signup_deadline.is_(None)) | (Activity.signup_deadline > margin),
             ).order_by(Activity.id)
         ))
+        # Sign-up ⇄ withdraw targets: also withdrawable well past the run, and no approval (a plain 报名).
+        withdrawable = set(db.session.scalars(
+            select(Activity.id).where(
+                Activity.id.in_(eligible), Activity.requires_approval.is_(False),
+                (Activity.withdraw_deadline.is_(None)) | (Activity.withdraw_deadline > margin),
+            )
+        ))
         people = list(db.session.execute(
             select(User.id, User.phone).where(User.role == ROLE_RESIDENT).order_by(User.id)
         ))
@@ -266,7 +283,10 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
         for person in chosen:
             free = [a for a in eligible if a not in taken.get(person.id, ())]
             targets = rng.sample(free, min(settings.targets_per_resident, len(free)))
-            residents.append({"user_id": person.id, "phone": person.phone, "targets": targets})
+            others = sorted(a for a in free if a in withdrawable and a not in targets)
+            writes = rng.sample(others, min(WRITE_TARGETS, len(others)))
+            residents.append({"user_id": person.id, "phone": person.phone, "targets": targets,
+                              "writes": writes})
         pairing = plan_pairing(settings, logins.staff_phone, now)
         db.session.remove()
         db.engine.dispose()
@@ -507,6 +527,8 @@ class Resident:
     csrf: str = ""
     kind: str = "resident"
     head_names: list[str] = field(default_factory=list)  # helper: the households "我的结对" must list
+    writes: list[int] = field(default_factory=list)  # activities to sign up for and withdraw from in turn
+    write_turn: int = 0  # even: sign up for writes[turn // 2 % len], odd: withdraw from it
 
     def headers(self, extra: dict | None = None) -> dict:
         headers = {"User-Agent": USER_AGENT}
@@ -548,6 +570,7 @@ class Endpoint:
     expected: int
     make: callable
     duration_bound: bool = True  # False: each thread runs until make() returns None
+    new_rows: list[int] = field(default_factory=list)  # sign-up rows its requests created, per client thread
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
@@ -559,9 +582,10 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
 
 
-def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings: Settings,
+def run_phase(endpoint: Endpoint, servers: list[Server], database: "Database", settings: Settings,
               duration: float) -> dict:
-    """Run `endpoint` with settings.concurrency threads; return its statistics."""
+    """Run `endpoint` with settings.concurrency threads spread evenly over `servers` (client thread t asks
+    servers[t % len]); return its statistics, CPU summed over the servers."""
     samples: list[list[Sample]] = [[] for _ in range(settings.concurrency)]
     errors: list[list[str]] = [[] for _ in range(settings.concurrency)]
     reconnects = [0] * settings.concurrency
@@ -570,7 +594,7 @@ def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings
     finished_at = [0.0] * settings.concurrency
 
     def worker(thread: int) -> None:
-        conn = Connection(server.port)
+        conn = Connection(servers[thread % len(servers)].port)
         barrier.wait()
         n = 0
         while not endpoint.duration_bound or time.perf_counter() < stop_at[0]:
@@ -591,7 +615,7 @@ def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings
     threads = [threading.Thread(target=worker, args=(t,), daemon=True) for t in range(settings.concurrency)]
     for thread in threads:
         thread.start()
-    server_cpu_before = server.cpu_seconds()
+    server_cpu_before = sum(server.cpu_seconds() for server in servers)
     client_cpu_before = time.process_time()
     db_cpu_before = database.backend_cpu()
     machine_before = machine_busy()
@@ -602,7 +626,7 @@ def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings
         thread.join()
     wall = max(finished_at) - started
     machine = machine_busy() - machine_before
-    server_cpu = server.cpu_seconds() - server_cpu_before
+    server_cpu = sum(server.cpu_seconds() for server in servers) - server_cpu_before
     client_cpu = time.process_time() - client_cpu_before
     db_cpu_after = database.backend_cpu()
     # Backends that appeared during the phase started from zero.
@@ -615,6 +639,7 @@ def run_phase(endpoint: Endpoint, server: Server, database: "Database", settings
     statuses = Counter(str(s.status) for s in flat)
     return {
         "endpoint": endpoint.name,
+        "servers": len(servers),
         "expected_status": endpoint.expected,
         "requests": len(flat),
         "ok": len(ok),
@@ -694,6 +719,28 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         # the next page. Not keeping it stops the cookie from growing with every sign-up.
         return Sample(elapsed, response.status, len(data))
 
+    write_rows = [0] * settings.concurrency  # sign-up rows created by sign_up_or_withdraw, per thread
+
+    def sign_up_or_withdraw(thread, n, conn):
+        # The thread's residents take turns (each a different person, so no two clients share a row); each
+        # signs up for one of its WRITE_TARGETS activities, then withdraws from it (confirmed, as after the
+        # 确定取消报名 button), then the next one. The first round inserts rows, later ones move them back
+        # from withdrawn: both paths a resident takes.
+        resident = mine[thread][n % len(mine[thread])]
+        if not resident.writes:
+            return None
+        activity_id = resident.writes[resident.write_turn // 2 % len(resident.writes)]
+        withdrawing = resident.write_turn % 2 == 1
+        fields = {"csrf_token": resident.csrf, **({"confirmed": "1"} if withdrawing else {})}
+        response, data, elapsed = conn.request(
+            "POST", f"/activities/{activity_id}/{'withdraw' if withdrawing else 'signup'}",
+            body=urlencode(fields).encode(), headers=resident.headers(FORM))
+        if response.status == 303:  # a refused write is counted as such and asked again next turn
+            if not withdrawing and resident.write_turn < 2 * len(resident.writes):
+                write_rows[thread] += 1
+            resident.write_turn += 1
+        return Sample(elapsed, response.status, len(data))
+
     def team_feed(thread, n, conn):
         return get(f"/calendar/teams/{pick(work.team_ids)}.ics", ANONYMOUS_HEADERS, conn)
 
@@ -720,6 +767,7 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         Endpoint("GET /activities/<id> anon", "app", 200, detail_anonymous),
         Endpoint("GET /activities/<id> resident", "app", 200, detail_resident),
         Endpoint("POST /activities/<id>/signup", "app", 303, signup),
+        Endpoint("POST sign-up ⇄ withdraw (writes)", "app", 303, sign_up_or_withdraw, new_rows=write_rows),
         Endpoint("GET /calendar/teams/<id>.ics", "app", 200, team_feed),
         Endpoint("GET /board staff", "app", 200, board),
         Endpoint("GET /board?<filter> staff", "app", 200, board_filtered),
@@ -769,17 +817,18 @@ def check_pairing_pages(work: Workload, people: list[Resident], server: Server) 
         raise SystemExit("pairing pages are not ready, nothing measured:\n  " + "\n  ".join(problems[:5]))
 
 
-def log_in_everyone(work: Workload, server: Server, database: Database,
+def log_in_everyone(work: Workload, servers: list[Server], database: Database,
                     settings: Settings) -> tuple[list[Resident], dict]:
     """Log residents in through the real /login form, concurrently; the POSTs are measured too.
 
     Each resident: GET /login (CSRF token), POST /login, then GET an activity page and keep
     the csrf_token of its sign-up form for the sign-up POSTs. The staff user (once per client
-    thread) and the helpers only log in.
+    thread) and the helpers only log in. The clients spread over `servers` (they share SECRET_KEY and
+    the database, so a log-in on one is good on all).
     """
     from shequ_volunteer.demo.seed import DEMO_PASSWORD
 
-    residents = [Resident(r["phone"], list(r["targets"])) for r in work.residents]
+    residents = [Resident(r["phone"], list(r["targets"]), writes=list(r["writes"])) for r in work.residents]
     residents += [Resident(work.staff_phone, [], kind="staff") for _ in range(settings.concurrency)]
     residents += [Resident(h["phone"], [], kind="helper", head_names=h["head_names"]) for h in work.helpers]
     queues = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
@@ -805,7 +854,7 @@ def log_in_everyone(work: Workload, server: Server, database: Database,
 
     # Timed: the POST only. Its "app CPU" also covers the two GETs around it (login form, activity page).
     endpoint = Endpoint("POST /login (argon2)", "app", 303, login, duration_bound=False)
-    result = run_phase(endpoint, server, database, settings, 0)
+    result = run_phase(endpoint, servers, database, settings, 0)
     ready = [r for r in residents if (r.csrf or r.kind != "resident") and "remember_token" in r.cookies]
     if len(ready) != len(residents):
         raise SystemExit(f"only {len(ready)} of {len(residents)} people logged in: {result['statuses']}")
@@ -827,7 +876,7 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
     print("db CPU = CPU ms per request of the PostgreSQL backends serving the benchmark database.")
     print("CPU x hello = (app + db CPU per request) ÷ hello's; unlike req/s it hardly moves when other")
     print("programs share the machine.")
-    header = (f"{'endpoint':<32} {'requests':>8} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+    header = (f"{'endpoint':<36} {'requests':>8} {'ok':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'p99 ms':>8} {'app CPU':>8} {'db CPU':>7} {'KB':>6}  {'x slower than hello':>19}"
               f" {'CPU x hello':>11}")
     print(header)
@@ -837,7 +886,7 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
         slower = hello_rps / r["rps"] if r["rps"] else float("inf")
         cost = r["server_cpu_ms_per_req"] + (r["db_cpu_ms_per_req"] or 0.0)
         r["cpu_x_hello"] = cost / hello_cost if hello_cost else None
-        print(f"{r['endpoint']:<32} {r['requests']:>8} {r['ok']:>7} {r['rps']:>8.1f} {fmt_ms(r['p50_ms'])} "
+        print(f"{r['endpoint']:<36} {r['requests']:>8} {r['ok']:>7} {r['rps']:>8.1f} {fmt_ms(r['p50_ms'])} "
               f"{fmt_ms(r['p95_ms'])} {fmt_ms(r['p99_ms'])} {fmt_ms(r['server_cpu_ms_per_req'])} "
               f"{fmt_ms(r['db_cpu_ms_per_req'], 7)} {r['mean_bytes'] / 1024:>6.1f}  {slower:>18.1f}x"
               f" {r['cpu_x_hello'] or 0:>10.1f}x")
@@ -845,7 +894,7 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
     disturbed = []
     for r in results:
         extra = f"  reconnects {r['reconnects']}" if r["reconnects"] else ""
-        print(f"  {r['endpoint']:<32} status {r['statuses']} (success = {r['expected_status']});"
+        print(f"  {r['endpoint']:<36} status {r['statuses']} (success = {r['expected_status']});"
               f" CPU cores: app {r['server_cpu_cores']:.2f}, db {r['db_cpu_cores']:.2f},"
               f" client {r['client_cpu_cores']:.2f}, other {r['other_cpu_cores']:.2f}{extra}")
         for error in r["errors_sample"]:
@@ -855,6 +904,26 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
     if disturbed:
         print(f"\nWARNING: other programs used > 0.25 of a core during: {', '.join(disturbed)}. "
               "Those rows are not comparable; rerun on a quiet machine.")
+
+
+def print_scale_out(results: list[dict], settings: Settings) -> None:
+    """With several --app-servers: each endpoint with N servers against the first number (1 in `1,2`)."""
+    if len(settings.app_servers) < 2:
+        return
+    base = settings.app_servers[0]
+    rows = {(r["endpoint"].rsplit(" ×", 1)[0], r.get("servers")): r for r in results if " ×" in r["endpoint"]}
+    print(f"\nScale-out: the same endpoint with more app servers on one database, against {base}; the clients "
+          f"({settings.concurrency}) spread evenly. On {os.cpu_count()} cores more servers add no CPU: what to see is "
+          "that nothing serialises (req/s does not drop).")
+    for (name, count), row in rows.items():
+        if count == base:
+            continue
+        one = rows.get((name, base))
+        if one is None or not one["rps"]:
+            continue
+        print(f"  {name:<36} {count} servers vs {base}: req/s {one['rps']:.1f} → {row['rps']:.1f} "
+              f"(×{row['rps'] / one['rps']:.2f}), p95 {one['p95_ms']:.0f} → {row['p95_ms']:.0f} ms, "
+              f"p99 {one['p99_ms']:.0f} → {row['p99_ms']:.0f} ms")
 
 
 def main(argv=None) -> int:
@@ -883,43 +952,64 @@ def main(argv=None) -> int:
               f"{'keep-alive' if settings.keep_alive else 'one connection per request'}")
         print(f"CPU busy before the start: {busy_at_start:.2f} cores"
               + ("  WARNING: something else is running, numbers will be noisy" if busy_at_start > 0.25 else ""))
+        if settings.db == "sqlite" and max(settings.app_servers) > 1:
+            print("WARNING: several app servers on one SQLite file are only more processes on this machine's "
+                  "one file (the write lock is the file's): a figure of scale-out needs --db postgresql.")
+        if settings.concurrency % max(settings.app_servers):
+            print(f"WARNING: {settings.concurrency} clients do not spread evenly over {max(settings.app_servers)} "
+                  "app servers.")
         database = Database(settings.db, tmp)
         print(f"database: {database.url if settings.db == 'postgresql' else database.name}")
         work = seed_and_plan(settings, database.url)
 
+        # Every app server is the same gunicorn command with the same environment (one database, one
+        # SECRET_KEY, so a session cookie from one is good on all), each on its own port.
         env = {"DATABASE_URL": database.url, "SECRET_KEY": secrets.token_hex(32),
                "SHEQU_INSTANCE_DIR": str(tmp / "instance")}
-        servers.append(start_server("hello", "hello_app:app", BENCH_DIR, settings, {}))
-        servers.append(start_server("app", "wsgi:app", ROOT, settings, env))
-        by_name = {s.name: s for s in servers}
-        print(f"servers: hello on :{by_name['hello'].port}, site on :{by_name['app'].port}")
+        hello_server = start_server("hello", "hello_app:app", BENCH_DIR, settings, {})
+        servers.append(hello_server)
+        apps = [start_server(f"app{i + 1}", "wsgi:app", ROOT, settings, env) for i in range(max(settings.app_servers))]
+        servers.extend(apps)
+        print(f"servers: hello on :{hello_server.port}, site on " + ", ".join(f":{s.port}" for s in apps))
 
-        people, login_result = log_in_everyone(work, by_name["app"], database, settings)
+        people, login_result = log_in_everyone(work, apps, database, settings)
         kinds = Counter(p.kind for p in people)
         print(f"logged in {kinds['resident']} residents, the staff user ×{kinds['staff']} and {kinds['helper']} "
               f"helpers through /login ({login_result['rps']:.1f} logins/s, p50 {login_result['p50_ms']:.0f} ms)")
         endpoints = build_endpoints(work, people, settings)
         if any("board" in e.name or "pairings" in e.name for e in endpoints):
-            check_pairing_pages(work, people, by_name["app"])
+            for app_server in apps:
+                check_pairing_pages(work, people, app_server)
 
         results = []
         signups_posted = 0
+        labelled = settings.app_servers != (1,)
         for endpoint in endpoints:
-            server = by_name[endpoint.server]
-            warmup = run_phase(endpoint, server, database, settings, settings.warmup)  # discarded
-            result = run_phase(endpoint, server, database, settings, settings.duration)
-            if "signup" in endpoint.name:
-                signups_posted = warmup["ok"] + result["ok"]
-            results.append(result)
-            print(f"  {endpoint.name:<32} {result['requests']:>7} requests {result['rps']:>8.1f} req/s  "
-                  f"p50 {result['p50_ms']:.1f} ms  statuses {result['statuses']}", flush=True)
+            # Each number of app servers in turn, endpoint by endpoint: whatever else the machine does
+            # falls on both alike. The servers not in a turn stay up, idle (no client asks them).
+            for count in ((1,) if endpoint.server == "hello" else settings.app_servers):
+                chosen = [hello_server] if endpoint.server == "hello" else apps[:count]
+                warmup = run_phase(endpoint, chosen, database, settings, settings.warmup)  # discarded
+                result = run_phase(endpoint, chosen, database, settings, settings.duration)
+                if labelled and endpoint.server != "hello":
+                    result["endpoint"] = f"{endpoint.name} ×{count}"
+                if "signup" in endpoint.name:
+                    signups_posted += warmup["ok"] + result["ok"]
+                results.append(result)
+                print(f"  {result['endpoint']:<36} {result['requests']:>7} requests {result['rps']:>8.1f} req/s  "
+                      f"p50 {result['p50_ms']:.1f} ms  statuses {result['statuses']}", flush=True)
         results.append(login_result)
 
         signups_now = count_rows(database.url, "signups")
+        write_rows = sum(sum(e.new_rows) for e in endpoints)
         print(f"sign-up rows: {work.counts['signups']:,} → {signups_now:,} "
-              f"(+{signups_now - work.counts['signups']:,}; POSTs answered 303 incl. warm-up: {signups_posted:,})")
+              f"(+{signups_now - work.counts['signups']:,}; sign-up POSTs answered 303 incl. warm-up: "
+              f"{signups_posted:,}" + (f", first sign-ups of the writes: {write_rows:,}" if write_rows else "") + ")")
+        if signups_now - work.counts["signups"] != signups_posted + write_rows:
+            print("WARNING: the new sign-up rows are not the sign-ups answered 303.")
         hello_rps = results[0]["rps"]
         print_table(results, hello_rps, settings.db)
+        print_scale_out(results, settings)
         # A row with other answers than the expected one is not a figure of that page: say so and fail.
         failed = [r for r in results if r["ok"] != r["requests"]]
         for r in failed:
