@@ -54,7 +54,10 @@ from community import (  # noqa: F401  (BENCH_DIR … PG_DB_URL: bench/feed.py a
 )
 
 USER_AGENT = "shequ-bench/1.0"
-WRITE_TARGETS = 4  # activities each resident signs up for and withdraws from in turn (the writes endpoint)
+# Activities each resident signs up for and withdraws from in turn (the writes endpoint). One: after each
+# resident's first sign-up (an INSERT, mostly in the first warm-up) every write moves the same row, so runs
+# one after the other (×1 then ×2 servers) send the same mix.
+WRITE_TARGETS = 1
 MIN_ROWS = {"users": 20_000, "activities": 5_000, "signups": 100_000, "households": 2_000, "visits": 50_000}
 PAIRING_TABLES = ("households", "pairings", "pairing_helpers", "visits", "visit_aid", "follow_ups", "household_events")
 
@@ -161,6 +164,40 @@ class Database:
         pids = [row[0] for row in self._admin.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,))]
         return {pid: process_cpu(pid) for pid in pids}
+
+    @contextmanager
+    def waits_sampled(self, every: float = 0.05):
+        """PostgreSQL only: while the block runs, look at this database's active backends every `every` s and
+        count how many of them wait for a heavyweight lock (a row or table lock another transaction holds).
+        Yields a Counter filled at the end: `active` backend-samples, `lock` of them waiting on a Lock,
+        `lock:<event>` by kind (tuple = a row lock, transactionid = a row another transaction changes).
+        Those waits are what serialises requests; CPU contention shows as none of them."""
+        counts: Counter = Counter()
+        if self.kind != "postgresql":
+            yield counts
+            return
+        import psycopg
+
+        done = threading.Event()
+
+        def sample() -> None:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                while not done.wait(every):
+                    for kind, event in conn.execute(
+                            "SELECT wait_event_type, wait_event FROM pg_stat_activity "
+                            "WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()", (self.name,)):
+                        counts["active"] += 1
+                        if kind == "Lock":
+                            counts["lock"] += 1
+                            counts[f"lock:{event}"] += 1
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            yield counts
+        finally:
+            done.set()
+            sampler.join()
 
     def drop(self) -> None:
         if getattr(self, "_admin", None) is not None:
@@ -619,11 +656,12 @@ def run_phase(endpoint: Endpoint, servers: list[Server], database: "Database", s
     client_cpu_before = time.process_time()
     db_cpu_before = database.backend_cpu()
     machine_before = machine_busy()
-    started = time.perf_counter()
-    stop_at[0] = started + duration
-    barrier.wait()
-    for thread in threads:
-        thread.join()
+    with database.waits_sampled() as waits:
+        started = time.perf_counter()
+        stop_at[0] = started + duration
+        barrier.wait()
+        for thread in threads:
+            thread.join()
     wall = max(finished_at) - started
     machine = machine_busy() - machine_before
     server_cpu = sum(server.cpu_seconds() for server in servers) - server_cpu_before
@@ -661,6 +699,9 @@ def run_phase(endpoint: Endpoint, servers: list[Server], database: "Database", s
         # if this is high the run was disturbed and its numbers are not comparable.
         "other_cpu_cores": other_cpu / wall if wall > 0 else 0.0,
         "reconnects": sum(reconnects),
+        # PostgreSQL: share of the active backends seen waiting for a lock held by another transaction.
+        "db_lock_wait_share": waits["lock"] / waits["active"] if waits["active"] else None,
+        "db_lock_waits": {k: v for k, v in waits.items() if k.startswith("lock:")},
         "errors_sample": [e for per_thread in errors for e in per_thread][:5],
     }
 
@@ -894,6 +935,10 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
     disturbed = []
     for r in results:
         extra = f"  reconnects {r['reconnects']}" if r["reconnects"] else ""
+        if r.get("db_lock_wait_share") is not None:
+            extra += f"  backends waiting on a lock {r['db_lock_wait_share']:.0%} {r['db_lock_waits'] or ''}"
+        if "new_rows" in r:
+            extra += f"  new sign-up rows {r['new_rows']} (the other 303s moved existing rows)"
         print(f"  {r['endpoint']:<36} status {r['statuses']} (success = {r['expected_status']});"
               f" CPU cores: app {r['server_cpu_cores']:.2f}, db {r['db_cpu_cores']:.2f},"
               f" client {r['client_cpu_cores']:.2f}, other {r['other_cpu_cores']:.2f}{extra}")
@@ -923,7 +968,12 @@ def print_scale_out(results: list[dict], settings: Settings) -> None:
             continue
         print(f"  {name:<36} {count} servers vs {base}: req/s {one['rps']:.1f} → {row['rps']:.1f} "
               f"(×{row['rps'] / one['rps']:.2f}), p95 {one['p95_ms']:.0f} → {row['p95_ms']:.0f} ms, "
-              f"p99 {one['p99_ms']:.0f} → {row['p99_ms']:.0f} ms")
+              f"p99 {one['p99_ms']:.0f} → {row['p99_ms']:.0f} ms, app + db CPU per request "
+              f"{one['server_cpu_ms_per_req'] + (one['db_cpu_ms_per_req'] or 0):.1f} → "
+              f"{row['server_cpu_ms_per_req'] + (row['db_cpu_ms_per_req'] or 0):.1f} ms"
+              + (f", backends waiting on a lock {one['db_lock_wait_share']:.0%} → {row['db_lock_wait_share']:.0%}"
+                 if one.get("db_lock_wait_share") is not None and row.get("db_lock_wait_share") is not None
+                 else ""))
 
 
 def main(argv=None) -> int:
@@ -964,8 +1014,12 @@ def main(argv=None) -> int:
 
         # Every app server is the same gunicorn command with the same environment (one database, one
         # SECRET_KEY, so a session cookie from one is good on all), each on its own port.
+        # The staff user logs in once per client thread, all at the same moment: each attempt counts
+        # against the phone's limit until its password check ends (accounts.services.reserve), so more
+        # than the limit at once would be refused with 429. The limit is not what is measured here.
         env = {"DATABASE_URL": database.url, "SECRET_KEY": secrets.token_hex(32),
-               "SHEQU_INSTANCE_DIR": str(tmp / "instance")}
+               "SHEQU_INSTANCE_DIR": str(tmp / "instance"),
+               "LOGIN_MAX_FAILURES_PER_PHONE": str(max(5, settings.concurrency))}
         hello_server = start_server("hello", "hello_app:app", BENCH_DIR, settings, {})
         servers.append(hello_server)
         apps = [start_server(f"app{i + 1}", "wsgi:app", ROOT, settings, env) for i in range(max(settings.app_servers))]
@@ -990,7 +1044,10 @@ def main(argv=None) -> int:
             for count in ((1,) if endpoint.server == "hello" else settings.app_servers):
                 chosen = [hello_server] if endpoint.server == "hello" else apps[:count]
                 warmup = run_phase(endpoint, chosen, database, settings, settings.warmup)  # discarded
+                inserted = sum(endpoint.new_rows)
                 result = run_phase(endpoint, chosen, database, settings, settings.duration)
+                if endpoint.new_rows:
+                    result["new_rows"] = sum(endpoint.new_rows) - inserted
                 if labelled and endpoint.server != "hello":
                     result["endpoint"] = f"{endpoint.name} ×{count}"
                 if "signup" in endpoint.name:
