@@ -170,7 +170,8 @@ class Database:
         """PostgreSQL only: while the block runs, look at this database's active backends every `every` s and
         count how many of them wait for a heavyweight lock (a row or table lock another transaction holds).
         Yields a Counter filled at the end: `active` backend-samples, `lock` of them waiting on a Lock,
-        `lock:<event>` by kind (tuple = a row lock, transactionid = a row another transaction changes).
+        `lock:<event>` by kind (tuple = a row lock, transactionid = a row another transaction changes), and
+        `waits on: <statement>` by the first words of the statement that waits.
         Those waits are what serialises requests; CPU contention shows as none of them."""
         counts: Counter = Counter()
         if self.kind != "postgresql":
@@ -183,13 +184,14 @@ class Database:
         def sample() -> None:
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
                 while not done.wait(every):
-                    for kind, event in conn.execute(
-                            "SELECT wait_event_type, wait_event FROM pg_stat_activity "
+                    for kind, event, query in conn.execute(
+                            "SELECT wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
                             "WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()", (self.name,)):
                         counts["active"] += 1
                         if kind == "Lock":
                             counts["lock"] += 1
                             counts[f"lock:{event}"] += 1
+                            counts[f"waits on: {' '.join(query.split()[:6])}"] += 1
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -702,6 +704,8 @@ def run_phase(endpoint: Endpoint, servers: list[Server], database: "Database", s
         # PostgreSQL: share of the active backends seen waiting for a lock held by another transaction.
         "db_lock_wait_share": waits["lock"] / waits["active"] if waits["active"] else None,
         "db_lock_waits": {k: v for k, v in waits.items() if k.startswith("lock:")},
+        "db_waiting_statements": dict(Counter({k[10:]: v for k, v in waits.items()
+                                               if k.startswith("waits on: ")}).most_common(3)),
         "errors_sample": [e for per_thread in errors for e in per_thread][:5],
     }
 
@@ -935,10 +939,12 @@ def print_table(results: list[dict], hello_rps: float, db_kind: str) -> None:
     disturbed = []
     for r in results:
         extra = f"  reconnects {r['reconnects']}" if r["reconnects"] else ""
-        if r.get("db_lock_wait_share") is not None:
-            extra += f"  backends waiting on a lock {r['db_lock_wait_share']:.0%} {r['db_lock_waits'] or ''}"
         if "new_rows" in r:
             extra += f"  new sign-up rows {r['new_rows']} (the other 303s moved existing rows)"
+        if r.get("db_lock_wait_share") is not None:
+            extra += f"  backends waiting on a lock {r['db_lock_wait_share']:.0%} {r['db_lock_waits'] or ''}"
+            for statement, seen in r["db_waiting_statements"].items():
+                extra += f"\n      waiting ×{seen}: {statement}"
         print(f"  {r['endpoint']:<36} status {r['statuses']} (success = {r['expected_status']});"
               f" CPU cores: app {r['server_cpu_cores']:.2f}, db {r['db_cpu_cores']:.2f},"
               f" client {r['client_cpu_cores']:.2f}, other {r['other_cpu_cores']:.2f}{extra}")
@@ -957,7 +963,7 @@ def print_scale_out(results: list[dict], settings: Settings) -> None:
         return
     base = settings.app_servers[0]
     rows = {(r["endpoint"].rsplit(" ×", 1)[0], r.get("servers")): r for r in results if " ×" in r["endpoint"]}
-    print(f"\nScale-out: the same endpoint with more app servers on one database, against {base}; the clients "
+    print(f"\nScale-out: the same endpoint with N app servers on one database against {base}; the clients "
           f"({settings.concurrency}) spread evenly. On {os.cpu_count()} cores more servers add no CPU: what to see is "
           "that nothing serialises (req/s does not drop).")
     for (name, count), row in rows.items():
@@ -966,7 +972,8 @@ def print_scale_out(results: list[dict], settings: Settings) -> None:
         one = rows.get((name, base))
         if one is None or not one["rps"]:
             continue
-        print(f"  {name:<36} {count} servers vs {base}: req/s {one['rps']:.1f} → {row['rps']:.1f} "
+        print(f"  {name:<36} {count} server{'s' if count > 1 else ''} vs {base}: "
+              f"req/s {one['rps']:.1f} → {row['rps']:.1f} "
               f"(×{row['rps'] / one['rps']:.2f}), p95 {one['p95_ms']:.0f} → {row['p95_ms']:.0f} ms, "
               f"p99 {one['p99_ms']:.0f} → {row['p99_ms']:.0f} ms, app + db CPU per request "
               f"{one['server_cpu_ms_per_req'] + (one['db_cpu_ms_per_req'] or 0):.1f} → "
