@@ -138,8 +138,8 @@ def main(argv=None) -> int:
         ]
         results = []
         for endpoint, server in endpoints:
-            bench.run_phase(endpoint, server, database, settings, settings.warmup)
-            result = bench.run_phase(endpoint, server, database, settings, settings.duration)
+            bench.run_phase(endpoint, [server], database, settings, settings.warmup)
+            result = bench.run_phase(endpoint, [server], database, settings, settings.duration)
             results.append(result)
             print(f"  {endpoint.name:<40} {result['rps']:>8.1f} req/s  p50 {result['p50_ms']:.1f} ms  "
                   f"statuses {result['statuses']}", flush=True)
