@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["WTF_I18N_ENABLED"] = False  # messages come from WTForms' own zh catalogue
     if test_config:
         app.config.update(test_config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -43,6 +44,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, read the client's address, scheme and host from the headers
+    those proxies set (the last N entries of each), never from anything further along that a client wrote."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -28,6 +28,15 @@ def _persistent_dev_secret() -> str:
     return path.read_text().strip()
 
 
+def _whole_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise RuntimeError(f"{name} must be a whole number ≥ 0, not {text!r}")
+    return int(text)
+
+
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
@@ -40,6 +49,11 @@ class Config:
     LOGIN_MAX_FAILURES_PER_PHONE = int(os.environ.get("LOGIN_MAX_FAILURES_PER_PHONE", 5))
     LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", 30))
     LOGIN_WINDOW_MINUTES = 15
+    # How many reverse proxies stand in front of the site (nginx in front of gunicorn: 1). Only then are the
+    # X-Forwarded-For/-Proto/-Host headers they set believed: the client's own address for the login limits
+    # (else every login would share the proxy's address, and one limit and one lock), https and the public host
+    # for the links in QR codes, feeds and posts. 0, the default, believes none, so no client can forge them.
+    TRUSTED_PROXIES = _whole_number("TRUSTED_PROXIES", 0)
     ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "shequ-volunteer.cn")
     # Only the deliberately naive sign-up route used by the race test reads this.
     ENABLE_NAIVE_SIGNUP_FOR_TESTS = os.environ.get("SHEQU_NAIVE_SIGNUP") == "1"
