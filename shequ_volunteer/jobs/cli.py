@@ -8,7 +8,6 @@ from flask import current_app
 
 from ..imports import uploads
 from ..timeutil import from_local, utcnow
-from .housekeeping import KEEP_JOB_RUNS
 from .services import MESSAGING_FROM, MESSAGING_UNTIL, run_jobs
 
 
@@ -31,7 +30,7 @@ def _instant(_context, _parameter, value: str | None) -> datetime | None:
 @click.option("--any-hour", is_flag=True,
               help=f"夜里也发送消息（演示用；平时只在北京时间 {MESSAGING_FROM:%H:%M}–{MESSAGING_UNTIL:%H:%M} 发送）")
 def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
-    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息、清理旧的运行记录、
+    """运行定时任务：活动前一天提醒、名额不到一半提醒队长、每日探访提醒、发出待发消息、清理旧的运行记录、已结束的登录设备、过期的验证码和已发出的消息、
     删除一小时前上传的待导入文件。可随时重复运行，不会重复发送。"""
     now = now or utcnow()
     report = run_jobs(now, at_any_hour=any_hour)
@@ -47,7 +46,7 @@ def run_jobs_command(now: datetime | None, any_hour: bool) -> None:
                    f"{report.already_done[kind]} already done")
     if not kinds:
         click.echo("messages: nothing to send")
-    if report.job_runs_deleted is not None:
-        click.echo(f"job_runs: {report.job_runs_deleted} rows older than {KEEP_JOB_RUNS.days} days deleted")
+    for pruning, deleted in report.pruned or ():
+        click.echo(f"{pruning.table}: {deleted} {pruning.rows} deleted")
     if report.left_for_next_run:
         click.echo("database busy (another process kept the write lock): the rest is left for the next run")

@@ -31,7 +31,8 @@ class RunReport:
     in_messaging_hours: bool = True
     left_for_next_run: bool = False  # SQLite's write lock stayed busy: the rest waits for the next run
     outbox_sent: int | None = 0  # outward messages (work groups) delivered; None: SQLite busy, left for the next run
-    job_runs_deleted: int | None = None  # old job_runs rows deleted; None: not this run (done today already, or busy)
+    # Old rows deleted, per kind (jobs.housekeeping); None: not this run (done today already, or busy).
+    pruned: list[tuple[housekeeping.Pruning, int]] | None = None
 
 
 def in_messaging_hours(now: datetime) -> bool:
@@ -41,7 +42,7 @@ def in_messaging_hours(now: datetime) -> bool:
 def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
     """Outbox delivery first (nothing here may hold up what is already waiting to go out), then the day's messages —
     in messaging hours, or at any hour when asked (the demo, which may be shown at night) — and the day's
-    housekeeping (old job_runs rows), once a day like any job instance."""
+    housekeeping (rows that only pile up, jobs.housekeeping), once a day like any job instance."""
     report = RunReport(in_messaging_hours=at_any_hour or in_messaging_hours(now))
     report.outbox_sent = deliver_outbox(now)
     if not report.in_messaging_hours:
@@ -62,7 +63,7 @@ def run_jobs(now: datetime, at_any_hour: bool = False) -> RunReport:
             report.messages[delivery.kind] += written
     if not report.left_for_next_run and (housekeeping.PRUNE_KIND, housekeeping.PRUNE_OBJECT) not in done:
         try:
-            report.job_runs_deleted = housekeeping.prune_job_runs(today, now)
+            report.pruned = housekeeping.prune(today, now)
         except WriteLockBusy:
             report.left_for_next_run = True
     db.session.rollback()  # end the last read

@@ -72,7 +72,8 @@ def _settle(message_id: int, token: str, now: datetime, error: SendFailed | None
         values = {"state": SENT, "sent_at": now, "last_error": ""}
     else:
         wait = None if error.permanent else backoff_after(attempts)
-        values = ({"state": FAILED, "last_error": error.reason} if wait is None
+        # Given up: next_attempt_at then says when (no attempt follows), so housekeeping counts its keep from there.
+        values = ({"state": FAILED, "next_attempt_at": now, "last_error": error.reason} if wait is None
                   else {"state": PENDING, "next_attempt_at": now + wait, "last_error": error.reason})
     db.session.execute(update(OutboxMessage).where(mine).values(lease_until=None, claim=None, **values)
                        .execution_options(synchronize_session=False))

@@ -36,7 +36,7 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]  # FAILED: when it was given up (jobs.housekeeping keeps it 90 days from then)
     lease_until: Mapped[datetime | None]
     claim: Mapped[str | None] = mapped_column(String(32))  # the token of the run holding the lease
     last_error: Mapped[str] = mapped_column(String(300), default="")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from shequ_volunteer.extensions import db
 from shequ_volunteer.imports import uploads
-from shequ_volunteer.jobs.housekeeping import PRUNE_KIND
+from shequ_volunteer.jobs.housekeeping import PRUNE_KIND, prunings
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.outbox.services import queue_for_team
 from tests import factories as f
@@ -132,6 +132,9 @@ def test_two_processes_at_the_same_moment_send_each_message_once(app, database_u
     # The day's housekeeping too: done by one of them, found done by the other (no error), as the output says.
     assert db.session.scalar(select(func.count()).select_from(JobRun).where(JobRun.kind == PRUNE_KIND)) == 1
     assert [output_text.count("job_runs: 0 rows older than 60 days deleted") for output_text in texts].count(1) == 1
+    for pruning in prunings():  # every table's line, printed by the one that did it
+        line = f"{pruning.table}: 0 {pruning.rows} deleted"
+        assert [output_text.count(line) for output_text in texts].count(1) == 1, line
     for kind, claimed in runs.items():  # each instance: sent by one process, found done by the other
         assert sum(output[kind][0] for output in outputs) == claimed
         assert sum(output[kind][2] for output in outputs) == claimed

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from shequ_volunteer.extensions import db
-from shequ_volunteer.jobs.housekeeping import PRUNE_KIND, prune_job_runs
+from shequ_volunteer.jobs.housekeeping import PRUNE_KIND, prune
 from shequ_volunteer.jobs.models import JobRun
 from shequ_volunteer.jobs.services import run_jobs
 from shequ_volunteer.messages import kinds
@@ -186,6 +186,11 @@ def _job_run(day, kind="reminder_tomorrow", key="activity:1") -> None:
     db.session.commit()
 
 
+def _job_runs_deleted(pruned) -> int | None:
+    """How many job_runs rows the day's housekeeping deleted; None when it did not run."""
+    return None if pruned is None else dict((pruning.table, rows) for pruning, rows in pruned)["job_runs"]
+
+
 def _days_kept() -> list[int]:
     db.session.rollback()
     return sorted(run.day.toordinal() for run in db.session.scalars(select(JobRun).where(JobRun.kind != PRUNE_KIND)))
@@ -198,13 +203,13 @@ def test_job_runs_older_than_sixty_days_are_deleted_once_a_day(app, instant):
     for days_back in (400, 61, 60, 1):
         _job_run(today - timedelta(days=days_back), key=f"activity:{days_back}")
     report = run_jobs(now)
-    assert report.job_runs_deleted == 2
+    assert _job_runs_deleted(report.pruned) == 2
     assert _days_kept() == [(today - timedelta(days=days_back)).toordinal() for days_back in (60, 1)]
     _job_run(today - timedelta(days=90), key="activity:late")  # e.g. restored from a backup after today's run
     again = run_jobs(now + timedelta(minutes=5))
-    assert again.job_runs_deleted is None and len(_days_kept()) == 3  # today's housekeeping is done
+    assert _job_runs_deleted(again.pruned) is None and len(_days_kept()) == 3  # today's housekeeping is done
     tomorrow = run_jobs(now + timedelta(days=1))
-    assert tomorrow.job_runs_deleted == 2  # the late one, and the one now 61 days back
+    assert _job_runs_deleted(tomorrow.pruned) == 2  # the late one, and the one now 61 days back
     assert _days_kept() == [(today - timedelta(days=1)).toordinal()]
     assert db.session.scalar(select(func.count()).select_from(JobRun).where(JobRun.kind == PRUNE_KIND)) == 2
 
@@ -213,8 +218,8 @@ def test_a_second_host_finds_todays_housekeeping_done(app):
     """Safe on two hosts: the day's housekeeping is claimed by its job_runs key like any job instance."""
     now = beijing("2026-12-31 10:00")
     _job_run(local_today(now) - timedelta(days=100))
-    assert prune_job_runs(local_today(now), now) == 1
-    assert prune_job_runs(local_today(now), now) is None  # the other host: claimed already, nothing written
+    assert _job_runs_deleted(prune(local_today(now), now)) == 1
+    assert prune(local_today(now), now) is None  # the other host: claimed already, nothing written
     assert _days_kept() == []
 
 
