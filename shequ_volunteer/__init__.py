@@ -137,10 +137,8 @@ def register_template_helpers(app: Flask) -> None:
     from .pairing.models import FOLLOW_UP_STATUSES
     from .timeutil import format_day, format_local, local_date, to_local
     from .web.auth import current_actor
-    from .web.forms import select_options
 
     app.jinja_env.filters["local"] = format_local
-    app.jinja_env.filters["options"] = select_options
     app.jinja_env.filters["day"] = format_day
     # An instant's Beijing day, e.g. 已取消（12月3日）.
     app.jinja_env.filters["local_day"] = lambda m: format_day(local_date(m), with_weekday=False) if m else ""

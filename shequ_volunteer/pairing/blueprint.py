@@ -51,13 +51,11 @@ def board_scope():
 
 def read_filters(args: MultiDict) -> tuple[BoardFilters, str]:
     """Filters from a query string; anything unknown is ignored rather than refused."""
-    helper = args.get("helper", "")
     tier = args.get("tier", "")
     show = args.get("show", "")
     return BoardFilters(grid=args.get("grid", "")[:20], building=args.get("building", "")[:20],
                         tier=tier if tier in TIER_LABELS else "",
-                        helper_id=int(helper) if helper.isascii() and helper.isdigit() and len(helper) < 10 else None,
-                        ), show if show in BOARD_VIEWS else ""
+                        helper_name=args.get("helper_name", "").strip()[:20]), show if show in BOARD_VIEWS else ""
 
 
 PAGE_SIZE = 50  # rows per page of a list: the counts stay whole, a phone gets a short page
@@ -74,7 +72,7 @@ def board_context(board_query: str, **extra) -> dict:
     def link_args(to_show: str, to_page: int = 1) -> dict:
         """The board's URL arguments for another list or page, keeping the filters (empty ones left out)."""
         values = {"grid": filters.grid, "building": filters.building, "tier": filters.tier,
-                  "helper": filters.helper_id or "", "show": to_show, "page": to_page if to_page > 1 else ""}
+                  "helper_name": filters.helper_name, "show": to_show, "page": to_page if to_page > 1 else ""}
         return {key: value for key, value in values.items() if value}
 
     return {"board": result, "filters": filters, "show": show, "views": BOARD_VIEWS, "tiers": TIER_LABELS,

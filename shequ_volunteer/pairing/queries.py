@@ -59,7 +59,7 @@ class BoardFilters:
     grid: str = ""
     building: str = ""
     tier: str = ""
-    helper_id: int | None = None
+    helper_name: str = ""  # part of a current helper's name: typed, since a community has ~1,400 of them
 
     def conditions(self, today: date) -> list[ColumnElement[bool]]:
         """SQL: the rows these filters keep."""
@@ -70,8 +70,8 @@ class BoardFilters:
             kept.append(Household.building == self.building)
         if self.tier:
             kept.append(Household.tier == self.tier)
-        if self.helper_id is not None:
-            kept.append(helper_scope(self.helper_id, today))
+        if self.helper_name:
+            kept.append(helper_named_scope(self.helper_name, today))
         return kept
 
 
@@ -85,7 +85,6 @@ class Board:
     rows: list[BoardRow]  # the page shown of that list, most urgent first
     grids: list[str]
     buildings: list[str]
-    helpers: list[tuple[int, str]]
 
 
 def community_scope(community_id: int) -> ColumnElement[bool]:
@@ -99,6 +98,12 @@ def teams_scope(team_ids) -> ColumnElement[bool]:
 def helper_scope(user_id: int, today: date) -> ColumnElement[bool]:
     return Pairing.id.in_(select(PairingHelper.pairing_id).where(PairingHelper.user_id == user_id,
                                                                   active_on(PairingHelper, today)))
+
+
+def helper_named_scope(text: str, today: date) -> ColumnElement[bool]:
+    """Every pairing with a current helper whose name contains `text` (taken literally, % and _ included)."""
+    return Pairing.id.in_(select(PairingHelper.pairing_id).join(User, User.id == PairingHelper.user_id)
+                          .where(User.name.contains(text, autoescape=True), active_on(PairingHelper, today)))
 
 
 def helped_scope(today: date) -> ColumnElement[bool]:
@@ -178,12 +183,13 @@ def _active_pairings(scope: ColumnElement[bool], today: date):
             .where(scope, active_on(Pairing, today)))
 
 
-def _helpers_in(scope: ColumnElement[bool], today: date) -> dict[int, list[tuple[int, str]]]:
-    """The current helpers (user id, name) of every active pairing in scope, by pairing: one statement."""
+def _helpers_of(pairings, today: date) -> dict[int, list[tuple[int, str]]]:
+    """The current helpers (user id, name) of these pairings (ids, or a statement selecting them), by pairing:
+    one statement."""
     by_pairing: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for pairing_id, user_id, name in db.session.execute(
             select(PairingHelper.pairing_id, User.id, User.name).join(User, User.id == PairingHelper.user_id)
-            .where(PairingHelper.pairing_id.in_(_active_pairings(scope, today)), active_on(PairingHelper, today))
+            .where(PairingHelper.pairing_id.in_(pairings), active_on(PairingHelper, today))
             .order_by(PairingHelper.id)):
         by_pairing[pairing_id].append((user_id, name))
     return by_pairing
@@ -192,7 +198,7 @@ def _helpers_in(scope: ColumnElement[bool], today: date) -> dict[int, list[tuple
 def board_rows(scope: ColumnElement[bool], now: datetime) -> list[BoardRow]:
     """Every active pairing in scope with its household's visit state (rules.next_due, as kept), by household."""
     rows = _read_rows(_rows_statement(scope, now).order_by(Household.id, Pairing.id), now)
-    helpers = _helpers_in(scope, local_today(now))
+    helpers = _helpers_of(_active_pairings(scope, local_today(now)), local_today(now))
     for row in rows:
         row.helpers = helpers.get(row.pairing.id, [])
     return rows
@@ -229,15 +235,13 @@ def board(scope: ColumnElement[bool], now: datetime, filters: BoardFilters = Boa
     if show in lists:
         statement = statement.where(lists[show])
     rows = _read_rows(statement.order_by(*_urgency_sql(state)).limit(per_page).offset((page - 1) * per_page), now)
-    # Every helper in scope, for the filter's choices; the page's rows take theirs from the same statement.
-    helpers = _helpers_in(scope, today)
+    # The helpers of the page's rows only: the helper filter is a typed name, not a list of every helper in scope.
+    helpers = _helpers_of([row.pairing.id for row in rows], today)
     for row in rows:
         row.helpers = helpers.get(row.pairing.id, [])
     return Board(counts=counts, total=total, listed=listed, page=page, pages=pages, rows=rows,
                  grids=sorted({place.grid for place in places if place.grid}),
-                 buildings=sorted({place.building for place in places if place.building}, key=lambda b: (len(b), b)),
-                 helpers=sorted({person for people in helpers.values() for person in people},
-                                key=lambda person: (person[1], person[0])))
+                 buildings=sorted({place.building for place in places if place.building}, key=lambda b: (len(b), b)))
 
 
 def households_of(community_id: int, today: date) -> list[tuple[Household, Pairing | None]]:

@@ -216,9 +216,11 @@ def check(world: World, now: datetime, rng: random.Random, after_a_write: bool =
     today = local_today(now)
     helper = rng.choice(world.helpers)
     filtered = [BoardFilters(grid=rng.choice(GRIDS), tier=rng.choice(TIERS)),
-                BoardFilters(building=rng.choice(BUILDINGS), helper_id=helper.id)] if after_a_write else []
+                BoardFilters(building=rng.choice(BUILDINGS),
+                             helper_name=rng.choice([helper.name, helper.name[:1], "志愿"]))] if after_a_write else []
+    names = {person.id: person.name for person in world.helpers}
     for filters in (BoardFilters(), *filtered):
-        kept = {pairing_id: row for pairing_id, row in expected.items() if keeps(filters, pairing_id, row)}
+        kept = {pairing_id: row for pairing_id, row in expected.items() if keeps(filters, row, names)}
         lists = {"": kept,
                  "due": {k: r for k, r in kept.items() if r.due.state == rules.VisitState.DUE},
                  "visited": {k: r for k, r in kept.items() if r.visited_this_week},
@@ -242,12 +244,12 @@ def check(world: World, now: datetime, rng: random.Random, after_a_write: bool =
             | {"urgent" for row in expected.values() if row.due.urgent_by is not None})
 
 
-def keeps(filters: BoardFilters, pairing_id: int, row: Expected) -> bool:
+def keeps(filters: BoardFilters, row: Expected, names: dict[int, str]) -> bool:
     household = db.session.get(Household, row.household_id)
     return ((not filters.grid or household.grid == filters.grid)
             and (not filters.building or household.building == filters.building)
             and (not filters.tier or household.tier == filters.tier)
-            and (filters.helper_id is None or filters.helper_id in row.helper_ids))
+            and (not filters.helper_name or any(filters.helper_name in names[uid] for uid in row.helper_ids)))
 
 
 def a_moment_later(rng: random.Random, now: datetime) -> datetime:

@@ -72,7 +72,7 @@ def keeps(filters: BoardFilters, row: queries.BoardRow) -> bool:
     return ((not filters.grid or household.grid == filters.grid)
             and (not filters.building or household.building == filters.building)
             and (not filters.tier or household.tier == filters.tier)
-            and (filters.helper_id is None or any(uid == filters.helper_id for uid, _n in row.helpers)))
+            and (not filters.helper_name or any(filters.helper_name in name for _uid, name in row.helpers)))
 
 
 def test_counts_are_the_lists_behind_them(world):
@@ -98,9 +98,10 @@ def test_every_filter_combination_keeps_counts_equal_to_lists(world):
     home, _staff, _team, _leader, helper, helper2, _made = world
     scope = queries.community_scope(home.id)
     every = queries.board_rows(scope, NOW)
-    for grid, building, tier, helper_id in product(["", "第1网格", "第2网格"], ["", "2", "3"],
-                                                   ["", "high", "key", "general"], [None, helper.id, helper2.id]):
-        filters = BoardFilters(grid=grid, building=building, tier=tier, helper_id=helper_id)
+    for grid, building, tier, helper_name in product(["", "第1网格", "第2网格"], ["", "2", "3"],
+                                                     ["", "high", "key", "general"],
+                                                     ["", helper.name, helper2.name[:1], "志愿", "%"]):
+        filters = BoardFilters(grid=grid, building=building, tier=tier, helper_name=helper_name)
         board = whole(scope, NOW, filters)
         expected = [row for row in every if keeps(filters, row)]
         assert names(board.rows) == names(expected) and board.total == len(expected)

@@ -1,6 +1,8 @@
 """The board lists 50 rows a page; its counts and the list titles stay whole."""
 import re
 
+from shequ_volunteer.communities.models import Community
+from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.perf.test_pairing_query_counts import build
 
@@ -21,3 +23,24 @@ def test_board_pages_keep_the_counts_whole(app):
     beyond = text(client.get("/board?page=99", headers=HX))
     assert len(re.findall(r'<li class="board-row', beyond)) == 20  # past the end: the last page
     assert client.get("/board?page=abc").status_code == 200
+
+
+def test_the_helper_filter_is_a_typed_name_that_works_without_javascript(app):
+    """A community has ~1,400 helpers: staff type part of a name (a plain GET, or htmx on change / Enter) rather
+    than scroll a list of every one, and the page no longer lists them."""
+    world = build(60)  # every household helped by 王志愿
+    staff = world["staff"]
+    home = db.session.get(Community, staff.community_id)
+    f.paired_household(home, staff, helpers=[f.user(home, "赵秀英")], head_name="赵家")
+    client = f.logged_in(app, staff)
+    page = text(client.get("/board"))
+    assert 'type="search" name="helper_name"' in page and '<select name="helper"' not in page
+    assert "王志愿" in page  # on the rows, as before
+    named = text(client.get("/board?helper_name=%E7%A7%80%E8%8B%B1"))  # 秀英, as a browser sends it without JS
+    assert re.findall(r'class="board-name"[^>]*>([^<]+)<', named) == ["赵家"]
+    assert 'name="helper_name" value="秀英"' in named and "全部结对（1户）" in named
+    fragment = text(client.get("/board?helper_name=%E7%8E%8B&page=2", headers=HX))  # 王, second page
+    assert "全部结对（60户）" in fragment and 'name="helper_name"' not in fragment  # the filter form stays put
+    assert "赵家" not in fragment and "helper_name=%E7%8E%8B" in fragment  # the pager and counts keep the name
+    assert "全部结对（0户）" in text(client.get("/board?helper_name=%25", headers=HX))  # taken literally
+    assert "全部结对（61户）" in text(client.get("/board?helper_name=+", headers=HX))  # blank: every row
