@@ -58,7 +58,8 @@ class Activity(db.Model):
         CheckConstraint("capacity IS NULL OR seats_taken <= capacity", name="seats_within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(f"max_seats_per_signup BETWEEN 1 AND {MAX_SEATS_LIMIT}", name="max_seats_range"),
-        Index("ix_activities_starts_at", "starts_at"),
+        # By start, and what is not over yet without reading each ended activity's row (the home page's list).
+        Index("ix_activities_starts_ends", "starts_at", "ends_at"),
         # A team's activities in a window (its calendar feeds) without reading its whole history.
         Index("ix_activities_team_starts_at", "team_id", "starts_at"),
     )

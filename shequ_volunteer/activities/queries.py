@@ -55,16 +55,25 @@ def list_activities(community_id: int | None, flt: ListFilter, now: datetime) ->
     if end is not None:
         query = query.where(Activity.starts_at < end)
     if community_id is not None:
-        # Filter through a subquery on `team_id + 0` so the planner walks the
-        # starts_at index in order instead of collecting the community's whole
-        # history by team and sorting it (3.4 ms vs 0.4 ms at 5,000 activities).
         community_teams = select(Team.id).where(Team.community_id == community_id)
-        query = query.where((Activity.team_id + 0).in_(community_teams))
+        query = query.where(_team_id_beside_the_start_index().in_(community_teams))
     if flt.kind:
         query = query.where(Team.kind == flt.kind)
     offset = (max(flt.page, 1) - 1) * PAGE_SIZE
     rows = list(db.session.scalars(query.offset(offset).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _team_id_beside_the_start_index():
+    """The activity's team id in a filter that must leave the planner walking the (starts_at, ends_at) index in
+    order, where the first page is found after a month's ended activities, tested on the index entries. SQLite plans
+    without statistics: offered the column, it reads the community's whole history through the team index and sorts
+    it (3.4 ms against 0.4 ms at 5,000 activities), so it gets `team_id + 0`, which no index serves. PostgreSQL has no
+    statistics for that expression: it then expects a page to hold every row it keeps and sorts all that is not over
+    yet (about 20 ms whatever the page), so it gets the column, whose statistics say every row is the community's."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return Activity.team_id + 0
+    return Activity.team_id
 
 
 def signed_up_ids(user_id: int | None, activity_ids: list[int]) -> set[int]:

@@ -1,10 +1,14 @@
 """The number of SQL statements a page costs does not grow with the data."""
+from datetime import timedelta
 
 import pytest
 
 from shequ_volunteer.accounts.actor import actor_for
+from shequ_volunteer.accounts.models import User
 from shequ_volunteer.activities import services
+from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
+from shequ_volunteer.teams.models import Team
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.support.statements import counting_statements
@@ -66,3 +70,26 @@ def test_queries_do_not_grow_with_rows(app, viewer):
     assert small == large
     # The team page: 8, one for its live 公告, and one for the menu's unread count (我的消息, signed in).
     assert max(large.values()) <= 10, large
+
+
+def add_history(world, resident_id: int, activities: int) -> None:
+    """`activities` past activities of the world's team over two years, each with the resident signed up (one of
+    them ended only an hour ago, so the home page's list walks past it)."""
+    team = db.session.get(Team, world[1])
+    for number in range(activities):
+        past = f.activity(team, title=f"往期{number}", capacity=None,
+                          starts_in=-timedelta(hours=3) - timedelta(days=730 * number // activities))
+        db.session.add(Signup(activity_id=past.id, user_id=resident_id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("viewer", ["leader", "resident"])
+def test_queries_do_not_grow_with_history(app, viewer):
+    """Two years of past activities and sign-ups cost the pages not one statement more."""
+    world = build(20)
+    who_id, resident_id = (world[2] if viewer == "leader" else world[3]).id, world[3].id
+    recent = statements_per_page(app.test_client(), world, db.session.get(User, who_id))
+    add_history(world, resident_id, 200)
+    years = statements_per_page(app.test_client(), world, db.session.get(User, who_id))
+    print(f"statements per page ({viewer}): no history {recent}, two years {years}")
+    assert recent == years
