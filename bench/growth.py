@@ -208,16 +208,18 @@ class Cached:
         return meta
 
     def forget_older(self) -> None:
-        """Other builds of the same length (older migrations or days) are of no use any more."""
+        """Other builds of the same length (older migrations or days) made from this checkout are of no use any
+        more. Only those this checkout's cache names: another worktree on the same PostgreSQL, with its own
+        migrations, may be measuring on its own build of that length right now."""
         for path in CACHE_DIR.glob(f"growth-{self.kind}-{self.days}d-*.json"):
+            key = path.stem.rsplit("-", 1)[1]
             path.unlink()
+            if self.kind == "postgresql":
+                for name in (f"shequ_growth_{self.days}d_{key}", f"shequ_growth_{self.days}d_{key}_run"):
+                    pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if self.kind == "sqlite":
             for path in CACHE_DIR.glob(f"growth-{self.days}d-*.db*"):
                 path.unlink()
-        else:
-            for name in pg_databases():
-                if name.startswith(f"shequ_growth_{self.days}d_"):
-                    pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def working_copy(self) -> tuple[str, str]:
         """(url, name) of a copy to measure on: pages may write (sign-in devices), the cache must not change."""
