@@ -178,3 +178,26 @@ def test_a_visit_date_in_the_future_is_refused_next_to_the_field_and_keeps_the_i
 
     fresh_session()
     assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.household_id == grandma.id)) == 1
+
+
+def test_staff_find_a_helpers_households_by_typing_part_of_the_name(app, page):
+    home, staff, helper = world()
+    other = f.user(home, "李秀英")
+    f.paired_household(home, staff, helpers=[helper], head_name="刘奶奶", last_visit=f.days_ago(30))
+    f.paired_household(home, staff, helpers=[other], head_name="陈爷爷", last_visit=f.days_ago(3))
+
+    log_in(page, staff)
+    page.goto("/board")
+    expect(page.locator("#board-list-title")).to_have_text("全部结对（2户）")
+    set_marker(page)
+    page.get_by_label("志愿者").fill("秀英")
+    page.get_by_label("志愿者").press("Enter")
+    expect(page.locator("#board-list-title")).to_have_text("全部结对（1户）")
+    expect(page.locator("#board")).to_contain_text("陈爷爷")
+    expect(page.locator("#board")).not_to_contain_text("刘奶奶")
+    assert_no_page_load(page)
+    assert "helper_name=%E7%A7%80%E8%8B%B1" in page.url  # the filtered board can be bookmarked and shared
+    page.get_by_label("志愿者").fill("")
+    page.get_by_label("志愿者").press("Enter")
+    expect(page.locator("#board-list-title")).to_have_text("全部结对（2户）")
+    assert_no_page_load(page)
