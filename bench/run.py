@@ -374,10 +374,10 @@ def plan_pairing(settings: Settings, staff_phone: str, now: datetime) -> dict:
               & (PairingHelper.starts_on <= today)
               & (PairingHelper.ends_on.is_(None) | (PairingHelper.ends_on >= today)))
     candidates = list(db.session.execute(
-        select(User.id, User.phone).join(PairingHelper, PairingHelper.user_id == User.id)
+        select(User.id, User.phone, User.name).join(PairingHelper, PairingHelper.user_id == User.id)
         .join(Pairing, Pairing.id == PairingHelper.pairing_id).join(Household, Household.id == Pairing.household_id)
         .where(Household.community_id == community_id, active)
-        .group_by(User.id, User.phone).having(func.count().between(*few)).order_by(User.id)
+        .group_by(User.id, User.phone, User.name).having(func.count().between(*few)).order_by(User.id)
     ))
     if len(candidates) < settings.helpers_logged_in:
         raise SystemExit(f"only {len(candidates)} volunteers help {few[0]}–{few[1]} households; "
@@ -387,14 +387,14 @@ def plan_pairing(settings: Settings, staff_phone: str, now: datetime) -> dict:
         names = [household.head_name for household, _pairing in helpers_households(person.id, today)]
         helpers.append({"user_id": person.id, "phone": person.phone, "head_names": names})
 
-    # What staff filter by on the board: a grid, a grid's overdue list, a tier, a building, one helper.
+    # What staff filter by on the board: a grid, a grid's overdue list, a tier, a building, one helper's name typed.
     queries_sent = []
     for _ in range(24):
         grid, tier = rng.choice(board.grids), rng.choice(["high", "key", "general"])
-        helper_id, _name = rng.choice(board.helpers)
+        helper_name = rng.choice(candidates).name
         queries_sent.append(rng.choice([
             {"grid": grid}, {"grid": grid, "show": "overdue"}, {"tier": tier, "show": "due"},
-            {"grid": grid, "building": rng.choice(board.buildings)}, {"helper": helper_id},
+            {"grid": grid, "building": rng.choice(board.buildings)}, {"helper_name": helper_name},
         ]))
     return {"board_rows": board.total, "board_counts": board.counts, "board_ms": board_ms,
             "helpers": helpers, "helper_households": sorted({len(h["head_names"]) for h in helpers}),
