@@ -59,7 +59,6 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import importlib
 
-    from .accounts.models import session_user
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
     from .feed_versions.services import raise_versions_at_commit
@@ -75,8 +74,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "basic"
-
-    login_manager.user_loader(session_user)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -94,7 +91,7 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
 
     lock_for_writes(app)
-    signin.install(app)  # after lock_for_writes: its POST hook writes inside the request's transaction
+    signin.install(app)  # the user loader: its bookkeeping writes join a POST's write transaction
 
 
 def register_blueprints(app: Flask) -> None:

@@ -28,12 +28,12 @@ def _persistent_dev_secret() -> str:
     return path.read_text().strip()
 
 
-def _whole_number(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, least: int = 0) -> int:
     text = os.environ.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit():
-        raise RuntimeError(f"{name} must be a whole number ≥ 0, not {text!r}")
+    if not text.isdigit() or int(text) < least:
+        raise RuntimeError(f"{name} must be a whole number ≥ {least}, not {text!r}")
     return int(text)
 
 
@@ -49,6 +49,11 @@ class Config:
     LOGIN_MAX_FAILURES_PER_PHONE = int(os.environ.get("LOGIN_MAX_FAILURES_PER_PHONE", 5))
     LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", 30))
     LOGIN_WINDOW_MINUTES = 15
+    # A signed-in device not used for this many days is ended at its next use (`accounts.devices.idle_since`).
+    # Long on purpose: many older residents open the site only for a few activities a year, and having to
+    # ask for a reset slip is worse for them than a phone left signed in; three months still ends the
+    # forgotten ones (a borrowed phone, a sold one) and lets housekeeping delete them.
+    SESSION_IDLE_DAYS = _whole_number("SESSION_IDLE_DAYS", 90, least=1)
     # How many reverse proxies stand in front of the site (nginx in front of gunicorn: 1). Only then are the
     # X-Forwarded-For/-Proto/-Host headers they set believed: the client's own address for the login limits
     # (else every login would share the proxy's address, and one limit and one lock), https and the public host

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 
 from sqlalchemy import UniqueConstraint, event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .extensions import db
 from .refusals import refusal_for
 
 WRITE_OPTION = "shequ_write"
+# The value of WRITE_OPTION for a write that may be skipped (`write_if_free`): on SQLite it waits this long for
+# the lock, not busy_timeout's 5 seconds, so bookkeeping never holds up a page while another writer works.
+SKIPPABLE = "skippable"
+SKIPPABLE_WAIT_MS = 100
+BUSY_TIMEOUT_MS = 5000
 
 
 def configure_engine(engine: Engine) -> None:
@@ -28,7 +34,7 @@ def configure_engine(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -36,7 +42,14 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection) -> None:
         # A deferred transaction that later writes can fail with SQLITE_BUSY
         # instead of waiting; write transactions therefore lock at BEGIN.
-        if connection.get_execution_options().get(WRITE_OPTION):
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        if write == SKIPPABLE:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SKIPPABLE_WAIT_MS}")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        elif write:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -50,6 +63,33 @@ def begin_write_transaction() -> None:
     """
     if not db.session().in_transaction():
         db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def holds_write_lock() -> bool:
+    """Whether the session's open transaction began as a write (begin_write_transaction, lock_for_writes)."""
+    session = db.session()
+    return session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_OPTION))
+
+
+def write_if_free(write: Callable[[], None]) -> bool:
+    """A small write a request may go without (bookkeeping on a read page); False when it was skipped.
+
+    In the request's transaction when that already holds the write lock (a POST: committed with it). Otherwise
+    in a short transaction of its own: the read begun so far is ended (a SQLite read snapshot must not be upgraded
+    to a write), and if another writer holds the lock past SKIPPABLE_WAIT_MS the write is given up, never the page.
+    """
+    if holds_write_lock():
+        write()
+        return True
+    db.session.rollback()
+    try:
+        db.session.connection(execution_options={WRITE_OPTION: SKIPPABLE})
+        write()
+        db.session.commit()
+        return True
+    except OperationalError:  # SQLite: database is locked
+        db.session.rollback()
+        return False
 
 
 def lock_names(*names: str) -> None:

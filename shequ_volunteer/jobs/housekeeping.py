@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import Delete, delete, exists
 from sqlalchemy.orm import aliased
 
+from ..accounts.devices import idle_period, idle_since
 from ..accounts.models import LoginFailure, LoginSession, OneTimeCode
 from ..accounts.services import login_limits
 from ..extensions import db
@@ -24,9 +25,12 @@ from .models import JobRun
 KEEP_JOB_RUNS = timedelta(days=60)
 # login_sessions: a device that ended (logout, signed out from 我的资料, a reset, a new password, a stopped or
 # closed account) opens nothing any more: `session_user` refuses it. Kept a month as a record of where a person was
-# signed in. Devices not ended are never deleted: `seen` writes last_seen_at only on writes and remembered logins,
-# so an old last_seen_at does not prove a device unused.
+# signed in. A device not ended goes once it has been idle (`accounts.devices.idle_since`, SESSION_IDLE_DAYS) a month
+# longer: idle, it signs nobody in again (`web.signin.load_user` refuses it and ends it at its next use), and
+# last_seen_at is written on every signed-in device's first request of each Beijing day, so an old one does prove the
+# device unused. The month keeps it as a record, like an ended one.
 KEEP_ENDED_SESSIONS = timedelta(days=30)
+KEEP_IDLE_SESSIONS = timedelta(days=30)
 # login_failures: a failure counts only within LOGIN_WINDOW_MINUTES of the guess being judged (`accounts.services.
 # reserve`, `accounts.profile`); this margin past the window covers a host whose clock is a little behind.
 LOGIN_FAILURES_MARGIN = timedelta(days=1)
@@ -55,13 +59,21 @@ def _old_job_runs(today: date, _now: datetime) -> Delete:
     return delete(JobRun).where(JobRun.day < today - KEEP_JOB_RUNS)
 
 
-def _ended_sessions(_today: date, now: datetime) -> Delete:
+def _sessions(*which) -> Delete:
     # Each person's newest device stays whatever its age: "never signed in" is "no login_sessions row at all"
     # (messages.calls.cannot_receive, who goes on a call list), and deleting must not make anyone that.
     newer = aliased(LoginSession)
     return delete(LoginSession).where(
-        LoginSession.ended_at < now - KEEP_ENDED_SESSIONS,
-        exists().where(newer.user_id == LoginSession.user_id, newer.id > LoginSession.id))
+        *which, exists().where(newer.user_id == LoginSession.user_id, newer.id > LoginSession.id))
+
+
+def _ended_sessions(_today: date, now: datetime) -> Delete:
+    return _sessions(LoginSession.ended_at < now - KEEP_ENDED_SESSIONS)
+
+
+def _idle_sessions(_today: date, now: datetime) -> Delete:
+    # Only devices never ended: an ended one keeps its month from its ending, above.
+    return _sessions(LoginSession.ended_at.is_(None), LoginSession.last_seen_at < idle_since(now) - KEEP_IDLE_SESSIONS)
 
 
 def login_failures_kept() -> timedelta:
@@ -90,9 +102,12 @@ def _given_up_posts(_today: date, now: datetime) -> Delete:
 def prunings() -> tuple[Pruning, ...]:
     """What the day's housekeeping deletes, in the order run-jobs reports it."""
     window = login_limits(current_app.config)["window_minutes"]
+    idle_days = (idle_period() + KEEP_IDLE_SESSIONS).days
     return (
         Pruning("job_runs", f"rows older than {KEEP_JOB_RUNS.days} days", _old_job_runs),
         Pruning("login_sessions", f"devices ended more than {KEEP_ENDED_SESSIONS.days} days ago", _ended_sessions),
+        Pruning("login_sessions", f"devices unused for more than {idle_days} days",
+                _idle_sessions),
         Pruning("login_failures", f"rows older than the {window}-minute login window plus a day", _old_login_failures),
         Pruning("one_time_codes", f"codes expired more than {KEEP_EXPIRED_CODES.days} days ago", _expired_codes),
         Pruning("outbox", f"sent posts older than {KEEP_SENT_POSTS.days} days", _sent_posts),

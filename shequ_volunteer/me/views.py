@@ -39,7 +39,7 @@ def _forms(**given) -> dict:
     """Every form of the page, fresh unless given (the one that was posted, with what was typed)."""
     forms = {"name_form": NameForm(formdata=None, name=current_user.name),
              "phone_form": PhoneChangeForm(formdata=None), "password_form": PasswordChangeForm(formdata=None),
-             "devices": devices.signed_in(current_user), "this_device_id": current_user.login_session.id,
+             "devices": devices.signed_in(current_user, utcnow()), "this_device_id": current_user.login_session.id,
              "messages_form": _messages_form(), "always_sent": [kind.label for kind in KINDS.values()
                                                                   if not kind.may_switch_off]}
     return {**forms, **given}

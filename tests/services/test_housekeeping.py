@@ -51,13 +51,31 @@ def test_devices_ended_more_than_thirty_days_ago_go_and_signed_in_ones_stay(app)
     cutoff = NOW - timedelta(days=30)  # the promise in README, not the constant read back
     past = device(person, ended_at=cutoff - MINUTE)
     inside = device(person, ended_at=cutoff + MINUTE)
-    never_ended = device(person, last_seen_at=NOW - timedelta(days=3000))  # old, yet no proof it is unused
+    never_ended = device(person, last_seen_at=NOW - timedelta(days=5))  # still signed in
     newest = device(person, ended_at=cutoff - timedelta(days=100))
     others_only = device(other, ended_at=cutoff - timedelta(days=100))
     report = run_jobs(NOW)
     assert deleted(report)["login_sessions"] == 1
     assert kept(LoginSession) == {inside, never_ended, newest, others_only}
     assert past not in kept(LoginSession)
+
+
+def test_devices_unused_a_month_past_the_idle_period_go_except_each_persons_newest(app):
+    """Idle past SESSION_IDLE_DAYS (90) a device signs nobody in (web.signin.load_user); a month later it goes."""
+    home = f.community()
+    person, other = f.user(home), f.user(home, "李四")
+    cutoff = NOW - timedelta(days=90 + 30)  # the promise in README, not the constants read back
+    past = device(person, last_seen_at=cutoff - MINUTE)
+    inside = device(person, last_seen_at=cutoff + MINUTE)
+    newest = device(person, last_seen_at=cutoff - timedelta(days=100))
+    others_only = device(other, last_seen_at=cutoff - timedelta(days=100))
+    report = run_jobs(NOW)
+    assert deleted(report)["login_sessions"] == 1
+    assert kept(LoginSession) == {inside, newest, others_only}
+    assert past not in kept(LoginSession)
+    assert deleted(run_jobs(NOW + timedelta(days=1)))["login_sessions"] == 1  # inside's turn came the next day
+    assert kept(LoginSession) == {newest, others_only}
+    assert db.session.scalars(select(User.id).where(cannot_receive())).all() == []
 
 
 def test_a_person_whose_every_device_ended_long_ago_still_counts_as_having_signed_in(app):
