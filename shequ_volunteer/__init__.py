@@ -62,12 +62,14 @@ def register_extensions(app: Flask) -> None:
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
     from .feed_versions.services import raise_versions_at_commit
+    from .reports.kept import keep_at_commit
     from .web import signin
 
     for module in MODEL_MODULES:
         importlib.import_module(f"{__name__}.{module}")
     db.init_app(app)
     raise_versions_at_commit()
+    keep_at_commit()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -188,7 +190,8 @@ def register_cli(app: Flask) -> None:
     from .demo.seed import seed_demo_command
     from .imports.cli import import_command
     from .jobs.cli import run_jobs_command
+    from .reports.cli import figures_command
 
     for command in (seed_demo_command, create_admin_command, backup_command, restore_command, run_jobs_command,
-                    import_command):
+                    import_command, figures_command):
         app.cli.add_command(command)

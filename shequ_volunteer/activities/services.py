@@ -13,6 +13,7 @@ from ..audit import models as audit
 from ..audit.services import record
 from ..extensions import db
 from ..feed_versions.services import feeds_changed
+from ..figure_marks import figures_touched
 from ..outbox.services import queue_for_team
 from ..outbox.texts import activity_text
 from ..refusals import Refused
@@ -106,6 +107,7 @@ def _free_seats(activity_id: int, amount: int) -> None:
 
 def _move(signup_id: int, from_status: str, now: datetime, **values) -> bool:
     """Change a sign-up's status only if it still has `from_status` (no double moves)."""
+    figures_touched(signups=[signup_id])  # past the ORM: the report's kept figures hear it here
     return db.session.execute(
         update(Signup)
         .where(Signup.id == signup_id, Signup.status == from_status)

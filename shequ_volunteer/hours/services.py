@@ -11,6 +11,7 @@ from ..audit.services import record
 from ..database import lock_row
 from ..decisions import decide_pending
 from ..extensions import db
+from ..figure_marks import figures_touched
 from ..refusals import Refused
 from ..timeutil import local_date, local_today
 from . import notify, rules
@@ -53,6 +54,7 @@ def claim(actor: Actor, team_id: int, served_on: date, minutes: int, note: str, 
 def decide(actor: Actor, entry: HoursEntry, approve: bool, now: datetime) -> HoursEntry:
     """Staff approve or decline a pending claim (the caller checked the community)."""
     decide_pending(HoursEntry, entry, approve, actor.user_id, now, "这条补录已经处理过了")
+    figures_touched(team_days=[(entry.team_id, entry.served_on)])
     db.session.flush()
     record(actor, audit.HOURS_APPROVED if approve else audit.HOURS_DECLINED, db.session.get(User, entry.user_id),
            f"{entry.served_on:%Y-%m-%d} 补录{entry.minutes}分钟", now, community_id=entry.team.community_id)

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from ..accounts.actor import Actor
 from ..accounts.services import on_behalf, register_many_on_behalf
 from ..extensions import db
+from ..figure_marks import figures_touched
 from ..teams import services as teams
 from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, ROLE_MEMBER, STATUS_LABELS, Membership, Team
 from . import people
@@ -105,7 +106,10 @@ def write(plan: ImportPlan, actor: Actor, community_id: int, now: datetime) -> t
         db.session.execute(insert(Membership), [
             {"team_id": team.id, "user_id": ids[phone], "role": ROLE_MEMBER, "created_at": now, **decided}
             for team, phone, _leader in work["adds"]])
+    figures_touched(members=[(team.id, ids[phone]) for team, phone, _leader in work["adds"]])
     if work["approvals"]:  # applications waiting, people who had left or been removed
+        figures_touched(members=db.session.execute(select(Membership.team_id, Membership.user_id)
+                                                   .where(Membership.id.in_(work["approvals"]))))
         db.session.execute(update(Membership), [{"id": membership_id, "role": ROLE_MEMBER, **decided}
                                                 for membership_id in work["approvals"]])
     for team, phone, make_leader in [*((t, p, True) for t, p, lead in work["adds"] if lead), *work["leaders"]]:

@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..database import lock_row
 from ..extensions import db
 from ..feed_versions.services import feeds_changed
+from ..figure_marks import figures_touched
 from ..refusals import Refused
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_today
@@ -170,6 +171,7 @@ def pair_with_helpers(actor: Actor, community_id: int, helpers_of: dict[int, lis
         {"pairing_id": pairing_of[household_id], "user_id": person.id, "starts_on": today, "ends_on": None}
         for household_id, people in helpers_of.items() for person in people])
     schedules.refresh(households)
+    figures_touched(households=households)  # their follow-ups now count for the new pairing's team (none)
     helpers_feeds_changed(None, now, also={person.id for people in helpers_of.values() for person in people})
     return len(households)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import DateTime, Integer, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, DateTime, Integer, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -78,6 +78,25 @@ def _noon_sqlite(element, compiler, **kw):
 def _noon_postgresql(element, compiler, **kw):
     (day,) = list(element.clauses)
     return f"(CAST({compiler.process(day, **kw)} AS TIMESTAMP) + INTERVAL '4 hours')"
+
+
+class shanghai_day(FunctionElement):
+    """The Beijing day of a naive-UTC timestamp column (timeutil.local_date in SQL: China keeps UTC+8 all year)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(shanghai_day, "sqlite")
+def _day_sqlite(element, compiler, **kw):
+    (moment,) = list(element.clauses)
+    return f"date({compiler.process(moment, **kw)}, '+8 hours')"
+
+
+@compiles(shanghai_day, "postgresql")
+def _day_postgresql(element, compiler, **kw):
+    (moment,) = list(element.clauses)
+    return f"CAST(({compiler.process(moment, **kw)} + INTERVAL '8 hours') AS DATE)"
 
 
 @dataclass(frozen=True)
@@ -208,7 +227,8 @@ def _follow_up_records(moment, community_id: int, window: Window):
     # The team of the household's latest pairing, for the per-team table.
     team = (select(Pairing.team_id).where(Pairing.household_id == FollowUp.household_id)
             .order_by(Pairing.id.desc()).limit(1).correlate(FollowUp).scalar_subquery())
-    return (select(team.label("team_id"), FollowUp.id, Household.head_name, FollowUp.reason, FollowUp.status)
+    return (select(team.label("team_id"), FollowUp.id, Household.head_name, FollowUp.reason, FollowUp.status,
+                   moment.label("moment"))
             .join(Household, Household.id == FollowUp.household_id)
             .where(in_communities(FollowUp.community_id, community_id), moment >= window.since, moment < window.until))
 
@@ -287,12 +307,13 @@ def coverage(community_id: int, window: Window) -> tuple[int, int]:
     """探访及时率: (households not overdue at the end of the period, households paired then)."""
     end_moment = min(window.until, window.now)
     paired = household_records(community_id, window).subquery()
-    last_visits = (select(Visit.household_id, func.max(Visit.visited_at).label("last_at"))
-                   .where(Visit.household_id.in_(select(paired.c.household_id)), Visit.visited_at < end_moment)
-                   .group_by(Visit.household_id).subquery())
+    # Each household's latest visit before the end, one probe of ix_visits_household_visited_at apiece: the cost
+    # follows the households paired, not the visits of all the years behind them.
+    last_at = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
+                                              Visit.visited_at < end_moment)
+               .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())
     rows = db.session.execute(
-        select(paired.c.tier, paired.c.visit_interval_days, paired.c.starts_on, last_visits.c.last_at)
-        .outerjoin(last_visits, last_visits.c.household_id == paired.c.household_id))
+        select(paired.c.tier, paired.c.visit_interval_days, paired.c.starts_on, last_at))
     on_time = total = 0
     for tier, interval, starts_on, last_at in rows:
         schedule = visit_rules.Schedule(tier=tier, interval_days=interval, last_visit_at=last_at,

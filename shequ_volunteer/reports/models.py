@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..communities.models import Community
@@ -52,3 +52,38 @@ class CertificateLine(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     team_name: Mapped[str] = mapped_column(String(60))
     minutes: Mapped[int]
+
+
+class FigureDay(db.Model):
+    """The summable figures of one community, team and Beijing day, kept from the records by reports.kept.
+
+    team_id None: visits and follow-ups of households without a pairing team (个人结对). The figures are the
+    day's records as if the day were over (an activity later today counts here already): a report reads
+    these rows only for days before its own today and the rest from the records (reports.kept)."""
+
+    __tablename__ = "figure_days"
+    __table_args__ = (Index("uq_figure_days_community_day_team", "community_id", "day",
+                            text("coalesce(team_id, 0)"), unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    day: Mapped[date]
+    activities: Mapped[int] = mapped_column(default=0)
+    person_times: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)
+    visits: Mapped[int] = mapped_column(default=0)
+    opened: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[int] = mapped_column(default=0)
+
+
+class ParticipantYear(db.Model):
+    """The first Beijing day of a year on which a person counted among a team's 参与人数 (as if that day were
+    over): 参与人数 of a year, or of a year up to a day, is a count of these rows (reports.kept)."""
+
+    __tablename__ = "participant_years"
+    __table_args__ = (Index("ix_participant_years_year", "community_id", "year", "first_day", "user_id"),)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    first_day: Mapped[date]

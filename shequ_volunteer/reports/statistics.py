@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..teams.models import Team
-from . import charts, figures
+from . import charts, figures, kept_reads
 from .periods import Period, months_of
 
+LIVE = ("teams", "volunteers", "new_members", "households")  # figures that do not grow with history
 TEAM_COLUMNS = ("activities", "person_times", "participants", "hours", "volunteers", "households", "visits")
 
 
@@ -43,12 +44,24 @@ class Report:
     charts: list[str]
 
 
+def _totals(sums: dict[str, dict], people: int, live: dict) -> dict:
+    """Every figure's total: the summable ones added up over their teams or communities."""
+    return {**{key: sum(values.values()) for key, values in sums.items()}, "participants": people, **live}
+
+
 def build(community_id: int, period: Period, now: datetime) -> Report:
+    """The figures of the period and of the same period last year. The summable ones and 参与人数 come from the
+    kept rows (kept_reads), the others — which do not grow with history — from the records."""
     window, last = figures.Window(period, now), figures.Window(period.last_year(), now)
-    current, before = figures.values(community_id, window), figures.values(community_id, last)
+    sums, sums_before = kept_reads.summed(community_id, period, now), kept_reads.summed(community_id, last.period, now)
+    people, team_people = kept_reads.participants(community_id, period, now)
+    people_before, _ = kept_reads.participants(community_id, last.period, now)
+    current = _totals(sums, people, figures.values(community_id, window, keys=LIVE))
+    before = _totals(sums_before, people_before, figures.values(community_id, last, keys=LIVE))
     lines = [Line(fig, shown(fig, current[fig.key]), shown(fig, before[fig.key])) for fig in figures.FIGURES]
-    per_team = figures.values(community_id, window, keys=TEAM_COLUMNS, by_team=True)
-    per_team_before = figures.values(community_id, last, keys=("person_times",), by_team=True)["person_times"]
+    per_team = {**{key: sums[key] for key in TEAM_COLUMNS if key in sums}, "participants": team_people,
+                **figures.values(community_id, window, keys=("volunteers", "households"), by_team=True)}
+    per_team_before = sums_before["person_times"]
     names = dict(db.session.execute(select(Team.id, Team.name).where(Team.community_id == community_id)
                                     .order_by(Team.id)).all())
     teams = [(team_id, name, {key: shown(figures.BY_KEY[key], per_team[key].get(team_id, 0)) for key in TEAM_COLUMNS})
@@ -61,9 +74,10 @@ def build(community_id: int, period: Period, now: datetime) -> Report:
                                   for team_id, name in names.items()], "人次")]
     months = months_of(period)
     if len(months) > 1:
-        activities = figures.BY_KEY["activities"]
+        by_day = kept_reads.activities_by_day(community_id, period, now)
         pictures.append(charts.line_chart("每月活动场次", [
-            (piece.label, activities.value(community_id, figures.Window(piece, now))) for piece in months], "场"))
+            (piece.label, sum(value for day, value in by_day.items() if piece.start <= day <= piece.end))
+            for piece in months], "场"))
     return Report(period, lines, figures.coverage(community_id, window), figures.coverage(community_id, last),
                   teams, pictures)
 
@@ -78,11 +92,17 @@ class StreetRow:
 def street(community_ids: list[int], names: dict[int, str], period: Period, now: datetime) -> list[StreetRow]:
     """A 街道's view: each community's figures, then the totals over all of them (computed over the
     communities together, so a person who took part in two communities is one 参与人数)."""
-    window = figures.Window(period, now)
+    window, scope = figures.Window(period, now), list(community_ids)
+    sums = kept_reads.summed(scope, period, now, by="community")
+    people, community_people = kept_reads.participants(scope, period, now, by="community")
+    coverages = {cid: figures.coverage(cid, window) for cid in community_ids}
     rows = []
-    for scope, name in [*((cid, names[cid]) for cid in community_ids), (list(community_ids), "合计")]:
-        found = figures.values(scope, window)
-        values = {fig.key: shown(fig, found[fig.key]) for fig in figures.FIGURES}
-        coverages = [figures.coverage(cid, window) for cid in (scope if isinstance(scope, list) else [scope])]
-        rows.append(StreetRow(name, values, (sum(c[0] for c in coverages), sum(c[1] for c in coverages))))
+    for cid in community_ids:
+        found = _totals({key: {cid: values.get(cid, 0)} for key, values in sums.items()},
+                        community_people.get(cid, 0), figures.values(cid, window, keys=LIVE))
+        rows.append(StreetRow(names[cid], {fig.key: shown(fig, found[fig.key]) for fig in figures.FIGURES},
+                              coverages[cid]))
+    found = _totals(sums, people, figures.values(scope, window, keys=LIVE))
+    rows.append(StreetRow("合计", {fig.key: shown(fig, found[fig.key]) for fig in figures.FIGURES},
+                          (sum(c[0] for c in coverages.values()), sum(c[1] for c in coverages.values()))))
     return rows

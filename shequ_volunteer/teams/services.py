@@ -13,6 +13,7 @@ from ..database import lock_row
 from ..decisions import decide_pending
 from ..extensions import db
 from ..feed_versions.services import feeds_changed
+from ..figure_marks import figures_touched
 from ..refusals import Refused
 from . import notify
 from .models import (
@@ -60,6 +61,7 @@ def apply_to_join(actor: Actor, team: Team, now: datetime) -> Membership:
 def decide(actor: Actor, membership: Membership, approve: bool, now: datetime) -> Membership:
     """Leader or staff approves or declines a pending application."""
     decide_pending(Membership, membership, approve, actor.user_id, now, "这条申请已经处理过了")
+    figures_touched(members=[(membership.team_id, membership.user_id)])
     db.session.flush()
     notify.application_decided(membership, approve, now)
     return membership

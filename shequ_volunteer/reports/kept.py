@@ -1,0 +1,312 @@
+"""The kept figures (figure_days, participant_years): written from the records, at the commit of every change.
+
+A report must cost the same in year three as in week one, so its summable figures are not recounted from the
+records on every view: each (community, team, Beijing day) keeps its 活动场次, 参与人次, 服务时长, 探访次数 and
+跟进事项 opened and closed, and each (community, team, person, year) the first day the person took part. They
+are what figures.py's records give for that day *as if the day were over* — so nothing changes at midnight and
+no job has to run; reports.kept_reads takes the days before today from here and today onwards from the records.
+
+How they stay right: every flush notes what it changed (`_note_changes`: the old and the new values of the
+attributes the figures read) and services that write past the ORM say it through figure_marks.figures_touched.
+At commit, before the feed versions are raised (a fixed order, so no circle of locks), the days and person-years
+touched are recounted from the records and written over the kept rows. On PostgreSQL a transaction-scoped
+advisory lock per community comes first: of two writers of the same day the later one waits, then reads the
+records again with the first one's rows committed (READ COMMITTED reads each statement afresh), so neither
+writes a recount without the other's row. SQLite admits one writer at a time anyway.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, event, func, inspect, literal, or_, select, tuple_, union_all
+from sqlalchemy.orm import Session
+
+from ..activities.models import Activity, Signup
+from ..extensions import db
+from ..figure_marks import PENDING, Marks, marks
+from ..hours.models import HoursEntry
+from ..hours.rules import ATTENDED
+from ..pairing.models import FollowUp, Household, Pairing, Visit
+from ..teams.models import Membership, Team
+from ..timeutil import local_date
+from . import figures
+from .models import FigureDay, ParticipantYear
+from .periods import Period
+
+ADVISORY_LOCK_CLASS = 15_001  # the first key of pg_advisory_xact_lock(class, community) for kept figures
+DAY_COLUMNS = ("activities", "person_times", "minutes", "visits", "opened", "closed")
+# The records each column is counted from, the moment that dates them, and how a day's records add up.
+SOURCES = (
+    ("activities", figures.activities_records, "starts_at", lambda rows: func.count()),
+    ("person_times", figures.participation_records, "starts_at", lambda rows: func.sum(rows.c.seats)),
+    ("minutes", figures.hours_records, "served_at", lambda rows: func.sum(rows.c.minutes)),
+    ("visits", figures.visit_records, "visited_on", lambda rows: func.count()),
+    ("opened", figures.opened_records, "moment", lambda rows: func.count()),
+    ("closed", figures.closed_records, "moment", lambda rows: func.count()),
+)
+EVER = datetime(9999, 1, 1)  # "now" for a day seen as over
+
+
+def over(first: date, last: date) -> figures.Window:
+    """The days first..last with all of them over: every activity not cancelled in them is held."""
+    return figures.Window(Period(first, last, ""), EVER)
+
+
+def _day_of(rows, column: str):
+    return rows.c[column] if column == "visited_on" else figures.shanghai_day(rows.c[column])
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def day_rows(session: Session, community_id: int, first: date, last: date) -> dict[tuple, dict]:
+    """{(team, day): {column: value}} from the records of the days first..last (only days with records)."""
+    window, parts = over(first, last), []
+    for column, records, dated_by, aggregate in SOURCES:
+        rows = records(community_id, window).subquery()
+        day = _day_of(rows, dated_by)
+        parts.append(select(literal(column).label("column"), rows.c.team_id, day.label("day"),
+                            aggregate(rows).label("value")).group_by(rows.c.team_id, day))
+    found: dict[tuple, dict] = {}
+    for column, team_id, day, value in session.execute(union_all(*parts)):
+        found.setdefault((team_id, _as_date(day)), dict.fromkeys(DAY_COLUMNS, 0))[column] = value or 0
+    return found
+
+
+def write_days(session: Session, community_id: int, days: Iterable[date]) -> None:
+    """Recount these days of the community from the records and put them in place of the kept rows."""
+    days = sorted(set(days))
+    if not days:
+        return
+    found: dict[tuple, dict] = {}
+    for first, last in _runs(days):
+        found.update({key: value for key, value in day_rows(session, community_id, first, last).items()
+                      if key[1] in set(days)})
+    session.execute(delete(FigureDay).where(FigureDay.community_id == community_id, FigureDay.day.in_(days)))
+    rows = [{"community_id": community_id, "team_id": team_id, "day": day, **values}
+            for (team_id, day), values in sorted(found.items(), key=lambda item: (item[0][1], item[0][0] or 0))]
+    if rows:
+        session.execute(FigureDay.__table__.insert(), rows)
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: one range of records each."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def write_participants(session: Session, community_id: int, year: int, user_ids: Iterable[int] | None) -> None:
+    """Recount the (team, person) first days of the year, for these people (None: everyone), from the records."""
+    window = over(date(year, 1, 1), date(year, 12, 31))
+    rows = figures.participation_records(community_id, window).subquery()
+    statement = (select(rows.c.team_id, rows.c.user_id, func.min(figures.shanghai_day(rows.c.starts_at)))
+                 .group_by(rows.c.team_id, rows.c.user_id))
+    wipe = delete(ParticipantYear).where(ParticipantYear.community_id == community_id, ParticipantYear.year == year)
+    if user_ids is not None:
+        user_ids = sorted(set(user_ids))
+        statement = statement.where(rows.c.user_id.in_(user_ids))
+        wipe = wipe.where(ParticipantYear.user_id.in_(user_ids))
+    found = [{"community_id": community_id, "team_id": team_id, "user_id": user_id, "year": year,
+              "first_day": _as_date(first)} for team_id, user_id, first in session.execute(statement)]
+    session.execute(wipe)
+    if found:
+        session.execute(ParticipantYear.__table__.insert(), found)
+
+
+def rebuild(session: Session | None = None, community_ids: Iterable[int] | None = None) -> int:
+    """Every kept row of these communities (None: all) recounted from the records. The number of days kept."""
+    session = session or db.session
+    if community_ids is None:
+        community_ids = session.scalars(select(Team.community_id).distinct()).all()
+        community_ids = sorted(set(community_ids) | set(session.scalars(select(Household.community_id).distinct())))
+    kept = 0
+    for community_id in sorted(set(community_ids)):
+        _lock(session, [community_id])
+        session.execute(delete(FigureDay).where(FigureDay.community_id == community_id))
+        session.execute(delete(ParticipantYear).where(ParticipantYear.community_id == community_id))
+        rows = [{"community_id": community_id, "team_id": team_id, "day": day, **values}
+                for (team_id, day), values in day_rows(session, community_id, date(2000, 1, 1),
+                                                       date(2099, 12, 31)).items()]
+        for start in range(0, len(rows), 5000):
+            session.execute(FigureDay.__table__.insert(), rows[start:start + 5000])
+        kept += len(rows)
+        for year in sorted({row["day"].year for row in rows}):
+            write_participants(session, community_id, year, None)
+    return kept
+
+
+def _lock(session: Session, community_ids: Iterable[int]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the write transaction (BEGIN IMMEDIATE) already admits one writer at a time
+    for community_id in sorted(set(community_ids)):  # always in one order: two writers cannot wait in a circle
+        session.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK_CLASS, community_id)))
+
+
+# --- noting what a flush changes ----------------------------------------------------------------------------
+
+WATCHED = {
+    Activity: ("team_id", "starts_at", "status"),
+    Signup: ("activity_id", "user_id", "status", "seats", "attendance", "service_minutes"),
+    HoursEntry: ("team_id", "user_id", "served_on", "kind", "status", "minutes"),
+    Visit: ("household_id", "pairing_id", "visited_on"),
+    FollowUp: ("community_id", "household_id", "opened_at", "closed_at"),
+    Pairing: ("household_id", "team_id"),
+    Membership: ("team_id", "user_id", "status"),
+}
+
+
+def _versions(obj, state, names, is_new: bool) -> list[dict]:
+    """The object's values after the flush and, unless it is new, before it (its attribute history)."""
+    now = {name: getattr(obj, name) for name in names}
+    if is_new:
+        return [now]
+    before = {}
+    for name in names:
+        deleted = state.attrs[name].history.deleted
+        before[name] = deleted[0] if deleted else now[name]
+    return [now, before] if before != now else [now]
+
+
+def _note(found: Marks, model, obj, values: dict, persisted: bool) -> None:
+    if model is Activity:
+        if values["team_id"] is not None and values["starts_at"] is not None:
+            day = local_date(values["starts_at"])
+            found.team_days.add((values["team_id"], day))
+            if persisted:  # its sign-ups' people: their years of both days
+                found.activities.add(obj.id)
+                found.activity_days.add((obj.id, values["team_id"], day))
+    elif model is Signup:
+        found.signup_people.add((values["activity_id"], values["user_id"]))
+    elif model is HoursEntry:
+        found.team_days.add((values["team_id"], values["served_on"]))
+    elif model is Visit:
+        found.household_days.add((values["household_id"], values["visited_on"]))
+    elif model is FollowUp:
+        for moment in (values["opened_at"], values["closed_at"]):
+            if moment is not None:
+                found.community_days.add((values["community_id"], local_date(moment)))
+    elif model is Pairing:
+        found.households.add(values["household_id"])  # the household's latest pairing: its follow-ups' team
+        if persisted:
+            found.pairings.add(obj.id)  # its visits' team
+    elif model is Membership:
+        found.members.add((values["team_id"], values["user_id"]))
+
+
+def _note_changes(session: Session, _context) -> None:
+    """after_flush: what the flush changed, with the values before it (the history still holds them here)."""
+    found = None
+    for group, is_new in ((session.new, True), (session.dirty, False), (session.deleted, False)):
+        for obj in group:
+            model = type(obj)
+            names = WATCHED.get(model)
+            if names is None:
+                continue
+            state = inspect(obj)
+            if not is_new and group is session.dirty and not any(
+                    state.attrs[name].history.has_changes() for name in names):
+                continue
+            found = found or marks(session)
+            for values in _versions(obj, state, names, is_new):
+                _note(found, model, obj, values, persisted=not is_new)
+
+
+# --- recounting at commit -----------------------------------------------------------------------------------
+
+def _keep_at_commit(session: Session) -> None:
+    """before_commit: recount every day and person-year this transaction touched, in place of the kept rows."""
+    session.flush()  # the commit's own flush comes after this hook; what it writes must be noted first
+    found: Marks | None = session.info.pop(PENDING, None)
+    if not found:
+        return
+    days: dict[int, set[date]] = defaultdict(set)
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    team_people: set[tuple[int, int, int]] = set()  # (team, year, user)
+    community_of_team: dict[int, int] = {}
+    if found.signups:
+        found.signup_people.update(tuple(row) for row in session.execute(
+            select(Signup.activity_id, Signup.user_id).where(Signup.id.in_(sorted(found.signups)))))
+    asked = {activity_id for activity_id, _user in found.signup_people} | found.activities
+    if asked:
+        current = {}
+        for activity_id, team_id, community_id, starts_at in session.execute(
+                select(Activity.id, Activity.team_id, Team.community_id, Activity.starts_at)
+                .join(Team, Team.id == Activity.team_id).where(Activity.id.in_(sorted(asked)))):
+            current[activity_id] = (team_id, local_date(starts_at))
+            community_of_team[team_id] = community_id
+        for activity_id in found.activities & current.keys():
+            found.team_days.add(current[activity_id])
+            found.activity_days.add((activity_id, *current[activity_id]))
+        for activity_id, user_id in found.signup_people:
+            if activity_id in current:
+                team_id, day = current[activity_id]
+                found.team_days.add((team_id, day))
+                team_people.add((team_id, day.year, user_id))
+    if found.activity_days:  # every person signed up for an activity that moved or changed status
+        days_of = defaultdict(set)
+        for activity_id, team_id, day in found.activity_days:
+            days_of[activity_id].add((team_id, day.year))
+        for activity_id, user_id in session.execute(select(Signup.activity_id, Signup.user_id)
+                                                    .where(Signup.activity_id.in_(sorted(days_of)))):
+            team_people.update((team_id, year, user_id) for team_id, year in days_of[activity_id])
+    if found.members:  # whether a person's attendances count as service hours depends on their membership
+        found.team_days.update((team_id, local_date(starts_at)) for team_id, starts_at in session.execute(
+            select(Activity.team_id, Activity.starts_at).join(Signup, Signup.activity_id == Activity.id)
+            .where(tuple_(Activity.team_id, Signup.user_id).in_(sorted(found.members)),
+                   or_(Signup.attendance.in_(ATTENDED), Signup.service_minutes.is_not(None)))))
+    if found.pairings:  # a visit is counted for its pairing's team
+        found.household_days.update(tuple(row) for row in session.execute(
+            select(Visit.household_id, Visit.visited_on).where(Visit.pairing_id.in_(sorted(found.pairings)))))
+    if found.households:  # a follow-up is counted for the team of its household's latest pairing
+        for community_id, opened_at, closed_at in session.execute(
+                select(FollowUp.community_id, FollowUp.opened_at, FollowUp.closed_at)
+                .where(FollowUp.household_id.in_(sorted(found.households)))):
+            found.community_days.update((community_id, local_date(moment)) for moment in (opened_at, closed_at)
+                                        if moment is not None)
+    teams = ({team_id for team_id, _day in found.team_days} | {team_id for team_id, _y, _u in team_people}) - {None}
+    unknown = sorted(teams - community_of_team.keys())
+    if unknown:
+        community_of_team.update(session.execute(select(Team.id, Team.community_id)
+                                                 .where(Team.id.in_(unknown))).all())
+    if found.household_days:
+        community_of_household = dict(session.execute(select(Household.id, Household.community_id).where(
+            Household.id.in_(sorted({household_id for household_id, _day in found.household_days})))).all())
+        for household_id, day in found.household_days:
+            if household_id in community_of_household and day is not None:
+                days[community_of_household[household_id]].add(day)
+    for team_id, day in found.team_days:
+        if team_id in community_of_team and day is not None:
+            days[community_of_team[team_id]].add(day)
+    for community_id, day in found.community_days:
+        days[community_id].add(day)
+    for team_id, year, user_id in team_people:
+        if team_id in community_of_team:
+            people[(community_of_team[team_id], year)].add(user_id)
+    _lock(session, {*days, *(community_id for community_id, _year in people)})
+    for community_id in sorted(days):
+        write_days(session, community_id, days[community_id])
+    for (community_id, year) in sorted(people):
+        write_participants(session, community_id, year, people[(community_id, year)])
+
+
+def _forget_marks(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: a rollback writes nothing
+        session.info.pop(PENDING, None)
+
+
+def keep_at_commit() -> None:
+    """Install the hooks on the app's session (create_app; once per process). The recount runs before the feed
+    versions are raised (insert=True puts it first), so every transaction takes its locks in one order: the rows
+    its services lock, the communities' advisory locks, then the feed versions."""
+    if not event.contains(db.session, "before_commit", _keep_at_commit):
+        event.listen(db.session, "after_flush", _note_changes)
+        event.listen(db.session, "before_commit", _keep_at_commit, insert=True)
+        event.listen(db.session, "after_transaction_end", _forget_marks)
