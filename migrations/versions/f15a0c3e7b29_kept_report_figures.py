@@ -40,8 +40,9 @@ def upgrade():
     op.create_index('uq_figure_days_community_day_team', 'figure_days',
                     ['community_id', 'day', sa.text('coalesce(team_id, 0)')], unique=True)
     op.create_table('participant_years',
+                    sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('community_id', sa.Integer(), nullable=False),
-                    sa.Column('team_id', sa.Integer(), nullable=False),
+                    sa.Column('team_id', sa.Integer(), nullable=True),
                     sa.Column('user_id', sa.Integer(), nullable=False),
                     sa.Column('year', sa.Integer(), nullable=False),
                     sa.Column('first_day', sa.Date(), nullable=False),
@@ -49,17 +50,24 @@ def upgrade():
                                             name=op.f('fk_participant_years_community_id_communities')),
                     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_participant_years_team_id_teams')),
                     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_participant_years_user_id_users')),
-                    sa.PrimaryKeyConstraint('community_id', 'team_id', 'user_id', 'year',
-                                            name=op.f('pk_participant_years')))
-    op.create_index('ix_participant_years_year', 'participant_years',
-                    ['community_id', 'year', 'first_day', 'user_id'], unique=False)
+                    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_years')))
+    op.create_index('uq_participant_years_person', 'participant_years',
+                    ['community_id', 'year', 'user_id', sa.text('coalesce(team_id, 0)')], unique=True)
+    op.create_index('ix_participant_years_counted', 'participant_years',
+                    ['community_id', 'year', 'team_id', 'first_day'], unique=False)
+    op.create_index('ix_participant_years_people', 'participant_years', ['year', 'user_id', 'first_day'],
+                    unique=False)
+    op.create_index('ix_visits_visited_on', 'visits', ['visited_on'], unique=False)
     session = Session(bind=op.get_bind())
     kept.rebuild(session)
     session.flush()
 
 
 def downgrade():
-    op.drop_index('ix_participant_years_year', table_name='participant_years')
+    op.drop_index('ix_visits_visited_on', table_name='visits')
+    op.drop_index('ix_participant_years_people', table_name='participant_years')
+    op.drop_index('ix_participant_years_counted', table_name='participant_years')
+    op.drop_index('uq_participant_years_person', table_name='participant_years')
     op.drop_table('participant_years')
     op.drop_index('uq_figure_days_community_day_team', table_name='figure_days')
     op.drop_table('figure_days')

@@ -114,8 +114,13 @@ def write_participants(session: Session, community_id: int, year: int, user_ids:
         user_ids = sorted(set(user_ids))
         statement = statement.where(rows.c.user_id.in_(user_ids))
         wipe = wipe.where(ParticipantYear.user_id.in_(user_ids))
-    found = [{"community_id": community_id, "team_id": team_id, "user_id": user_id, "year": year,
-              "first_day": _as_date(first)} for team_id, user_id, first in session.execute(statement)]
+    found, anywhere = [], {}
+    for team_id, user_id, first in session.execute(statement):
+        found.append({"community_id": community_id, "team_id": team_id, "user_id": user_id, "year": year,
+                      "first_day": _as_date(first)})
+        anywhere[user_id] = min(anywhere.get(user_id, found[-1]["first_day"]), found[-1]["first_day"])
+    found += [{"community_id": community_id, "team_id": None, "user_id": user_id, "year": year, "first_day": first}
+              for user_id, first in anywhere.items()]  # the community's own row: the first day in any team
     session.execute(wipe)
     if found:
         session.execute(ParticipantYear.__table__.insert(), found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, func, literal, select, union_all
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..timeutil import local_today
@@ -84,30 +84,47 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
     """参与人数 of the period over the scope, and per team (or per community, `by`).
 
     A year, or a year up to a day (截止某日), is counted from participant_years: the people whose first day of
-    that year in the scope came before today and by the period's end, together with those of the records from
-    today to the end — each person once. Other periods are counted from the records (their cost is their
-    length, not the history behind them)."""
+    that year (in the community, or in the team) came before today and by the period's end — one row each, so
+    a count, not a count of distinct people over every sign-up — and then those of the records from today to
+    the end who had no such row. Over several communities a person is counted once. Other periods are counted
+    from the records (their cost is their length, not the history behind them)."""
     if period.start != date(period.start.year, 1, 1) or period.end.year != period.start.year:
         window = figures.Window(period, now)
         total = figures.values(scope, window, keys=("participants",))["participants"]
         if by == "team":
             return total, figures.values(scope, window, keys=("participants",), by_team=True)["participants"]
         return total, {one: figures.values(one, window, keys=("participants",))["participants"] for one in scope}
-    today = local_today(now)
-    cutoff = min(today, period.end + timedelta(days=1))
-    group = ParticipantYear.team_id if by == "team" else ParticipantYear.community_id
-    parts = [select(group.label("group_id"), ParticipantYear.user_id)
-             .where(_scope_filter(ParticipantYear.community_id, scope), ParticipantYear.year == period.start.year,
-                    ParticipantYear.first_day < cutoff)]
+    rows = ParticipantYear
+    cutoff = min(local_today(now), period.end + timedelta(days=1))
+    counted = and_(_scope_filter(rows.community_id, scope), rows.year == period.start.year, rows.first_day < cutoff)
+    several = isinstance(scope, (list, tuple))
+    people = func.count(rows.user_id.distinct()) if several else func.count()
+    total = db.session.scalar(select(people).where(counted, rows.team_id.is_(None))) or 0
+    group = rows.team_id if by == "team" else rows.community_id
+    per = dict(db.session.execute(select(group, func.count()).where(
+        counted, rows.team_id.is_not(None) if by == "team" else rows.team_id.is_(None)).group_by(group)).all())
     _kept, live = _split(period, now)
-    if live is not None:
-        scopes = [scope] if by == "team" else list(scope)
-        for one in scopes:
-            rows = figures.participation_records(one, figures.Window(live, now)).subquery()
-            group_id = rows.c.team_id if by == "team" else literal(one, Integer)
-            parts.append(select(group_id.label("group_id"), rows.c.user_id))
-    people = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    total = db.session.scalar(select(func.count(people.c.user_id.distinct())))
-    per = dict(db.session.execute(select(people.c.group_id, func.count(people.c.user_id.distinct()))
-                                  .group_by(people.c.group_id)).all())
-    return total or 0, per
+    if live is None:
+        return total, per
+    # Today on: the people of the records, less those counted already.
+    found = set()  # (community, team, user)
+    for one in (scope if several else [scope]):
+        records = figures.participation_records(one, figures.Window(live, now)).subquery()
+        found |= {(one, team_id, user_id) for team_id, user_id in
+                  db.session.execute(select(records.c.team_id, records.c.user_id).distinct())}
+    if not found:
+        return total, per
+    known = {(community_id, team_id, user_id) for community_id, team_id, user_id in db.session.execute(
+        select(rows.community_id, rows.team_id, rows.user_id)
+        .where(counted, rows.user_id.in_(sorted({user_id for _c, _t, user_id in found}))))}
+    anywhere = {user_id for _community, team_id, user_id in known if team_id is None}
+    total += len({user_id for _c, _t, user_id in found} - anywhere)
+    if by == "team":
+        for team_id, user_id in {(team_id, user_id) for _c, team_id, user_id in found}:
+            if not any(t == team_id and u == user_id for _c, t, u in known):
+                per[team_id] = per.get(team_id, 0) + 1
+    else:
+        for community_id, user_id in {(community_id, user_id) for community_id, _t, user_id in found}:
+            if (community_id, None, user_id) not in known:
+                per[community_id] = per.get(community_id, 0) + 1
+    return total, per

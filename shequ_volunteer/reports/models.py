@@ -78,12 +78,17 @@ class FigureDay(db.Model):
 
 class ParticipantYear(db.Model):
     """The first Beijing day of a year on which a person counted among a team's 参与人数 (as if that day were
-    over): 参与人数 of a year, or of a year up to a day, is a count of these rows (reports.kept)."""
+    over), and (team_id None) among the community's: 参与人数 of a year, or of a year up to a day, is a count of
+    these rows, one per person (reports.kept)."""
 
     __tablename__ = "participant_years"
-    __table_args__ = (Index("ix_participant_years_year", "community_id", "year", "first_day", "user_id"),)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
+    __table_args__ = (Index("uq_participant_years_person", "community_id", "year", "user_id",
+                            text("coalesce(team_id, 0)"), unique=True),
+                      Index("ix_participant_years_counted", "community_id", "year", "team_id", "first_day"),
+                      Index("ix_participant_years_people", "year", "user_id", "first_day"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    year: Mapped[int]
     first_day: Mapped[date]
