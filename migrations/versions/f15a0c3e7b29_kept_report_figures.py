@@ -57,14 +57,14 @@ def upgrade():
                     ['community_id', 'year', 'team_id', 'first_day'], unique=False)
     op.create_index('ix_participant_years_people', 'participant_years', ['year', 'user_id', 'first_day'],
                     unique=False)
-    op.create_index('ix_visits_visited_on', 'visits', ['visited_on'], unique=False)
+    op.create_index('ix_visits_household_visited_on', 'visits', ['household_id', 'visited_on'], unique=False)
     session = Session(bind=op.get_bind())
     kept.rebuild(session)
     session.flush()
 
 
 def downgrade():
-    op.drop_index('ix_visits_visited_on', table_name='visits')
+    op.drop_index('ix_visits_household_visited_on', table_name='visits')
     op.drop_index('ix_participant_years_people', table_name='participant_years')
     op.drop_index('ix_participant_years_counted', table_name='participant_years')
     op.drop_index('uq_participant_years_person', table_name='participant_years')

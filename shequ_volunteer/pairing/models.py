@@ -191,7 +191,8 @@ class Visit(db.Model):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_household_visited_at", "household_id", "visited_at"),
-        Index("ix_visits_visited_on", "visited_on"),  # a report's days from today on (reports.kept_reads)
+        # A report's days from today on (reports.kept_reads): each household's visits of those dates.
+        Index("ix_visits_household_visited_on", "household_id", "visited_on"),
         CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration_range"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

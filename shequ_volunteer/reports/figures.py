@@ -315,9 +315,10 @@ def coverage(community_id: int, window: Window) -> tuple[int, int]:
     rows = db.session.execute(
         select(paired.c.tier, paired.c.visit_interval_days, paired.c.starts_on, last_at))
     on_time = total = 0
+    midnights: dict = {}  # many pairings share a first day: one conversion each
     for tier, interval, starts_on, last_at in rows:
-        schedule = visit_rules.Schedule(tier=tier, interval_days=interval, last_visit_at=last_at,
-                                        paired_since=local_midnight(starts_on))
+        since = midnights.get(starts_on) or midnights.setdefault(starts_on, local_midnight(starts_on))
+        schedule = visit_rules.Schedule(tier=tier, interval_days=interval, last_visit_at=last_at, paired_since=since)
         total += 1
         on_time += visit_rules.next_due(schedule, end_moment).state != visit_rules.VisitState.OVERDUE
     return on_time, total

@@ -120,9 +120,9 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
     anywhere = {user_id for _community, team_id, user_id in known if team_id is None}
     total += len({user_id for _c, _t, user_id in found} - anywhere)
     if by == "team":
-        for team_id, user_id in {(team_id, user_id) for _c, team_id, user_id in found}:
-            if not any(t == team_id and u == user_id for _c, t, u in known):
-                per[team_id] = per.get(team_id, 0) + 1
+        counted_in_team = {(team_id, user_id) for _c, team_id, user_id in known}
+        for team_id, _user_id in {(team_id, user_id) for _c, team_id, user_id in found} - counted_in_team:
+            per[team_id] = per.get(team_id, 0) + 1
     else:
         for community_id, user_id in {(community_id, user_id) for community_id, _t, user_id in found}:
             if (community_id, None, user_id) not in known:

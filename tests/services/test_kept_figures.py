@@ -127,7 +127,7 @@ def sign_up(rng, world, now):
 
 
 def withdraw(rng, world, now):
-    signup = _signups(rng)
+    signup = _signups(rng, status="confirmed") if rng.random() < 0.7 else _signups(rng)
     if signup is not None:
         activities.release_place(db.session.get(Activity, signup.activity_id), signup.user_id, now)
 
@@ -183,7 +183,7 @@ def membership(rng, world, now):
         teams.leave(actor_for(person), team, now)
     else:
         applied = teams.apply_to_join(actor_for(person), team, now)
-        db.session.flush()
+        db.session.commit()  # decided later, in a transaction of its own (the decision alone changes the hours)
         teams.decide(actor_for(world.staff), applied, rng.random() < 0.8, now)
 
 
@@ -226,7 +226,7 @@ def handover(rng, world, now):
 
 
 STEP_WEIGHTS = {tick: 26, create: 6, sign_up: 22, withdraw: 6, cancel: 5, move: 7, mark: 10, correct: 4, claim: 5,
-                membership: 4, visit: 10, close_follow_up: 4, tier: 3, major_change: 2, handover: 5}
+                membership: 6, visit: 10, close_follow_up: 4, tier: 3, major_change: 2, handover: 5}
 
 
 # --------------------------------------------------------------------------- the records, read plainly
