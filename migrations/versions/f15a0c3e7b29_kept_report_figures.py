@@ -2,7 +2,7 @@
 of a year in a team (participant_years), filled from the records
 
 Revision ID: f15a0c3e7b29
-Revises: 8e3b5d2c7a41
+Revises: a4c2e9d17b36
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -16,7 +16,7 @@ from shequ_volunteer.reports import kept
 
 # revision identifiers, used by Alembic.
 revision = 'f15a0c3e7b29'
-down_revision = '8e3b5d2c7a41'
+down_revision = 'a4c2e9d17b36'
 branch_labels = None
 depends_on = None
 
