@@ -57,6 +57,17 @@ def upgrade():
                     ['community_id', 'year', 'team_id', 'first_day'], unique=False)
     op.create_index('ix_participant_years_people', 'participant_years', ['year', 'user_id', 'first_day'],
                     unique=False)
+    op.create_table('participant_days',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('community_id', sa.Integer(), nullable=False),
+                    sa.Column('team_id', sa.Integer(), nullable=True),
+                    sa.Column('day', sa.Date(), nullable=False),
+                    sa.Column('people', sa.Integer(), nullable=False),
+                    sa.ForeignKeyConstraint(['community_id'], ['communities.id'],
+                                            name=op.f('fk_participant_days_community_id_communities')),
+                    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_participant_days_team_id_teams')),
+                    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_days')))
+    op.create_index('ix_participant_days_community_day', 'participant_days', ['community_id', 'day'], unique=False)
     op.create_index('ix_visits_household_visited_on', 'visits', ['household_id', 'visited_on'], unique=False)
     session = Session(bind=op.get_bind())
     kept.rebuild(session)
@@ -65,6 +76,8 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_visits_household_visited_on', table_name='visits')
+    op.drop_index('ix_participant_days_community_day', table_name='participant_days')
+    op.drop_table('participant_days')
     op.drop_index('ix_participant_years_people', table_name='participant_years')
     op.drop_index('ix_participant_years_counted', table_name='participant_years')
     op.drop_index('uq_participant_years_person', table_name='participant_years')

@@ -32,7 +32,7 @@ from ..pairing.models import FollowUp, Household, Pairing, Visit
 from ..teams.models import Membership, Team
 from ..timeutil import local_date
 from . import figures
-from .models import FigureDay, ParticipantYear
+from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
 
 ADVISORY_LOCK_CLASS = 15_001  # the first key of pg_advisory_xact_lock(class, community) for kept figures
@@ -121,9 +121,37 @@ def write_participants(session: Session, community_id: int, year: int, user_ids:
         anywhere[user_id] = min(anywhere.get(user_id, found[-1]["first_day"]), found[-1]["first_day"])
     found += [{"community_id": community_id, "team_id": None, "user_id": user_id, "year": year, "first_day": first}
               for user_id, first in anywhere.items()]  # the community's own row: the first day in any team
+    days = None  # everyone: every day of the year
+    if user_ids is not None:  # the first days these people had before and have now: the only counts that change
+        days = {_as_date(day) for day in session.scalars(select(ParticipantYear.first_day).where(
+            ParticipantYear.community_id == community_id, ParticipantYear.year == year,
+            ParticipantYear.user_id.in_(user_ids)))} | {row["first_day"] for row in found}
     session.execute(wipe)
     if found:
         session.execute(ParticipantYear.__table__.insert(), found)
+    write_participant_days(session, community_id, year, days)
+
+
+def write_participant_days(session: Session, community_id: int, year: int, days: set[date] | None) -> None:
+    """Recount from participant_years how many people had their first day of the year on each of these days
+    (None: every day of the year), per team and for the community (team None)."""
+    if days is not None and not days:
+        return
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    counted = select(ParticipantYear.team_id, ParticipantYear.first_day, func.count()).where(
+        ParticipantYear.community_id == community_id, ParticipantYear.year == year)
+    wipe = delete(ParticipantDay).where(ParticipantDay.community_id == community_id)
+    if days is None:
+        wipe = wipe.where(ParticipantDay.day >= first, ParticipantDay.day <= last)
+    else:
+        counted = counted.where(ParticipantYear.first_day.in_(sorted(days)))
+        wipe = wipe.where(ParticipantDay.day.in_(sorted(days)))
+    rows = [{"community_id": community_id, "team_id": team_id, "day": _as_date(day), "people": people}
+            for team_id, day, people in session.execute(
+                counted.group_by(ParticipantYear.team_id, ParticipantYear.first_day))]
+    session.execute(wipe)
+    if rows:
+        session.execute(ParticipantDay.__table__.insert(), rows)
 
 
 def rebuild(session: Session | None = None, community_ids: Iterable[int] | None = None) -> int:
@@ -137,6 +165,7 @@ def rebuild(session: Session | None = None, community_ids: Iterable[int] | None 
         _lock(session, [community_id])
         session.execute(delete(FigureDay).where(FigureDay.community_id == community_id))
         session.execute(delete(ParticipantYear).where(ParticipantYear.community_id == community_id))
+        session.execute(delete(ParticipantDay).where(ParticipantDay.community_id == community_id))
         rows = [{"community_id": community_id, "team_id": team_id, "day": day, **values}
                 for (team_id, day), values in day_rows(session, community_id, date(2000, 1, 1),
                                                        date(2099, 12, 31)).items()]

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, select
 from ..extensions import db
 from ..timeutil import local_today
 from . import figures
-from .models import FigureDay, ParticipantYear
+from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
 
 # figure key → the kept column that sums it
@@ -98,11 +98,19 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
     cutoff = min(local_today(now), period.end + timedelta(days=1))
     counted = and_(_scope_filter(rows.community_id, scope), rows.year == period.start.year, rows.first_day < cutoff)
     several = isinstance(scope, (list, tuple))
-    people = func.count(rows.user_id.distinct()) if several else func.count()
-    total = db.session.scalar(select(people).where(counted, rows.team_id.is_(None))) or 0
-    group = rows.team_id if by == "team" else rows.community_id
-    per = dict(db.session.execute(select(group, func.count()).where(
-        counted, rows.team_id.is_not(None) if by == "team" else rows.team_id.is_(None)).group_by(group)).all())
+    # One community's people, and each team's, are sums of participant_days (≤ 366 rows a team); only a person
+    # who took part in several communities needs the people themselves to be counted once.
+    days = ParticipantDay
+    summed_days = and_(_scope_filter(days.community_id, scope), days.day >= period.start, days.day < cutoff)
+    if several:
+        total = db.session.scalar(select(func.count(rows.user_id.distinct())).where(counted, rows.team_id.is_(None)))
+    else:
+        total = db.session.scalar(select(func.sum(days.people)).where(summed_days, days.team_id.is_(None)))
+    total = total or 0
+    group = days.team_id if by == "team" else days.community_id
+    per = {group_id: people or 0 for group_id, people in db.session.execute(
+        select(group, func.sum(days.people)).where(
+            summed_days, days.team_id.is_not(None) if by == "team" else days.team_id.is_(None)).group_by(group))}
     _kept, live = _split(period, now)
     if live is None:
         return total, per

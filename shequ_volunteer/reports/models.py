@@ -92,3 +92,17 @@ class ParticipantYear(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     year: Mapped[int]
     first_day: Mapped[date]
+
+
+class ParticipantDay(db.Model):
+    """How many people had their first day of the year in a team (team_id None: in the community) on each Beijing
+    day: participant_years counted by first_day, kept with them (reports.kept). A year's 参与人数 up to a day is
+    then a sum over at most 366 rows a team, however many people took part."""
+
+    __tablename__ = "participant_days"
+    __table_args__ = (Index("ix_participant_days_community_day", "community_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    day: Mapped[date]
+    people: Mapped[int]

@@ -30,7 +30,7 @@ from shequ_volunteer.pairing import services as pairing
 from shequ_volunteer.pairing.models import FollowUp
 from shequ_volunteer.refusals import Refused
 from shequ_volunteer.reports import charts, figures, kept, periods, statistics
-from shequ_volunteer.reports.models import FigureDay, ParticipantYear
+from shequ_volunteer.reports.models import FigureDay, ParticipantDay, ParticipantYear
 from shequ_volunteer.teams import services as teams
 from shequ_volunteer.teams.models import MEMBER_APPROVED, Membership, Team
 from shequ_volunteer.timeutil import at_local, local_date, local_midnight, local_today
@@ -284,6 +284,11 @@ def kept_rows_are_a_recount(world: World) -> None:
                     firsts[key] = min(firsts.get(key, day), day)
         people = db.session.scalars(db.select(ParticipantYear).where(ParticipantYear.community_id == community_id))
         assert {(row.team_id, row.user_id, row.year): row.first_day for row in people} == firsts
+        first_days: dict = {}
+        for (team_id, _user_id, _year), day in firsts.items():
+            first_days[(team_id, day)] = first_days.get((team_id, day), 0) + 1
+        counts = db.session.scalars(db.select(ParticipantDay).where(ParticipantDay.community_id == community_id))
+        assert {(row.team_id, row.day): row.people for row in counts} == first_days
 
 
 def check(world: World, now: datetime, rng: random.Random, number: int) -> None:
