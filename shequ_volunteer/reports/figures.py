@@ -209,9 +209,14 @@ def _approved_by(moment: datetime) -> ColumnElement[bool]:
                 func.coalesce(Membership.decided_at, Membership.created_at) < moment)
 
 
+def _member_name():
+    # A scalar subquery, not a join: counts over these records never read the people (as participation_records).
+    return select(User.name).where(User.id == Membership.user_id).correlate(Membership).scalar_subquery()
+
+
 def volunteer_records(community_id: int, window: Window):
-    return (select(Membership.team_id, Membership.user_id, User.name, Team.name.label("team"))
-            .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
+    return (select(Membership.team_id, Membership.user_id, _member_name().label("name"), Team.name.label("team"))
+            .join(Team, Team.id == Membership.team_id)
             .where(in_communities(Team.community_id, community_id), _approved_by(window.until)))
 
 
@@ -222,8 +227,8 @@ def team_records(community_id: int, window: Window):
 
 def new_member_records(community_id: int, window: Window):
     joined = func.coalesce(Membership.decided_at, Membership.created_at)
-    return (select(Membership.team_id, Membership.user_id, User.name, joined.label("joined_at"))
-            .join(Team, Team.id == Membership.team_id).join(User, User.id == Membership.user_id)
+    return (select(Membership.team_id, Membership.user_id, _member_name().label("name"), joined.label("joined_at"))
+            .join(Team, Team.id == Membership.team_id)
             .where(in_communities(Team.community_id, community_id), Membership.status == MEMBER_APPROVED,
                    joined >= window.since, joined < window.until))
 
@@ -351,10 +356,14 @@ def coverage_in_sql(community_id: int, window: Window) -> tuple[int, int]:
     before the end's Beijing day: day(since) < end_day - interval. tests/services/test_kept_figures.py holds the
     pages equal to coverage after every step of its walk."""
     end_moment = min(window.until, window.now)
-    paired = household_records(community_id, window).subquery()
-    last_at = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
-                                              Visit.visited_at < end_moment)
-               .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())
+    # The household keeps its latest visit (pairing.schedules): when that is before the end, it is the one; only
+    # a household visited since the end (a past period) needs a probe of its visits.
+    paired = household_records(community_id, window).add_columns(Household.last_visit_at.label("kept_at")).subquery()
+    probed = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
+                                             Visit.visited_at < end_moment)
+              .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())
+    last_at = case((paired.c.kept_at.is_(None), None), (paired.c.kept_at < end_moment, paired.c.kept_at),
+                   else_=probed)
     since_day = func.coalesce(shanghai_day(last_at), paired.c.starts_on)
     interval = func.coalesce(paired.c.visit_interval_days, case(visit_rules.TIER_INTERVAL_DAYS, value=paired.c.tier))
     overdue = since_day < days_before(literal(local_today(end_moment), Date()), interval)

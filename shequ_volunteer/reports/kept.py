@@ -58,7 +58,7 @@ def _day_of(rows, column: str):
     return rows.c[column] if column == "visited_on" else figures.shanghai_day(rows.c[column])
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
@@ -72,7 +72,7 @@ def day_rows(session: Session, community_id: int, first: date, last: date) -> di
                             aggregate(rows).label("value")).group_by(rows.c.team_id, day))
     found: dict[tuple, dict] = {}
     for column, team_id, day, value in session.execute(union_all(*parts)):
-        found.setdefault((team_id, _as_date(day)), dict.fromkeys(DAY_COLUMNS, 0))[column] = value or 0
+        found.setdefault((team_id, as_date(day)), dict.fromkeys(DAY_COLUMNS, 0))[column] = value or 0
     return found
 
 
@@ -117,13 +117,13 @@ def write_participants(session: Session, community_id: int, year: int, user_ids:
     found, anywhere = [], {}
     for team_id, user_id, first in session.execute(statement):
         found.append({"community_id": community_id, "team_id": team_id, "user_id": user_id, "year": year,
-                      "first_day": _as_date(first)})
+                      "first_day": as_date(first)})
         anywhere[user_id] = min(anywhere.get(user_id, found[-1]["first_day"]), found[-1]["first_day"])
     found += [{"community_id": community_id, "team_id": None, "user_id": user_id, "year": year, "first_day": first}
               for user_id, first in anywhere.items()]  # the community's own row: the first day in any team
     days = None  # everyone: every day of the year
     if user_ids is not None:  # the first days these people had before and have now: the only counts that change
-        days = {_as_date(day) for day in session.scalars(select(ParticipantYear.first_day).where(
+        days = {as_date(day) for day in session.scalars(select(ParticipantYear.first_day).where(
             ParticipantYear.community_id == community_id, ParticipantYear.year == year,
             ParticipantYear.user_id.in_(user_ids)))} | {row["first_day"] for row in found}
     session.execute(wipe)
@@ -146,7 +146,7 @@ def write_participant_days(session: Session, community_id: int, year: int, days:
     else:
         counted = counted.where(ParticipantYear.first_day.in_(sorted(days)))
         wipe = wipe.where(ParticipantDay.day.in_(sorted(days)))
-    rows = [{"community_id": community_id, "team_id": team_id, "day": _as_date(day), "people": people}
+    rows = [{"community_id": community_id, "team_id": team_id, "day": as_date(day), "people": people}
             for team_id, day, people in session.execute(
                 counted.group_by(ParticipantYear.team_id, ParticipantYear.first_day))]
     session.execute(wipe)

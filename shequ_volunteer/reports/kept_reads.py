@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select
 from ..extensions import db
 from ..timeutil import local_today
 from . import figures
+from .kept import as_date
 from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
 
@@ -122,9 +123,13 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
                   db.session.execute(select(records.c.team_id, records.c.user_id).distinct())}
     if not found:
         return total, per
-    known = {(community_id, team_id, user_id) for community_id, team_id, user_id in db.session.execute(
-        select(rows.community_id, rows.team_id, rows.user_id)
-        .where(counted, rows.user_id.in_(sorted({user_id for _c, _t, user_id in found}))))}
+    # By year and person only (ix_participant_years_people: a probe a person), the rest sorted out here: with
+    # the community and first-day conditions in the statement PostgreSQL walks the community's whole year.
+    scope_ids = set(scope) if several else {scope}
+    known = {(community_id, team_id, user_id) for community_id, team_id, user_id, first_day in db.session.execute(
+        select(rows.community_id, rows.team_id, rows.user_id, rows.first_day)
+        .where(rows.year == period.start.year, rows.user_id.in_(sorted({user_id for _c, _t, user_id in found}))))
+        if community_id in scope_ids and as_date(first_day) < cutoff}
     anywhere = {user_id for _community, team_id, user_id in known if team_id is None}
     total += len({user_id for _c, _t, user_id in found} - anywhere)
     if by == "team":
