@@ -15,7 +15,6 @@ from sqlalchemy import and_, func, select
 from ..extensions import db
 from ..timeutil import local_today
 from . import figures
-from .kept import as_date
 from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
 
@@ -115,29 +114,27 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
     _kept, live = _split(period, now)
     if live is None:
         return total, per
-    # Today on: the people of the records, less those counted already.
-    found = set()  # (community, team, user)
+    # Today on: the people of the records, each asked (one index probe of ix_participant_years_people apiece)
+    # whether they were counted already in the scope, in their community, in their team.
+    def counted_before(records, *where):
+        return select(rows.id).where(rows.year == period.start.year, rows.user_id == records.c.user_id,
+                                     rows.first_day < cutoff, *where).correlate(records).exists()
+
+    new_anywhere, new_in_community, new_in_team = set(), set(), set()
     for one in (scope if several else [scope]):
         records = figures.participation_records(one, figures.Window(live, now)).subquery()
-        found |= {(one, team_id, user_id) for team_id, user_id in
-                  db.session.execute(select(records.c.team_id, records.c.user_id).distinct())}
-    if not found:
-        return total, per
-    # By year and person only (ix_participant_years_people: a probe a person), the rest sorted out here: with
-    # the community and first-day conditions in the statement PostgreSQL walks the community's whole year.
-    scope_ids = set(scope) if several else {scope}
-    known = {(community_id, team_id, user_id) for community_id, team_id, user_id, first_day in db.session.execute(
-        select(rows.community_id, rows.team_id, rows.user_id, rows.first_day)
-        .where(rows.year == period.start.year, rows.user_id.in_(sorted({user_id for _c, _t, user_id in found}))))
-        if community_id in scope_ids and as_date(first_day) < cutoff}
-    anywhere = {user_id for _community, team_id, user_id in known if team_id is None}
-    total += len({user_id for _c, _t, user_id in found} - anywhere)
-    if by == "team":
-        counted_in_team = {(team_id, user_id) for _c, team_id, user_id in known}
-        for team_id, _user_id in {(team_id, user_id) for _c, team_id, user_id in found} - counted_in_team:
-            per[team_id] = per.get(team_id, 0) + 1
-    else:
-        for community_id, user_id in {(community_id, user_id) for community_id, _t, user_id in found}:
-            if (community_id, None, user_id) not in known:
-                per[community_id] = per.get(community_id, 0) + 1
+        for team_id, user_id, in_scope, in_community, in_team in db.session.execute(select(
+                records.c.team_id, records.c.user_id,
+                counted_before(records, rows.team_id.is_(None), _scope_filter(rows.community_id, scope)),
+                counted_before(records, rows.team_id.is_(None), rows.community_id == one),
+                counted_before(records, rows.team_id == records.c.team_id, rows.community_id == one)).distinct()):
+            if not in_scope:
+                new_anywhere.add(user_id)
+            if not in_community:
+                new_in_community.add((one, user_id))
+            if not in_team:
+                new_in_team.add((team_id, user_id))
+    total += len(new_anywhere)
+    for group_id, _user_id in (new_in_team if by == "team" else new_in_community):
+        per[group_id] = per.get(group_id, 0) + 1
     return total, per
