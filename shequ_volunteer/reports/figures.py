@@ -306,24 +306,35 @@ BY_KEY = {figure.key: figure for figure in FIGURES}
 
 
 def values(community_id, window: Window, keys=None, by_team: bool = False) -> dict:
-    """Several figures at once: one statement per records definition (人次 and 人数 share theirs).
-    The same aggregates as Figure.value, only fewer round trips."""
+    """Several figures at once, in one statement: each records definition read once (人次 and 人数 share
+    theirs) and aggregated as Figure.value does, the groups joined by UNION ALL. One round trip and one plan
+    instead of one per group, which is most of what a short period's figures cost on PostgreSQL."""
     groups: dict = {}
     for figure in FIGURES:
         if keys is None or figure.key in keys:
             groups.setdefault(figure.records, []).append(figure)
-    result = {}
-    for records, members in groups.items():
+    if not groups:
+        return {}
+    width = max(len(members) for members in groups.values())
+    parts = []
+    for number, (records, members) in enumerate(groups.items()):
         rows = records(community_id, window).subquery()
-        aggregates = [figure.aggregate(rows).label(figure.key) for figure in members]
+        aggregates = [figure.aggregate(rows) for figure in members]
+        aggregates += [literal(None, Integer())] * (width - len(members))  # every part the same columns
+        team = [rows.c.team_id] if by_team else []
+        part = select(literal(number).label("part"), *team, *(value.label(f"v{index}") for index, value in
+                                                              enumerate(aggregates)))
+        parts.append(part.select_from(rows).group_by(rows.c.team_id) if by_team else part.select_from(rows))
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    found = db.session.execute(statement).all()
+    result: dict = {figure.key: {} for members in groups.values() for figure in members} if by_team else {}
+    for row in found:
+        members = list(groups.values())[row[0]]
         if by_team:
-            statement = select(rows.c.team_id, *aggregates).select_from(rows).group_by(rows.c.team_id)
-            found = db.session.execute(statement).all()
-            for index, figure in enumerate(members, start=1):
-                result[figure.key] = {row[0]: _number(row[index]) for row in found}
+            for index, figure in enumerate(members):
+                result[figure.key][row[1]] = _number(row[2 + index])
         else:
-            row = db.session.execute(select(*aggregates).select_from(rows)).one()
-            result.update({figure.key: _number(value) for figure, value in zip(members, row, strict=True)})
+            result.update({figure.key: _number(row[1 + index]) for index, figure in enumerate(members)})
     return result
 
 
@@ -357,13 +368,12 @@ def coverage_in_sql(community_id: int, window: Window) -> tuple[int, int]:
     pages equal to coverage after every step of its walk."""
     end_moment = min(window.until, window.now)
     # The household keeps its latest visit (pairing.schedules): when that is before the end, it is the one; only
-    # a household visited since the end (a past period) needs a probe of its visits.
+    # a household visited since the end (a past period), or never, needs a probe of its visits.
     paired = household_records(community_id, window).add_columns(Household.last_visit_at.label("kept_at")).subquery()
     probed = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
                                              Visit.visited_at < end_moment)
               .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())
-    last_at = case((paired.c.kept_at.is_(None), None), (paired.c.kept_at < end_moment, paired.c.kept_at),
-                   else_=probed)
+    last_at = case((paired.c.kept_at < end_moment, paired.c.kept_at), else_=probed)
     since_day = func.coalesce(shanghai_day(last_at), paired.c.starts_on)
     interval = func.coalesce(paired.c.visit_interval_days, case(visit_rules.TIER_INTERVAL_DAYS, value=paired.c.tier))
     overdue = since_day < days_before(literal(local_today(end_moment), Date()), interval)
