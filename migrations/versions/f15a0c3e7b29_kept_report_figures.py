@@ -55,7 +55,8 @@ def upgrade():
                     ['community_id', 'year', 'user_id', sa.text('coalesce(team_id, 0)')], unique=True)
     op.create_index('ix_participant_years_counted', 'participant_years',
                     ['community_id', 'year', 'team_id', 'first_day'], unique=False)
-    op.create_index('ix_participant_years_people', 'participant_years', ['year', 'user_id', 'first_day'],
+    op.create_index('ix_participant_years_people', 'participant_years',
+                    ['year', 'user_id', 'community_id', 'team_id', 'first_day'],
                     unique=False)
     op.create_table('participant_days',
                     sa.Column('id', sa.Integer(), nullable=False),
