@@ -69,14 +69,18 @@ def upgrade():
                     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_participant_days_team_id_teams')),
                     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_days')))
     op.create_index('ix_participant_days_community_day', 'participant_days', ['community_id', 'day'], unique=False)
-    op.create_index('ix_visits_household_visited_on', 'visits', ['household_id', 'visited_on'], unique=False)
+    op.create_index('ix_visits_visited_on', 'visits', ['visited_on'], unique=False)
+    op.create_index('ix_follow_ups_community_opened_at', 'follow_ups', ['community_id', 'opened_at'], unique=False)
+    op.create_index('ix_follow_ups_community_closed_at', 'follow_ups', ['community_id', 'closed_at'], unique=False)
     session = Session(bind=op.get_bind())
     kept.rebuild(session)
     session.flush()
 
 
 def downgrade():
-    op.drop_index('ix_visits_household_visited_on', table_name='visits')
+    op.drop_index('ix_follow_ups_community_closed_at', table_name='follow_ups')
+    op.drop_index('ix_follow_ups_community_opened_at', table_name='follow_ups')
+    op.drop_index('ix_visits_visited_on', table_name='visits')
     op.drop_index('ix_participant_days_community_day', table_name='participant_days')
     op.drop_table('participant_days')
     op.drop_index('ix_participant_years_people', table_name='participant_years')

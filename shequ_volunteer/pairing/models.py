@@ -191,8 +191,8 @@ class Visit(db.Model):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_household_visited_at", "household_id", "visited_at"),
-        # A report's days from today on (reports.kept_reads): each household's visits of those dates.
-        Index("ix_visits_household_visited_on", "household_id", "visited_on"),
+        # A report's days from today on (reports.kept_reads) and a day's recount (reports.kept): visits of those dates.
+        Index("ix_visits_visited_on", "visited_on"),
         CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration_range"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +246,10 @@ class FollowUp(db.Model):
     __tablename__ = "follow_ups"
     # The staff queue reads a community's open ones and its latest closed ones from this index alone, however
     # many years of follow-ups are closed behind them.
-    __table_args__ = (Index("ix_follow_ups_community_status_closed_at", "community_id", "status", "closed_at", "id"),)
+    __table_args__ = (Index("ix_follow_ups_community_status_closed_at", "community_id", "status", "closed_at", "id"),
+                      # 新增跟进 and 办结跟进 of a report's days (reports.figures, kept): by moment, not history.
+                      Index("ix_follow_ups_community_opened_at", "community_id", "opened_at"),
+                      Index("ix_follow_ups_community_closed_at", "community_id", "closed_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
