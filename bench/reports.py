@@ -23,7 +23,7 @@ import growth
 
 SHIFT = 10_000_000  # ids of copy k are the original's + k * SHIFT
 CLONED = ("communities", "users", "teams", "memberships", "activities", "signups", "households", "pairings",
-          "pairing_helpers", "visits", "follow_ups", "figure_days", "participant_years")
+          "pairing_helpers", "visits", "follow_ups", "figure_days", "participant_years", "participant_days")
 
 
 def clone_statements(metadata, copy: int) -> list[str]:
@@ -40,8 +40,8 @@ def clone_statements(metadata, copy: int) -> list[str]:
             if shifted:
                 keyed = keyed if keyed is not None else column
                 columns.append(column + offset)
-            elif (name, column.name) == ("users", "phone"):  # unique: 19k and the number's last 8 digits
-                columns.append(literal(f"19{copy}").op("||")(func.substr(column, 4)))
+            elif (name, column.name) == ("users", "phone"):  # unique: 9, the copy and the number's last 9 digits
+                columns.append(literal(f"9{copy}").op("||")(func.substr(column, 3)))
             elif (name, column.name) == ("communities", "name"):
                 columns.append(column.op("||")(literal(f"（{copy}）")))
             else:
@@ -76,7 +76,7 @@ def build_copies(url: str, copies: int) -> None:
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("ANALYZE"))
+                conn.execute(text("VACUUM ANALYZE"))  # as growth.py: two years of autovacuum
         print(f"  copied the community {copies - 1} times in {time.perf_counter() - started:.0f} s", flush=True)
 
 
