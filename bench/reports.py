@@ -78,6 +78,8 @@ def build_copies(url: str, copies: int) -> None:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))  # as growth.py: two years of autovacuum
         print(f"  copied the community {copies - 1} times in {time.perf_counter() - started:.0f} s", flush=True)
+        db.session.remove()
+        db.engine.dispose()  # PostgreSQL copies a database only when nobody is connected to it
 
 
 def main() -> None:

@@ -367,17 +367,19 @@ def coverage(community_id: int, window: Window) -> tuple[int, int]:
     return on_time, total
 
 
-def coverage_in_sql(community_id: int, window: Window) -> tuple[int, int]:
+def coverage_in_sql(community_id, window: Window) -> dict[int, tuple[int, int]]:
     """coverage, said in one statement for the pages: no rules.next_due per household in Python.
 
     Without a major change (coverage passes none), next_due is overdue exactly when the Beijing day of the
     clock's start (the latest visit before the end, else the pairing's first day) plus the interval falls
     before the end's Beijing day: day(since) < end_day - interval. tests/services/test_kept_figures.py holds the
-    pages equal to coverage after every step of its walk."""
+    pages equal to coverage after every step of its walk. {community: (on time, paired)}, for one community or
+    several (a 街道's) in the one statement; a community without paired households is left out."""
     end_moment = min(window.until, window.now)
     # The household keeps its latest visit (pairing.schedules): when that is before the end, it is the one; only
     # a household visited since the end (a past period), or never, needs a probe of its visits.
-    paired = household_records(community_id, window).add_columns(Household.last_visit_at.label("kept_at")).subquery()
+    paired = household_records(community_id, window).add_columns(
+        Household.last_visit_at.label("kept_at"), Household.community_id.label("community_id")).subquery()
     probed = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
                                              Visit.visited_at < end_moment)
               .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())
@@ -385,5 +387,6 @@ def coverage_in_sql(community_id: int, window: Window) -> tuple[int, int]:
     since_day = func.coalesce(shanghai_day(last_at), paired.c.starts_on)
     interval = func.coalesce(paired.c.visit_interval_days, case(visit_rules.TIER_INTERVAL_DAYS, value=paired.c.tier))
     overdue = since_day < days_before(literal(local_today(end_moment), Date()), interval)
-    on_time, total = db.session.execute(select(func.sum(case((overdue, 0), else_=1)), func.count())).one()
-    return on_time or 0, total
+    return {community: (on_time or 0, total) for community, on_time, total in db.session.execute(
+        select(paired.c.community_id, func.sum(case((overdue, 0), else_=1)), func.count())
+        .group_by(paired.c.community_id))}

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
+from ..teams.models import Team
 from ..timeutil import local_today
 from . import figures
 from .models import FigureDay, ParticipantDay, ParticipantYear
@@ -121,19 +122,19 @@ def participants(scope, period: Period, now: datetime, by: str = "team") -> tupl
                                      rows.first_day < cutoff, *where).correlate(records).exists()
 
     new_anywhere, new_in_community, new_in_team = set(), set(), set()
-    for one in (scope if several else [scope]):
-        records = figures.participation_records(one, figures.Window(live, now)).subquery()
-        for team_id, user_id, in_scope, in_community, in_team in db.session.execute(select(
-                records.c.team_id, records.c.user_id,
-                counted_before(records, rows.team_id.is_(None), _scope_filter(rows.community_id, scope)),
-                counted_before(records, rows.team_id.is_(None), rows.community_id == one),
-                counted_before(records, rows.team_id == records.c.team_id, rows.community_id == one)).distinct()):
-            if not in_scope:
-                new_anywhere.add(user_id)
-            if not in_community:
-                new_in_community.add((one, user_id))
-            if not in_team:
-                new_in_team.add((team_id, user_id))
+    records = figures.participation_records(scope, figures.Window(live, now)).subquery()
+    community = select(Team.community_id).where(Team.id == records.c.team_id).correlate(records).scalar_subquery()
+    for team_id, user_id, community_id, in_scope, in_community, in_team in db.session.execute(select(
+            records.c.team_id, records.c.user_id, community,
+            counted_before(records, rows.team_id.is_(None), _scope_filter(rows.community_id, scope)),
+            counted_before(records, rows.team_id.is_(None), rows.community_id == community),
+            counted_before(records, rows.team_id == records.c.team_id, rows.community_id == community)).distinct()):
+        if not in_scope:
+            new_anywhere.add(user_id)
+        if not in_community:
+            new_in_community.add((community_id, user_id))
+        if not in_team:
+            new_in_team.add((team_id, user_id))
     total += len(new_anywhere)
     for group_id, _user_id in (new_in_team if by == "team" else new_in_community):
         per[group_id] = per.get(group_id, 0) + 1

@@ -78,8 +78,8 @@ def build(community_id: int, period: Period, now: datetime) -> Report:
         pictures.append(charts.line_chart("每月活动场次", [
             (piece.label, sum(value for day, value in by_day.items() if piece.start <= day <= piece.end))
             for piece in months], "场"))
-    return Report(period, lines, figures.coverage_in_sql(community_id, window),
-                  figures.coverage_in_sql(community_id, last),
+    return Report(period, lines, figures.coverage_in_sql(community_id, window).get(community_id, (0, 0)),
+                  figures.coverage_in_sql(community_id, last).get(community_id, (0, 0)),
                   teams, pictures)
 
 
@@ -96,7 +96,8 @@ def street(community_ids: list[int], names: dict[int, str], period: Period, now:
     window, scope = figures.Window(period, now), list(community_ids)
     sums = kept_reads.summed(scope, period, now, by="community")
     people, community_people = kept_reads.participants(scope, period, now, by="community")
-    coverages = {cid: figures.coverage_in_sql(cid, window) for cid in community_ids}
+    found_coverage = figures.coverage_in_sql(scope, window)
+    coverages = {cid: found_coverage.get(cid, (0, 0)) for cid in community_ids}
     rows = []
     for cid in community_ids:
         found = _totals({key: {cid: values.get(cid, 0)} for key, values in sums.items()},
