@@ -152,7 +152,8 @@ def held(window: Window) -> ColumnElement[bool]:
 
 
 def activities_records(community_id: int, window: Window):
-    return (select(Activity.team_id, Activity.id, Activity.title, Activity.starts_at, Team.name.label("team"))
+    return (select(Activity.team_id, Activity.id, Activity.title, Activity.starts_at, Team.name.label("team"),
+                   Team.community_id)
             .join(Team, Team.id == Activity.team_id)
             .where(in_communities(Team.community_id, community_id), held(window)))
 
@@ -160,7 +161,8 @@ def activities_records(community_id: int, window: Window):
 def participation_records(community_id: int, window: Window):
     # The name as a scalar subquery, not a join: aggregates over these records never pay for it.
     name = select(User.name).where(User.id == Signup.user_id).correlate(Signup).scalar_subquery()
-    return (select(Activity.team_id, Signup.id, Signup.user_id, Signup.seats, name.label("name"), Activity.title,
+    return (select(Activity.team_id, Team.community_id, Signup.id, Signup.user_id, Signup.seats, name.label("name"),
+                   Activity.title,
                    Activity.starts_at)
             .join(Activity, Activity.id == Signup.activity_id).join(Team, Team.id == Activity.team_id)
             .where(in_communities(Team.community_id, community_id), held(window), Signup.status == SIGNUP_CONFIRMED,
@@ -180,7 +182,8 @@ def hours_records(community_id: int, window: Window, user_id: int | None = None)
                                             Membership.user_id == Signup.user_id,
                                             Membership.status == MEMBER_APPROVED).exists())
     attended = (
-        select(Activity.team_id.label("team_id"), Signup.user_id.label("user_id"),
+        select(Activity.team_id.label("team_id"), Team.community_id.label("community_id"),
+               Signup.user_id.label("user_id"),
                Activity.starts_at.label("served_at"), Activity.title.label("title"),
                attendance_minutes().label("minutes"),
                case((Signup.service_minutes.is_not(None), literal("队长更正")), else_=literal("签到")).label("source"))
@@ -190,8 +193,8 @@ def hours_records(community_id: int, window: Window, user_id: int | None = None)
     )
     # A 补录 date is a Shanghai date; noon of it keeps it inside the same day in UTC terms.
     claimed = (
-        select(HoursEntry.team_id.label("team_id"), HoursEntry.user_id.label("user_id"),
-               noon_in_shanghai(HoursEntry.served_on).label("served_at"),
+        select(HoursEntry.team_id.label("team_id"), Team.community_id.label("community_id"),
+               HoursEntry.user_id.label("user_id"), noon_in_shanghai(HoursEntry.served_on).label("served_at"),
                HoursEntry.note.label("title"), HoursEntry.minutes.label("minutes"), literal("补录").label("source"))
         .join(Team, Team.id == HoursEntry.team_id)
         .where(in_communities(Team.community_id, community_id), HoursEntry.kind == KIND_CLAIM,
@@ -215,26 +218,29 @@ def _member_name():
 
 
 def volunteer_records(community_id: int, window: Window):
-    return (select(Membership.team_id, Membership.user_id, _member_name().label("name"), Team.name.label("team"))
+    return (select(Membership.team_id, Team.community_id, Membership.user_id, _member_name().label("name"),
+                   Team.name.label("team"))
             .join(Team, Team.id == Membership.team_id)
             .where(in_communities(Team.community_id, community_id), _approved_by(window.until)))
 
 
 def team_records(community_id: int, window: Window):
-    return (select(Team.id.label("team_id"), Team.name, Team.kind)
+    return (select(Team.id.label("team_id"), Team.community_id, Team.name, Team.kind)
             .where(in_communities(Team.community_id, community_id), Team.created_at < window.until))
 
 
 def new_member_records(community_id: int, window: Window):
     joined = func.coalesce(Membership.decided_at, Membership.created_at)
-    return (select(Membership.team_id, Membership.user_id, _member_name().label("name"), joined.label("joined_at"))
+    return (select(Membership.team_id, Team.community_id, Membership.user_id, _member_name().label("name"),
+                   joined.label("joined_at"))
             .join(Team, Team.id == Membership.team_id)
             .where(in_communities(Team.community_id, community_id), Membership.status == MEMBER_APPROVED,
                    joined >= window.since, joined < window.until))
 
 
 def household_records(community_id: int, window: Window):
-    return (select(Pairing.team_id, Pairing.household_id, Household.head_name, Household.building,
+    return (select(Pairing.team_id, Household.community_id, Pairing.household_id, Household.head_name,
+                   Household.building,
                    Household.tier, Household.visit_interval_days, Pairing.starts_on)
             .join(Household, Household.id == Pairing.household_id)
             .where(in_communities(Household.community_id, community_id), active_on(Pairing, window.period.end)))
@@ -248,7 +254,8 @@ def _visited_household():
 
 
 def visit_records(community_id: int, window: Window):
-    return (select(Pairing.team_id, Visit.id, Visit.household_id, Household.head_name, Visit.visited_on, Visit.way)
+    return (select(Pairing.team_id, Household.community_id, Visit.id, Visit.household_id, Household.head_name,
+                   Visit.visited_on, Visit.way)
             .join(Household, Household.id == _visited_household())
             .outerjoin(Pairing, Pairing.id == Visit.pairing_id)
             .where(in_communities(Household.community_id, community_id), Visit.visited_on >= window.period.start,
@@ -259,7 +266,8 @@ def _follow_up_records(moment, community_id: int, window: Window):
     # The team of the household's latest pairing, for the per-team table.
     team = (select(Pairing.team_id).where(Pairing.household_id == FollowUp.household_id)
             .order_by(Pairing.id.desc()).limit(1).correlate(FollowUp).scalar_subquery())
-    return (select(team.label("team_id"), FollowUp.id, Household.head_name, FollowUp.reason, FollowUp.status,
+    return (select(team.label("team_id"), FollowUp.community_id, FollowUp.id, Household.head_name, FollowUp.reason,
+                   FollowUp.status,
                    moment.label("moment"))
             .join(Household, Household.id == FollowUp.household_id)
             .where(in_communities(FollowUp.community_id, community_id), moment >= window.since, moment < window.until))
@@ -313,10 +321,11 @@ FIGURES = [
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
 
-def values(community_id, window: Window, keys=None, by_team: bool = False) -> dict:
+def values(community_id, window: Window, keys=None, by_team: bool = False, by_community: bool = False) -> dict:
     """Several figures at once, in one statement: each records definition read once (人次 and 人数 share
     theirs) and aggregated as Figure.value does, the groups joined by UNION ALL. One round trip and one plan
-    instead of one per group, which is most of what a short period's figures cost on PostgreSQL."""
+    instead of one per group, which is most of what a short period's figures cost on PostgreSQL. by_team or
+    by_community: {key: {team or community: value}}, only those with records."""
     groups: dict = {}
     for figure in FIGURES:
         if keys is None or figure.key in keys:
@@ -329,16 +338,17 @@ def values(community_id, window: Window, keys=None, by_team: bool = False) -> di
         rows = records(community_id, window).subquery()
         aggregates = [figure.aggregate(rows) for figure in members]
         aggregates += [literal(None, Integer())] * (width - len(members))  # every part the same columns
-        team = [rows.c.team_id] if by_team else []
-        part = select(literal(number).label("part"), *team, *(value.label(f"v{index}") for index, value in
-                                                              enumerate(aggregates)))
-        parts.append(part.select_from(rows).group_by(rows.c.team_id) if by_team else part.select_from(rows))
+        group = [rows.c.team_id] if by_team else [rows.c.community_id] if by_community else []
+        part = select(literal(number).label("part"), *group, *(value.label(f"v{index}") for index, value in
+                                                               enumerate(aggregates)))
+        parts.append(part.select_from(rows).group_by(*group))
     statement = parts[0] if len(parts) == 1 else union_all(*parts)
     found = db.session.execute(statement).all()
-    result: dict = {figure.key: {} for members in groups.values() for figure in members} if by_team else {}
+    grouped = by_team or by_community
+    result: dict = {figure.key: {} for members in groups.values() for figure in members} if grouped else {}
     for row in found:
         members = list(groups.values())[row[0]]
-        if by_team:
+        if grouped:
             for index, figure in enumerate(members):
                 result[figure.key][row[1]] = _number(row[2 + index])
         else:
@@ -378,8 +388,7 @@ def coverage_in_sql(community_id, window: Window) -> dict[int, tuple[int, int]]:
     end_moment = min(window.until, window.now)
     # The household keeps its latest visit (pairing.schedules): when that is before the end, it is the one; only
     # a household visited since the end (a past period), or never, needs a probe of its visits.
-    paired = household_records(community_id, window).add_columns(
-        Household.last_visit_at.label("kept_at"), Household.community_id.label("community_id")).subquery()
+    paired = household_records(community_id, window).add_columns(Household.last_visit_at.label("kept_at")).subquery()
     probed = (select(Visit.visited_at).where(Visit.household_id == paired.c.household_id,
                                              Visit.visited_at < end_moment)
               .order_by(Visit.visited_at.desc()).limit(1).correlate(paired).scalar_subquery())

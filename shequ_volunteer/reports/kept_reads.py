@@ -53,13 +53,11 @@ def summed(scope, period: Period, now: datetime, by: str = "team") -> dict[str, 
             for key, value in zip(SUMMED, values, strict=True):
                 found[key][group_id] += value or 0
     if live is not None:
-        window = figures.Window(live, now)
-        scopes = [scope] if by == "team" else list(scope if isinstance(scope, (list, tuple)) else [scope])
-        for one in scopes:
-            values = figures.values(one, window, keys=tuple(SUMMED), by_team=True)
-            for key in SUMMED:
-                for team_id, value in values[key].items():
-                    found[key][team_id if by == "team" else one] += value
+        values = figures.values(scope, figures.Window(live, now), keys=tuple(SUMMED), by_team=by == "team",
+                                by_community=by == "community")
+        for key in SUMMED:
+            for group_id, value in values[key].items():
+                found[key][group_id] += value
     return {key: {group_id: value for group_id, value in values.items() if value} for key, values in found.items()}
 
 

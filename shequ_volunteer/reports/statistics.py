@@ -98,10 +98,11 @@ def street(community_ids: list[int], names: dict[int, str], period: Period, now:
     people, community_people = kept_reads.participants(scope, period, now, by="community")
     found_coverage = figures.coverage_in_sql(scope, window)
     coverages = {cid: found_coverage.get(cid, (0, 0)) for cid in community_ids}
+    live = figures.values(scope, window, keys=LIVE, by_community=True)
     rows = []
     for cid in community_ids:
         found = _totals({key: {cid: values.get(cid, 0)} for key, values in sums.items()},
-                        community_people.get(cid, 0), figures.values(cid, window, keys=LIVE))
+                        community_people.get(cid, 0), {key: values.get(cid, 0) for key, values in live.items()})
         rows.append(StreetRow(names[cid], {fig.key: shown(fig, found[fig.key]) for fig in figures.FIGURES},
                               coverages[cid]))
     found = _totals(sums, people, figures.values(scope, window, keys=LIVE))

@@ -27,7 +27,7 @@ RECORD_LABELS = {"team_id": None, "id": None, "user_id": None, "household_id": N
                  "building": "楼栋", "tier": "等级", "visit_interval_days": None, "starts_on": "结对开始",
                  "visited_on": "探访日期", "way": "方式", "reason": "事由", "status": "状态", "kind": "类型",
                  "joined_at": "入队时间", "served_at": "日期", "minutes": "分钟", "source": "来源",
-                 "moment": None}
+                 "moment": None, "community_id": None}
 
 
 def staff_community() -> int:
