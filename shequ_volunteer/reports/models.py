@@ -85,7 +85,9 @@ class ParticipantYear(db.Model):
     __table_args__ = (Index("uq_participant_years_person", "community_id", "year", "user_id",
                             text("coalesce(team_id, 0)"), unique=True),
                       Index("ix_participant_years_counted", "community_id", "year", "team_id", "first_day"),
-                      Index("ix_participant_years_people", "year", "user_id", "community_id", "team_id", "first_day"))
+                      # team before person: the 街道 roll-up counts each person once over the community rows (team
+                      # None) alone, in person order; today's probes seek (year, team, person) all the same
+                      Index("ix_participant_years_people", "year", "team_id", "user_id", "community_id", "first_day"))
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
