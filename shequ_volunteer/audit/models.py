@@ -23,6 +23,8 @@ HOUSEHOLD_EDITED = "household_edited"
 PAIRING_CREATED = "pairing_created"
 PAIRING_HANDED_OVER = "pairing_handed_over"
 PAIRING_ENDED = "pairing_ended"
+VISIT_CORRECTED = "visit_corrected"
+VISIT_DELETED = "visit_deleted"
 ACTIVITY_CANCELLED = "activity_cancelled"
 ACTIVITY_RESTORED = "activity_restored"
 STREET_CREATED = "street_created"
@@ -57,6 +59,8 @@ KIND_LABELS = {
     PAIRING_CREATED: "建立结对",
     PAIRING_HANDED_OVER: "更换结对志愿者",
     PAIRING_ENDED: "结束结对",
+    VISIT_CORRECTED: "更正探访记录",
+    VISIT_DELETED: "删除探访记录",
     ACTIVITY_CANCELLED: "取消活动",
     ACTIVITY_RESTORED: "恢复活动",
     STREET_CREATED: "建立街道",

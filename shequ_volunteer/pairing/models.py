@@ -183,6 +183,9 @@ class HouseholdAccess(db.Model):
 VISIT_WAYS = {"home": "上门", "phone": "电话", "video": "视频", "errand": "代办"}
 # The checklist: each item is fine unless the volunteer ticks it as a concern.
 VISIT_CHECKS = {"health": "身体健康", "food": "饮食", "utilities": "水电气安全", "medicine": "用药", "mood": "情绪"}
+# Why a visit log is deleted: chosen, not typed, since the reason goes into the 操作记录 that the 街道 reads too.
+VISIT_DELETE_REASONS = {"wrong_household": "选错了帮扶对象", "duplicate": "重复记录了",
+                        "not_visited": "这次其实没有探访", "other": "其他录错的情况"}
 
 
 class Visit(db.Model):

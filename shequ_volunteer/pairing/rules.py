@@ -112,6 +112,31 @@ def visit_date_refusal(visited_on: date, today: date) -> str | None:
     return None
 
 
+def corrected_date_refusal(visited_on: date, logged_on: date) -> str | None:
+    """Why a visit logged on `logged_on` (Shanghai) cannot be corrected to this date, or None: the date must be
+    one it could have been logged with that day, whenever the correction is made."""
+    if visited_on > logged_on:
+        return "探访日期不能晚于记录探访的那一天"
+    return visit_date_refusal(visited_on, logged_on)
+
+
+# The visitor may correct or delete their own visit log for this many Beijing days after logging it; staff of
+# the community at any time.
+OWN_FIX_DAYS = 7
+
+
+def visit_fix_refusal(is_staff: bool, is_visitor: bool, logged_on: date, today: date) -> str | None:
+    """Why this person may not correct or delete a visit log, or None. `logged_on`: the Shanghai date it was
+    logged; the visitor may still fix it OWN_FIX_DAYS days later (logged on a Monday: until the next Monday)."""
+    if is_staff:
+        return None
+    if not is_visitor:
+        return "只有记录人或社区工作人员可以更正这条探访记录"
+    if today > logged_on + timedelta(days=OWN_FIX_DAYS):
+        return f"记录已超过{OWN_FIX_DAYS}天，请找社区工作人员更正"
+    return None
+
+
 def visit_moment(visited_on: date, now: datetime) -> datetime:
     """The naive-UTC moment a visit counts from: now for a visit today, else noon of that day.
 

@@ -274,14 +274,19 @@ class VisitInput:
     follow_up_reason: str | None = None  # set when "needs follow-up" is ticked
 
 
+def check_visit_input(data: VisitInput, date_refusal: str | None) -> None:
+    """Refused unless a visit's fields may be stored: the date (`date_refusal`, from the rule for logging or for a
+    correction) and the way and concerns from the lists. Logging and correcting both ask here."""
+    if date_refusal:
+        raise Refused(date_refusal, "visited_on")
+    if data.way not in VISIT_WAYS or any(key not in VISIT_CHECKS for key in data.concerns):
+        raise Refused("请从列出的选项中选择", "way")
+
+
 def log_visit(actor: Actor, household: Household, data: VisitInput, now: datetime) -> Visit:
     """A helper (or staff, or the paired team's leader) records a visit; a follow-up goes to staff."""
     today = local_today(now)
-    refusal = rules.visit_date_refusal(data.visited_on, today)
-    if refusal:
-        raise Refused(refusal, "visited_on")
-    if data.way not in VISIT_WAYS or any(key not in VISIT_CHECKS for key in data.concerns):
-        raise Refused("请从列出的选项中选择", "way")
+    check_visit_input(data, rules.visit_date_refusal(data.visited_on, today))
     pairing = active_pairing(household.id, today)
     visit = Visit(household_id=household.id, pairing_id=pairing.id if pairing else None, visitor_id=actor.user_id,
                   way=data.way, visited_on=data.visited_on, visited_at=rules.visit_moment(data.visited_on, now),
