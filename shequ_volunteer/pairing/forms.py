@@ -7,7 +7,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..phones import is_mobile, normalise_phone, split_phones
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
-from .models import CATEGORIES, FOLLOW_UP_STATUSES, MAJOR_CHANGES, VISIT_CHECKS, VISIT_WAYS, Household
+from .models import (
+    CATEGORIES,
+    FOLLOW_UP_STATUSES,
+    MAJOR_CHANGES,
+    VISIT_CHECKS,
+    VISIT_DELETE_REASONS,
+    VISIT_WAYS,
+    Household,
+)
 from .rules import TIER_LABELS, parse_yuan
 
 AID_ROWS = 3  # material help lines on the visit form
@@ -106,6 +114,18 @@ class VisitForm(BaseForm):
                 continue
             lines.append((item, fen))
         return lines, errors
+
+
+class VisitCorrectionForm(VisitForm):
+    """更正: the visit form's own fields and checks, without the material help and the follow-up (logged once)."""
+
+    needs_follow_up = None
+    follow_up_reason = None
+
+
+class VisitDeleteForm(BaseForm):
+    reason = RadioField("为什么删除", choices=choices(VISIT_DELETE_REASONS),
+                        validators=[InputRequired("请选择删除的原因")])
 
 
 class MajorChangeForm(BaseForm):

@@ -17,7 +17,7 @@ from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page
-from . import queries, services
+from . import corrections, queries, services
 from .access import helper_since
 from .blueprint import access_kept, bp, household_for, today
 from .forms import HelpersForm, HouseholdForm, MajorChangeForm, PairingForm
@@ -86,6 +86,7 @@ def household_context(household: Household, **extra) -> dict:
     # A helper sees the visits of their own time only; what came before is in the brief staff wrote.
     visit_since = None if is_staff else (helper_since(household.id, actor.user_id, today())
                                          or (pairing.starts_on if pairing else today()))
+    visits = queries.visits(household.id, since=visit_since)
     return {
         "household": household,
         "is_staff": is_staff,
@@ -94,7 +95,10 @@ def household_context(household: Household, **extra) -> dict:
         "board_row": next(iter(queries.board_rows(queries.household_scope(household.id), utcnow())), None),
         "history": queries.helper_history(household.id) if is_staff else [],
         "pairings": queries.pairings_of(household.id) if is_staff else [],
-        "visits": queries.visits(household.id, since=visit_since),
+        "visits": visits,
+        # The visits this person may correct or delete now (pairing.corrections): their links are shown.
+        "fixable": {visit.id for visit in visits
+                    if corrections.fix_refusal(actor, visit, household.community_id, utcnow()) is None},
         "latest_change": queries.latest_change(household.id),
         "pairing_form": extra.pop("pairing_form", None) or _pairing_form(household),
         "helpers_form": extra.pop("helpers_form", None) or HelpersForm(formdata=None),

@@ -19,7 +19,7 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
 from shequ_volunteer.messages.models import PhoneCall
 from shequ_volunteer.notices.models import Notice
-from shequ_volunteer.pairing.models import FollowUp, Household, Pairing
+from shequ_volunteer.pairing.models import FollowUp, Household, Pairing, Visit
 from shequ_volunteer.teams.models import Membership
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
@@ -41,7 +41,7 @@ KNOWN_POST_ENDPOINTS = {
     "notices.new_community_notice", "notices.new_team_notice", "notices.new_activity_notice", "notices.withdraw",
     "notices.work_group", "notices.remove_work_group",
     "me.message_settings", "messages.read_all", "activities.call_done", "notices.call_done",
-    "imports.upload", "imports.confirm",
+    "imports.upload", "imports.confirm", "pairing.correct_visit", "pairing.delete_visit",
 }
 
 
@@ -76,6 +76,9 @@ def world(csrf_app):
     db.session.flush()
     follow_up = FollowUp(community_id=home.id, household_id=household.id, reason="漏水", opened_by_id=staff.id)
     db.session.add(follow_up)
+    visit = Visit(household_id=household.id, pairing_id=pairing.id, visitor_id=staff.id, way="home",
+                  visited_on=to_local(utcnow()).date(), visited_at=utcnow(), created_at=utcnow())
+    db.session.add(visit)
     other_device = LoginSession(user_id=staff.id, token_hash=LoginSession.hash("another phone"), device="另一台手机",
                                 created_at=utcnow(), last_seen_at=utcnow())
     db.session.add(other_device)
@@ -90,7 +93,7 @@ def world(csrf_app):
         staff=staff, resident=resident, team=team, activity=activity,
         ids={"activity_id": activity.id, "team_id": team.id, "membership_id": pending.id,
              "community_id": home.id, "signup_id": signup.id, "entry_id": claim.id,
-             "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id,
+             "household_id": household.id, "pairing_id": pairing.id, "follow_up_id": follow_up.id, "visit_id": visit.id,
              "user_id": resident.id, "device_id": other_device.id, "notice_id": notice.id,
              "call_id": call.id},
         # Valid for every form at once, so an unprotected route would act on it.

@@ -855,3 +855,54 @@ def test_import_preview_and_confirm_take_a_hostile_sheet_or_mapping_calmly(app, 
     assert response.status_code == 303
     if query in ({"column_0": "name", "column_1": ""},):  # the phone ignored: refused, back to the preview
         assert f"/imports/{token}" in response.headers["Location"] and db_state() == before
+
+
+# --- 更正 / 删除 of a visit log --------------------------------------------------------------------------
+
+@pytest.fixture
+def logged_visit(world):
+    household = f.household(world.home)
+    pairing = f.pairing(household, world.staff, helpers=[world.resident])
+    return f.visit(pairing, world.resident, f.days_ago(1), note="一切正常")
+
+
+def visit_correction(**changes) -> dict:
+    return {"way": "phone", "visited_on": f.beijing_today().isoformat(), "duration_minutes": "40", "note": "改过",
+            **changes}
+
+
+VISIT_DATES_REFUSED = ["abc", "2026-13-45", "0001-01-01", "9999-12-31", SCRIPT, SQL, LONG, *CONTROL.values()]
+DURATIONS_REFUSED = ["abc", "-5", "0", "601", HUGE, LONG_DIGITS, SCRIPT, SQL, EMOJI]
+
+
+def but_the_access_log(state: dict) -> dict:
+    """Everything but household_access: a refused form about a household still showed it, and that is logged."""
+    return {name: rows for name, rows in state.items() if name != "household_access"}
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_visit_correction_refuses_and_keeps_what_was_typed(app, world, staff_client, logged_visit, headers):
+    url, before = f"/visits/{logged_visit.id}/edit", db_state()
+    for field, values, echo in [("visited_on", VISIT_DATES_REFUSED, False),  # a date input shows only what parses
+                                ("duration_minutes", DURATIONS_REFUSED, True), ("note", [LONG], False)]:
+        for value in values:
+            response = staff_client.post(url, data=visit_correction(**{field: value}), headers=headers)
+            try:
+                assert_refused(response, field, value, echo=echo)
+            except AssertionError as error:
+                raise AssertionError(f"{field}={value[:40]!r}: {error}") from error
+    assert but_the_access_log(db_state()) == but_the_access_log(before)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_visit_deletion_refuses_an_unlisted_reason(app, world, staff_client, logged_visit, headers):
+    before = db_state()
+    for value in ["", "nobody", SCRIPT, SQL, LONG, EMOJI, *CONTROL.values()]:
+        response = staff_client.post(f"/visits/{logged_visit.id}/delete", data={"reason": value, "confirmed": "1"},
+                                     headers=headers)
+        body = text(response)
+        assert response.status_code == 422, (value[:40], body[:400])
+        form = read_form(body)
+        assert has_chinese(form.messages.get("reason", "")) and form.invalid["reason-0"] == "true", value[:40]
+        assert SCRIPT not in body and "<img src=x" not in body
+    assert but_the_access_log(db_state()) == but_the_access_log(before)

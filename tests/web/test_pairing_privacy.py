@@ -7,7 +7,7 @@ pairing.ends_on is in the past (their own helper row was never closed); `member_
 of T; `leader_other`, leader of team O of A, which is paired with household H4; `resident` of A;
 `staff_b`, staff of community B; `admin`, the 街道's 系统管理员 (staff of no community); `stopped`, staff of
 A whose account staff have stopped (signed in before, so only the account's state shuts them out); anonymous.
-H2 in A has no pairing. F is an open follow-up on H.
+H2 in A has no pairing. F is an open follow-up on H, raised by V, the helper's latest visit (logged today).
 
     200 / 303   allowed (GET page / POST done, then redirected)
     own         200, but only the person's own scope: nothing of H (its head_name is absent)
@@ -34,6 +34,10 @@ POST /pairings/P/end           303    404    404   404   404   404   404   404  
 POST /households/H/changes     303    303    303   404   404   404   404   404   404    404   login login
 GET  /households/H/visits/new  200    200    200   404   404   404   404   404   404    404   login login
 POST /households/H/visits/new  303    303    303   404   404   404   404   404   404    404   login login
+GET  /visits/V/edit            200    200    404   404   404   404   404   404   404    404   login login
+POST /visits/V/edit            303    303    404   404   404   404   404   404   404    404   login login
+GET  /visits/V/delete          200    200    404   404   404   404   404   404   404    404   login login
+POST /visits/V/delete          303    303    404   404   404   404   404   404   404    404   login login
 GET  /households/H/door-card   200    200    200   404   404   404   404   404   404    404   login login
 GET  /households/H/access-log  200    404    404   404   404   404   404   404   404    404   login login
 GET  /households/access-log    200    404    404   404   404   404   404   404   own    404   login login
@@ -160,7 +164,7 @@ def build_world() -> SimpleNamespace:
     activity = f.activity(team_t, title="重阳节敬老活动")
     return SimpleNamespace(
         today=today, home=home.id, elsewhere=elsewhere.id, team_t=team_t.id, team_o=team_o.id,
-        h=h.id, h2=h2.id, h4=h4.id, pairing=pairing.id, old_pairing=old.id, follow_up=follow_up.id,
+        h=h.id, h2=h2.id, h4=h4.id, pairing=pairing.id, old_pairing=old.id, follow_up=follow_up.id, visit=last.id,
         activity=activity.id, people=SimpleNamespace(**{role: person(u) for role, u in users.items()}),
     )
 
@@ -270,6 +274,18 @@ ROUTES = [
     Route("GET  /households/H/visits/new", "GET", lambda w: f"/households/{w.h}/visits/new", SEERS, logs="visit"),
     Route("POST /households/H/visits/new", "POST", lambda w: f"/households/{w.h}/visits/new", SEERS,
           data=visit_form, acted=_visit_logged_by),
+    # V: the helper's visit, logged just now: the helper may fix it (a week), staff always; nobody else, not even
+    # the paired team's leader who sees H.
+    Route("GET  /visits/V/edit", "GET", lambda w: f"/visits/{w.visit}/edit", {"staff_a": OK, "helper": OK},
+          logs="visit"),
+    Route("POST /visits/V/edit", "POST", lambda w: f"/visits/{w.visit}/edit", {"staff_a": OK, "helper": OK},
+          data=lambda w: {**visit_form(w), "duration_minutes": "45"},
+          acted=lambda w, actor: fresh(Visit, w.visit).duration_minutes == 45),
+    Route("GET  /visits/V/delete", "GET", lambda w: f"/visits/{w.visit}/delete", {"staff_a": OK, "helper": OK},
+          logs="visit"),
+    Route("POST /visits/V/delete", "POST", lambda w: f"/visits/{w.visit}/delete", {"staff_a": OK, "helper": OK},
+          data=lambda w: {"reason": "duplicate", "confirmed": "1"},
+          acted=lambda w, actor: fresh(Visit, w.visit) is None and db.session.get(FollowUp, w.follow_up) is None),
     Route("GET  /households/H/door-card", "GET", lambda w: f"/households/{w.h}/door-card", SEERS, logs="print"),
     Route("GET  /households/H/access-log", "GET", lambda w: f"/households/{w.h}/access-log", STAFF, logs="log"),
     Route("GET  /households/access-log", "GET", lambda w: "/households/access-log",
@@ -412,7 +428,8 @@ MISSING_ROUTES = [
     ("POST", "/households/{id}/pairings"), ("POST", "/pairings/{id}/helpers"), ("POST", "/pairings/{id}/end"),
     ("POST", "/households/{id}/changes"), ("GET", "/households/{id}/visits/new"),
     ("POST", "/households/{id}/visits/new"), ("GET", "/households/{id}/door-card"),
-    ("GET", "/households/{id}/access-log"), ("POST", "/follow-ups/{id}"),
+    ("GET", "/households/{id}/access-log"), ("POST", "/follow-ups/{id}"), ("GET", "/visits/{id}/edit"),
+    ("POST", "/visits/{id}/edit"), ("GET", "/visits/{id}/delete"), ("POST", "/visits/{id}/delete"),
 ]
 
 
