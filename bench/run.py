@@ -265,7 +265,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
     from shequ_volunteer.demo.seed import SeedSizes, seed_community
     from shequ_volunteer.extensions import db
     from shequ_volunteer.teams.models import Team
-    from shequ_volunteer.timeutil import utcnow
+    from shequ_volunteer.timeutil import local_date, utcnow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(db_url), "SECRET_KEY": "bench-seed"})
     rng = random.Random(settings.seed)
@@ -318,14 +318,25 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
             select(Signup.user_id, Signup.activity_id).where(Signup.user_id.in_([p.id for p in chosen]))
         ):
             taken.setdefault(user_id, set()).add(activity_id)
+        # The one-day writes: every resident's activity on the one day with the most candidates (a festival
+        # everyone signs up for), drawn from a generator of their own so the other draws stay as they were.
+        day_of = {activity_id: local_date(starts_at) for activity_id, starts_at in db.session.execute(
+            select(Activity.id, Activity.starts_at).where(Activity.id.in_(sorted(withdrawable))))}
+        busiest = max(sorted(set(day_of.values())), key=list(day_of.values()).count)
+        one_day_rng = random.Random(settings.seed + 15)
         residents = []
         for person in chosen:
             free = [a for a in eligible if a not in taken.get(person.id, ())]
             targets = rng.sample(free, min(settings.targets_per_resident, len(free)))
             others = sorted(a for a in free if a in withdrawable and a not in targets)
             writes = rng.sample(others, min(WRITE_TARGETS, len(others)))
+            that_day = [a for a in others if day_of[a] == busiest and a not in writes]
             residents.append({"user_id": person.id, "phone": person.phone, "targets": targets,
-                              "writes": writes})
+                              "writes": writes, "writes_one_day": one_day_rng.sample(that_day, min(1, len(that_day)))})
+        write_days = Counter(day_of[a] for r in residents for a in r["writes"])
+        write_plan = (f"writes: {sum(write_days.values())} activities on {len(write_days)} Beijing days (at most "
+                      f"{max(write_days.values(), default=0)} on one); one day: "
+                      f"{len({a for r in residents for a in r['writes_one_day']})} activities on {busiest}")
         pairing = plan_pairing(settings, logins.staff_phone, now)
         db.session.remove()
         db.engine.dispose()
@@ -339,6 +350,7 @@ def seed_and_plan(settings: Settings, db_url: str) -> Workload:
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print(f"sign-up targets: {len(eligible)} future activities with unlimited places; "
           f"{settings.residents_logged_in} residents × ≤{settings.targets_per_resident} each")
+    print(write_plan)
     print(f"board: {pairing['board_rows']} active pairings, {pairing['board_counts']} "
           f"(board query in-process {pairing['board_ms']:.0f} ms); {len(pairing['helpers'])} helpers with "
           f"{pairing['helper_households']} households each")
@@ -568,6 +580,8 @@ class Resident:
     head_names: list[str] = field(default_factory=list)  # helper: the households "我的结对" must list
     writes: list[int] = field(default_factory=list)  # activities to sign up for and withdraw from in turn
     write_turn: int = 0  # even: sign up for writes[turn // 2 % len], odd: withdraw from it
+    writes_one_day: list[int] = field(default_factory=list)  # the same on the one busiest day
+    one_day_turn: int = 0
 
     def headers(self, extra: dict | None = None) -> dict:
         headers = {"User-Agent": USER_AGENT}
@@ -764,27 +778,36 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         # the next page. Not keeping it stops the cookie from growing with every sign-up.
         return Sample(elapsed, response.status, len(data))
 
-    write_rows = [0] * settings.concurrency  # sign-up rows created by sign_up_or_withdraw, per thread
+    def sign_up_or_withdraw(writes: str, turn: str):
+        """The writes endpoint over the residents' activities named `writes`, their turns counted in `turn`; and
+        the sign-up rows it creates, per client thread."""
+        created = [0] * settings.concurrency
 
-    def sign_up_or_withdraw(thread, n, conn):
-        # The thread's residents take turns (each a different person, so no two clients share a row); each
-        # signs up for one of its WRITE_TARGETS activities, then withdraws from it (confirmed, as after the
-        # 确定取消报名 button), then the next one. The first round inserts rows, later ones move them back
-        # from withdrawn: both paths a resident takes.
-        resident = mine[thread][n % len(mine[thread])]
-        if not resident.writes:
-            return None
-        activity_id = resident.writes[resident.write_turn // 2 % len(resident.writes)]
-        withdrawing = resident.write_turn % 2 == 1
-        fields = {"csrf_token": resident.csrf, **({"confirmed": "1"} if withdrawing else {})}
-        response, data, elapsed = conn.request(
-            "POST", f"/activities/{activity_id}/{'withdraw' if withdrawing else 'signup'}",
-            body=urlencode(fields).encode(), headers=resident.headers(FORM))
-        if response.status == 303:  # a refused write is counted as such and asked again next turn
-            if not withdrawing and resident.write_turn < 2 * len(resident.writes):
-                write_rows[thread] += 1
-            resident.write_turn += 1
-        return Sample(elapsed, response.status, len(data))
+        def send(thread, n, conn):
+            # The thread's residents take turns (each a different person, so no two clients share a row); each
+            # signs up for one of its activities, then withdraws from it (confirmed, as after the 确定取消报名
+            # button), then the next one. The first round inserts rows, later ones move them back from
+            # withdrawn: both paths a resident takes.
+            resident = mine[thread][n % len(mine[thread])]
+            activities, done = getattr(resident, writes), getattr(resident, turn)
+            if not activities:
+                return None
+            activity_id = activities[done // 2 % len(activities)]
+            withdrawing = done % 2 == 1
+            fields = {"csrf_token": resident.csrf, **({"confirmed": "1"} if withdrawing else {})}
+            response, data, elapsed = conn.request(
+                "POST", f"/activities/{activity_id}/{'withdraw' if withdrawing else 'signup'}",
+                body=urlencode(fields).encode(), headers=resident.headers(FORM))
+            if response.status == 303:  # a refused write is counted as such and asked again next turn
+                if not withdrawing and done < 2 * len(activities):
+                    created[thread] += 1
+                setattr(resident, turn, done + 1)
+            return Sample(elapsed, response.status, len(data))
+
+        return send, created
+
+    own_days, own_day_rows = sign_up_or_withdraw("writes", "write_turn")
+    one_day, one_day_rows = sign_up_or_withdraw("writes_one_day", "one_day_turn")
 
     def team_feed(thread, n, conn):
         return get(f"/calendar/teams/{pick(work.team_ids)}.ics", ANONYMOUS_HEADERS, conn)
@@ -812,7 +835,8 @@ def build_endpoints(work: Workload, people: list[Resident], settings: Settings) 
         Endpoint("GET /activities/<id> anon", "app", 200, detail_anonymous),
         Endpoint("GET /activities/<id> resident", "app", 200, detail_resident),
         Endpoint("POST /activities/<id>/signup", "app", 303, signup),
-        Endpoint("POST sign-up ⇄ withdraw (writes)", "app", 303, sign_up_or_withdraw, new_rows=write_rows),
+        Endpoint("POST sign-up ⇄ withdraw (writes)", "app", 303, own_days, new_rows=own_day_rows),
+        Endpoint("POST sign-up ⇄ withdraw, one day (writes)", "app", 303, one_day, new_rows=one_day_rows),
         Endpoint("GET /calendar/teams/<id>.ics", "app", 200, team_feed),
         Endpoint("GET /board staff", "app", 200, board),
         Endpoint("GET /board?<filter> staff", "app", 200, board_filtered),
@@ -873,7 +897,8 @@ def log_in_everyone(work: Workload, servers: list[Server], database: Database,
     """
     from shequ_volunteer.demo.seed import DEMO_PASSWORD
 
-    residents = [Resident(r["phone"], list(r["targets"]), writes=list(r["writes"])) for r in work.residents]
+    residents = [Resident(r["phone"], list(r["targets"]), writes=list(r["writes"]),
+                          writes_one_day=list(r["writes_one_day"])) for r in work.residents]
     residents += [Resident(work.staff_phone, [], kind="staff") for _ in range(settings.concurrency)]
     residents += [Resident(h["phone"], [], kind="helper", head_names=h["head_names"]) for h in work.helpers]
     queues = [residents[t::settings.concurrency] for t in range(settings.concurrency)]
