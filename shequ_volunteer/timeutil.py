@@ -11,6 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# China has kept UTC+8 all year since 1991 (no summer time): a Beijing day is the UTC moment plus this, which is what
+# lets SQL group rows by Beijing day (timeutil_sql). tests/unit/test_timeutil.py holds the zone database to it.
+UTC_OFFSET = timedelta(hours=8)
 WEEKDAYS_ZH = "一二三四五六日"
 
 # An activity is shown as an all-day event when it lasts this long or longer. A shorter one

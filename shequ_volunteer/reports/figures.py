@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import Date, DateTime, Integer, and_, case, func, literal, or_, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy import Date, Integer, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.sql.expression import ColumnElement
 
 from ..accounts.models import User
 from ..activities.models import SIGNUP_CONFIRMED, STATUS_CANCELLED, Activity, Signup
@@ -35,87 +34,10 @@ from ..pairing import rules as visit_rules
 from ..pairing.models import FollowUp, Household, Pairing, Visit, active_on
 from ..teams.models import MEMBER_APPROVED, Membership, Team
 from ..timeutil import local_midnight, local_today
+from ..timeutil_sql import days_before, minutes_between, noon_in_shanghai, shanghai_day
 from .periods import Period
 
 NOT_THERE = ("absent", "leave")
-
-
-class minutes_between(FunctionElement):
-    """Whole minutes from one timestamp column to another, in each database's own words."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(minutes_between, "sqlite")
-def _minutes_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return (f"CAST(ROUND((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-            f" * 1440) AS INTEGER)")
-
-
-@compiles(minutes_between, "postgresql")
-def _minutes_postgresql(element, compiler, **kw):
-    start, end = list(element.clauses)
-    seconds = f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
-    return f"CAST(ROUND({seconds} / 60) AS INTEGER)"
-
-
-class noon_in_shanghai(FunctionElement):
-    """A date column as the naive-UTC moment of noon that day in Shanghai (04:00 UTC)."""
-
-    type = DateTime()
-    inherit_cache = True
-
-
-@compiles(noon_in_shanghai, "sqlite")
-def _noon_sqlite(element, compiler, **kw):
-    (day,) = list(element.clauses)
-    return f"datetime({compiler.process(day, **kw)}, '+4 hours')"
-
-
-@compiles(noon_in_shanghai, "postgresql")
-def _noon_postgresql(element, compiler, **kw):
-    (day,) = list(element.clauses)
-    return f"(CAST({compiler.process(day, **kw)} AS TIMESTAMP) + INTERVAL '4 hours')"
-
-
-class shanghai_day(FunctionElement):
-    """The Beijing day of a naive-UTC timestamp column (timeutil.local_date in SQL: China keeps UTC+8 all year)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(shanghai_day, "sqlite")
-def _day_sqlite(element, compiler, **kw):
-    (moment,) = list(element.clauses)
-    return f"date({compiler.process(moment, **kw)}, '+8 hours')"
-
-
-@compiles(shanghai_day, "postgresql")
-def _day_postgresql(element, compiler, **kw):
-    (moment,) = list(element.clauses)
-    return f"CAST(({compiler.process(moment, **kw)} + INTERVAL '8 hours') AS DATE)"
-
-
-class days_before(FunctionElement):
-    """A Beijing date less a whole number of days taken from a column: `day - days` in each database's words."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(days_before, "sqlite")
-def _days_before_sqlite(element, compiler, **kw):
-    day, days = list(element.clauses)
-    return f"date({compiler.process(day, **kw)}, '-' || ({compiler.process(days, **kw)}) || ' days')"
-
-
-@compiles(days_before, "postgresql")
-def _days_before_postgresql(element, compiler, **kw):
-    day, days = list(element.clauses)
-    return f"(CAST({compiler.process(day, **kw)} AS DATE) - ({compiler.process(days, **kw)}))"
 
 
 @dataclass(frozen=True)

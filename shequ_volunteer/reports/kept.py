@@ -50,6 +50,7 @@ from ..hours.rules import ATTENDED
 from ..pairing.models import FollowUp, Household, Pairing, Visit
 from ..teams.models import Membership, Team
 from ..timeutil import local_date
+from ..timeutil_sql import shanghai_day
 from . import figures
 from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
@@ -77,7 +78,7 @@ def over(first: date, last: date) -> figures.Window:
 
 
 def _day_of(rows, column: str):
-    return rows.c[column] if column == "visited_on" else figures.shanghai_day(rows.c[column])
+    return rows.c[column] if column == "visited_on" else shanghai_day(rows.c[column])
 
 
 def as_date(value) -> date:
@@ -137,7 +138,7 @@ def _first_days(rows) -> dict[tuple[int | None, int], date]:
 
 def _first_days_statement(community_id: int, year: int):
     rows = figures.participation_records(community_id, over(date(year, 1, 1), date(year, 12, 31))).subquery()
-    return (select(rows.c.team_id, rows.c.user_id, func.min(figures.shanghai_day(rows.c.starts_at)))
+    return (select(rows.c.team_id, rows.c.user_id, func.min(shanghai_day(rows.c.starts_at)))
             .group_by(rows.c.team_id, rows.c.user_id)), rows
 
 

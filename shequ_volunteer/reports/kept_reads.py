@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select
 from ..extensions import db
 from ..teams.models import Team
 from ..timeutil import local_today
+from ..timeutil_sql import shanghai_day
 from . import figures
 from .models import FigureDay, ParticipantDay, ParticipantYear
 from .periods import Period
@@ -73,7 +74,7 @@ def activities_by_day(community_id: int, period: Period, now: datetime) -> dict[
             found[day] += value or 0
     if live is not None:
         rows = figures.activities_records(community_id, figures.Window(live, now)).subquery()
-        day = figures.shanghai_day(rows.c.starts_at)
+        day = shanghai_day(rows.c.starts_at)
         for day_value, value in db.session.execute(select(day, func.count()).group_by(day)):
             found[day_value if isinstance(day_value, date) else date.fromisoformat(str(day_value)[:10])] += value
     return found

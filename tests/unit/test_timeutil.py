@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from shequ_volunteer.timeutil import (
+    LOCAL_TZ,
+    UTC_OFFSET,
     at_local,
     day_range,
     format_day,
@@ -58,3 +60,14 @@ def test_days_are_written_the_way_the_site_writes_them():
 def test_format_day_with_the_year_for_history():
     assert format_day(date(2025, 1, 1), with_year=True) == "2025年1月1日 周三"
     assert format_day(None) == ""
+
+
+def test_beijing_keeps_one_offset_all_year():
+    """The SQL day rules (timeutil_sql) add UTC_OFFSET to a UTC moment: true only while China keeps no summer time.
+    Checked at noon and midnight UTC of every day from 1992 to 2100, as the zone database has it."""
+    day, last = date(1992, 1, 1), date(2100, 12, 31)
+    while day <= last:
+        for hour in (0, 12):
+            moment = datetime.combine(day, time(hour))
+            assert LOCAL_TZ.utcoffset(moment) == UTC_OFFSET, moment
+        day += timedelta(days=1)
