@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import random
 import threading
-import time as time_module
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from shequ_volunteer.accounts.actor import actor_for
 from shequ_volunteer.accounts.models import User
@@ -26,9 +24,9 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.pairing import queries, rules, services
 from shequ_volunteer.pairing.models import Household, HouseholdEvent, Pairing, PairingHelper, Visit
 from shequ_volunteer.pairing.queries import BOARD_VIEWS, BoardFilters
-from shequ_volunteer.refusals import Refused
 from shequ_volunteer.timeutil import at_local, local_midnight, local_today, week_start
 from tests import factories as f
+from tests.support.walks import wait_for_a_lock_wait, walk
 
 SEED, STEPS = 15, 200
 START = at_local(date(2026, 12, 27), time(21, 30))  # a Sunday evening in Beijing: a midnight and a new week soon
@@ -264,28 +262,13 @@ def a_moment_later(rng: random.Random, now: datetime) -> datetime:
 
 
 def test_the_kept_board_equals_the_rules_over_the_records_after_every_change(app):
-    world = build()
-    rng = random.Random(SEED)
-    now, done, seen = START, [], set()
-    steps, weights = list(STEP_WEIGHTS), list(STEP_WEIGHTS.values())
-    for number in range(STEPS):
-        step = rng.choices(steps, weights)[0]
-        if step is tick:
-            now = tick(rng, world, now)
-        else:
-            try:
-                step(rng, world, now)
-                db.session.commit()
-            except Refused:
-                db.session.rollback()  # a pairing the household cannot have now: nothing written, nothing to see
-        done.append(f"{number}:{step.__name__}@{now:%m-%d %H:%M:%S}")
-        try:
-            seen |= check(world, now, rng) | check(world, max(now, a_moment_later(rng, now)), rng, after_a_write=False)
-        except AssertionError as error:
-            raise AssertionError(f"after {done[-8:]}: {error}") from error
-    # The walk went where it had to: every kind of step, and every state on the board at some point.
-    assert {entry.split(":")[1].split("@")[0] for entry in done} == {step.__name__ for step in STEP_WEIGHTS}
-    assert seen == {"fine", "due", "overdue", "urgent"}
+    world, rng, seen = build(), random.Random(SEED), set()
+
+    def check_twice(_step, now, _number):
+        seen.update(check(world, now, rng) | check(world, max(now, a_moment_later(rng, now)), rng, after_a_write=False))
+
+    walk(world, rng, START, STEP_WEIGHTS, STEPS, check_twice, shown=8)
+    assert seen == {"fine", "due", "overdue", "urgent"}  # every state was on the board at some point
 
 
 def test_a_second_writer_of_a_household_waits_and_keeps_the_latest_of_both(app, db_kind):
@@ -318,16 +301,3 @@ def test_a_second_writer_of_a_household_waits_and_keeps_the_latest_of_both(app, 
     assert waited and not second.is_alive()
     db.session.expire_all()
     assert db.session.get(Household, household_id).last_visit_at == now  # the first's visit, today
-
-
-def wait_for_a_lock_wait(seconds: float = 10) -> bool:
-    """Whether another connection came to wait for a lock (polled on a connection of its own)."""
-    deadline = time_module.monotonic() + seconds
-    with db.engine.connect() as watcher:
-        while time_module.monotonic() < deadline:
-            if watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                    "AND datname = current_database()")).scalar():
-                return True
-            watcher.rollback()
-            time_module.sleep(0.05)
-    return False

@@ -28,14 +28,13 @@ from shequ_volunteer.extensions import db
 from shequ_volunteer.hours import services as hours
 from shequ_volunteer.pairing import services as pairing
 from shequ_volunteer.pairing.models import FollowUp
-from shequ_volunteer.refusals import Refused
 from shequ_volunteer.reports import charts, figures, kept, periods, statistics
 from shequ_volunteer.reports.models import FigureDay, ParticipantDay, ParticipantYear
 from shequ_volunteer.teams import services as teams
 from shequ_volunteer.teams.models import MEMBER_APPROVED, Membership, Team
 from shequ_volunteer.timeutil import at_local, local_date, local_midnight, local_today
 from tests import factories as f
-from tests.services.test_board_schedules import wait_for_a_lock_wait
+from tests.support.walks import wait_for_a_lock_wait, walk
 
 SEED, STEPS = 15, 150
 START = at_local(date(2026, 12, 29), time(21, 30))  # a new year two days and a half away
@@ -314,26 +313,8 @@ def check(world: World, now: datetime, rng: random.Random, number: int) -> None:
 
 
 def test_the_kept_figures_equal_the_records_after_every_change(app):
-    world = build()
-    rng = random.Random(SEED)
-    now, done = START, []
-    steps, weights = list(STEP_WEIGHTS), list(STEP_WEIGHTS.values())
-    for number in range(STEPS):
-        step = rng.choices(steps, weights)[0]
-        if step is tick:
-            now = tick(rng, world, now)
-        else:
-            try:
-                step(rng, world, now)
-                db.session.commit()
-            except Refused:
-                db.session.rollback()
-        done.append(f"{number}:{step.__name__}@{now:%m-%d %H:%M}")
-        try:
-            check(world, now, rng, number)
-        except AssertionError as error:
-            raise AssertionError(f"after {done[-6:]}: {error}") from error
-    assert {entry.split(":")[1].split("@")[0] for entry in done} == {step.__name__ for step in STEP_WEIGHTS}
+    world, rng = build(), random.Random(SEED)
+    now = walk(world, rng, START, STEP_WEIGHTS, STEPS, lambda _step, now, number: check(world, now, rng, number))
     assert local_today(now).year == 2027  # the walk went over a new year
     assert db.session.scalar(db.select(db.func.count()).select_from(FigureDay)) > 0
 
