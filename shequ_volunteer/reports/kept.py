@@ -298,7 +298,7 @@ def _lock(session: Session, exclusive: Iterable[tuple[int, int]], shared: Iterab
 # --- noting what a flush changes ----------------------------------------------------------------------------
 
 WATCHED = {
-    Activity: ("team_id", "starts_at", "status"),
+    Activity: ("team_id", "starts_at", "ends_at", "status"),  # the end: the length an attendance is worth
     Signup: ("activity_id", "user_id", "status", "seats", "attendance", "service_minutes"),
     HoursEntry: ("team_id", "user_id", "served_on", "kind", "status", "minutes"),
     Visit: ("household_id", "pairing_id", "visited_on"),
@@ -349,16 +349,17 @@ def _note(found: Marks, model, obj, values: dict, persisted: bool) -> None:
 def _note_changes(session: Session, _context) -> None:
     """after_flush: what the flush changed, with the values before it (the history still holds them here)."""
     found = None
-    for group, is_new in ((session.new, True), (session.dirty, False), (session.deleted, False)):
+    # session.dirty is a new set at every read, so the groups are told apart by name, not by identity.
+    for group, kind in ((session.new, "new"), (session.dirty, "dirty"), (session.deleted, "deleted")):
+        is_new = kind == "new"
         for obj in group:
             model = type(obj)
             names = WATCHED.get(model)
             if names is None:
                 continue
             state = inspect(obj)
-            if not is_new and group is session.dirty and not any(
-                    state.attrs[name].history.has_changes() for name in names):
-                continue
+            if kind == "dirty" and not any(state.attrs[name].history.has_changes() for name in names):
+                continue  # a change the figures do not read (a title, a note): nothing to recount
             found = found or marks(session)
             for values in _versions(obj, state, names, is_new):
                 _note(found, model, obj, values, persisted=not is_new)
