@@ -62,7 +62,7 @@ def register_extensions(app: Flask) -> None:
     from .database import configure_engine, lock_for_writes
     from .extensions import csrf, db, login_manager, migrate
     from .feed_versions.services import raise_versions_at_commit
-    from .reports.kept import keep_at_commit
+    from .reports.kept_upkeep import keep_at_commit
     from .web import signin
 
     for module in MODEL_MODULES:

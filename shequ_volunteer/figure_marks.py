@@ -1,9 +1,9 @@
 """figures_touched: how a write made past the ORM's unit of work (a conditional UPDATE, a bulk INSERT) says which
 records of the report figures it changed.
 
-Changes made through ORM objects need no call: reports.kept reads them from the session at flush. A statement
+Changes made through ORM objects need no call: reports.kept_upkeep reads them from the session at flush. A statement
 executed directly leaves no trace there, so the service that runs it names what it changed here, in the same
-transaction; reports.kept recomputes the kept figures of all of them at commit. This module sits below every
+transaction; reports.kept_upkeep recomputes the kept figures of all of them at commit. This module sits below every
 domain (it imports nothing of theirs), so any service may call it.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ PENDING = "figure_marks.pending"
 
 @dataclass
 class Marks:
-    """What a transaction changed, by the keys reports.kept resolves at commit."""
+    """What a transaction changed, by the keys reports.kept_upkeep resolves at commit."""
 
     team_days: set[tuple[int, date]] = field(default_factory=set)  # (team, Beijing day) of activities, 补录
     community_days: set[tuple[int, date]] = field(default_factory=set)  # follow-ups

@@ -3,7 +3,7 @@
 A correction passes the checks a new visit passes (services.check_visit_input), with the date judged on the day the
 visit was logged. Afterwards everything derived from visits is worked out as log_visit leaves it: the household's
 kept latest visit and its pairings' due dates (schedules.refresh), its helpers' feeds, and the kept report figures
-(reports.kept notes the ORM's update or delete of the Visit and its FollowUp at flush, old and new day both).
+(reports.kept_upkeep notes the ORM's update or delete of the Visit and its FollowUp at flush, old and new day both).
 Each writes one audit row naming the visit and the household by number, never its people or its note.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ class-3 lock). Round 2: the first twelve withdraw, the others sign up for one ea
 days move back).
 
 On PostgreSQL the writers meet on the kept rows' advisory locks (reports.kept). Planted fault seen to fail here:
-no kept-figure lock at all (`kept._lock` returning at once: 500s, a duplicate figure_days row refused). Leaving out
+no kept-figure lock at all (`kept.take_locks` returning at once: 500s, a duplicate figure_days row refused). Leaving out
 only the lock of the days' counts of people (class 3) is not caught here reliably: the last writer of a day
 usually recounts after the others have committed and so writes the right count over a lost one. That fault is
 caught every time by tests/services/test_kept_figures.py::test_two_newcomers_on_one_first_day_are_both_counted,

@@ -10,7 +10,7 @@ from shequ_volunteer.activities import services as activities
 from shequ_volunteer.activities.models import Activity, Signup
 from shequ_volunteer.communities.models import Street
 from shequ_volunteer.extensions import db
-from shequ_volunteer.reports import kept
+from shequ_volunteer.reports import kept_upkeep
 from shequ_volunteer.timeutil import local_date, local_midnight, local_today, utcnow
 from tests import factories as f
 from tests.conftest import wipe
@@ -96,12 +96,12 @@ def test_a_sign_up_pays_a_few_statements_for_the_kept_figures(app, db_kind):
     wipe(app)
     known = sign_up_statements(took_part_that_day=True)
     wipe(app)
-    event.remove(db.session, "after_flush", kept._note_changes)
-    event.remove(db.session, "before_commit", kept._keep_at_commit)
+    event.remove(db.session, "after_flush", kept_upkeep._note_changes)
+    event.remove(db.session, "before_commit", kept_upkeep._keep_at_commit)
     try:
         without = sign_up_statements()
     finally:
-        kept.keep_at_commit()
+        kept_upkeep.keep_at_commit()
     # The activity's team and day (1); the advisory locks of the community (shared), the day and the person
     # (PostgreSQL, 1); the day recounted, cleared and written (3); the person's first days, kept and recounted (1).
     # Only a person whose first day moves then pays: their rows written (1: a newcomer had none to clear), the lock of

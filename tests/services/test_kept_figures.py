@@ -31,7 +31,7 @@ from shequ_volunteer.hours import services as hours
 from shequ_volunteer.hours.rules import ATTENDED
 from shequ_volunteer.pairing import services as pairing
 from shequ_volunteer.pairing.models import FollowUp
-from shequ_volunteer.reports import charts, figures, kept, periods, statistics
+from shequ_volunteer.reports import charts, figures, kept, kept_upkeep, periods, statistics
 from shequ_volunteer.reports.models import FigureDay, ParticipantDay, ParticipantYear
 from shequ_volunteer.teams import services as teams
 from shequ_volunteer.teams.models import MEMBER_APPROVED, MEMBER_PENDING, Membership, Team
@@ -445,7 +445,7 @@ def test_two_writers_of_one_day_are_both_counted(app, db_kind):
     activity_id, second_id = activity.id, world.people[1].id
     db.session.add(Signup(activity_id=activity_id, user_id=world.people[0].id, seats=1))
     db.session.flush()
-    kept._keep_at_commit(db.session)
+    kept_upkeep._keep_at_commit(db.session)
 
     def second_writer():
         with app.app_context():
@@ -493,7 +493,7 @@ def test_writers_of_different_days_do_not_wait_for_each_other(app, db_kind):
     second_id = world.people[1].id
     db.session.add(Signup(activity_id=first.id, user_id=world.people[0].id, seats=1))
     db.session.flush()
-    kept._keep_at_commit(db.session)  # the first holds its locks from here until it commits
+    kept_upkeep._keep_at_commit(db.session)  # the first holds its locks from here until it commits
 
     second = in_another_session(app, lambda: db.session.add(Signup(activity_id=other_day, user_id=second_id)))
     second.join(timeout=10)
@@ -527,7 +527,7 @@ def test_two_newcomers_on_one_first_day_are_both_counted(app, db_kind):
 
     db.session.add(Signup(activity_id=that_day.id, user_id=newcomer.id))
     db.session.flush()
-    kept._keep_at_commit(db.session)  # holds the lock of the newcomer's first day (and of that day's figures)
+    kept_upkeep._keep_at_commit(db.session)  # holds the lock of the newcomer's first day (and of that day's figures)
 
     def withdraw():
         db.session.get(Signup, moving).status = SIGNUP_WITHDRAWN
