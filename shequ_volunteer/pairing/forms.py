@@ -115,6 +115,12 @@ class VisitForm(BaseForm):
             lines.append((item, fen))
         return lines, errors
 
+    def visit_fields(self) -> dict:
+        """The visit's own fields as services.VisitInput takes them (logging adds the aid and the follow-up)."""
+        return {"way": self.way.data, "visited_on": self.visited_on.data,
+                "duration_minutes": self.duration_minutes.data, "concerns": self.concerns.data or [],
+                "note": self.note.data or ""}
+
 
 class VisitCorrectionForm(VisitForm):
     """更正: the visit form's own fields and checks, without the material help and the follow-up (logged once)."""

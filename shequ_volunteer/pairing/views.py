@@ -87,18 +87,19 @@ def household_context(household: Household, **extra) -> dict:
     visit_since = None if is_staff else (helper_since(household.id, actor.user_id, today())
                                          or (pairing.starts_on if pairing else today()))
     visits = queries.visits(household.id, since=visit_since)
+    now = utcnow()
     return {
         "household": household,
         "is_staff": is_staff,
         "pairing": pairing,
         "may_choose_helpers": bool(pairing) and services.may_choose_helpers(actor, pairing, household.community_id),
-        "board_row": next(iter(queries.board_rows(queries.household_scope(household.id), utcnow())), None),
+        "board_row": next(iter(queries.board_rows(queries.household_scope(household.id), now)), None),
         "history": queries.helper_history(household.id) if is_staff else [],
         "pairings": queries.pairings_of(household.id) if is_staff else [],
         "visits": visits,
         # The visits this person may correct or delete now (pairing.corrections): their links are shown.
         "fixable": {visit.id for visit in visits
-                    if corrections.fix_refusal(actor, visit, household.community_id, utcnow()) is None},
+                    if corrections.fix_refusal(actor, visit, household.community_id, now) is None},
         "latest_change": queries.latest_change(household.id),
         "pairing_form": extra.pop("pairing_form", None) or _pairing_form(household),
         "helpers_form": extra.pop("helpers_form", None) or HelpersForm(formdata=None),

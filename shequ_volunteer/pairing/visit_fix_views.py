@@ -51,9 +51,7 @@ def correct_visit(visit_id: int):
         db.session.commit()  # the access-log row
         return _fix_page(visit, household, form)
     if form.validate():
-        data = services.VisitInput(way=form.way.data, visited_on=form.visited_on.data,
-                                   duration_minutes=form.duration_minutes.data, concerns=form.concerns.data or [],
-                                   note=form.note.data or "")
+        data = services.VisitInput(**form.visit_fields())
         try:
             changed = corrections.correct_visit(current_actor(), visit, data, utcnow())
         except Refused as refusal:

@@ -41,8 +41,7 @@ def log_visit(household_id: int):
     aid, aid_errors = form.aid_lines(request.form)
     if form.validate() and not aid_errors:
         data = services.VisitInput(
-            way=form.way.data, visited_on=form.visited_on.data, duration_minutes=form.duration_minutes.data,
-            concerns=form.concerns.data or [], note=form.note.data or "", aid=aid,
+            **form.visit_fields(), aid=aid,
             follow_up_reason=form.follow_up_reason.data if form.needs_follow_up.data else None)
         try:
             services.log_visit(current_actor(), item, data, utcnow())
