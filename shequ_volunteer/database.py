@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 
 from sqlalchemy import UniqueConstraint, event, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .extensions import db
@@ -42,7 +42,10 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection) -> None:
         # A deferred transaction that later writes can fail with SQLITE_BUSY
         # instead of waiting; write transactions therefore lock at BEGIN.
-        write = connection.get_execution_options().get(WRITE_OPTION)
+        options = connection.get_execution_options()
+        write = options.get(WRITE_OPTION)
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # read_alone: each statement is its own transaction
         if write == SKIPPABLE:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={SKIPPABLE_WAIT_MS}")
             try:
@@ -90,6 +93,15 @@ def write_if_free(write: Callable[[], None]) -> bool:
     except OperationalError:  # SQLite: database is locked
         db.session.rollback()
         return False
+
+
+def read_alone(statement, parameters: dict) -> Row | None:
+    """The first row of one read statement, on a pooled connection of its own in autocommit: no session,
+    no BEGIN and no ROLLBACK, so on PostgreSQL one round trip besides the pool's ping. For the paths that
+    answer from a single lookup and are hit all day (a feed's 304); one statement sees one snapshot anyway.
+    It does not see what the session has written and not committed."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(statement, parameters).first()
 
 
 def lock_names(*names: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import String, bindparam, func, literal, null, select, update
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import User, is_current_person
+from ..database import read_alone
 from ..extensions import db
 from ..feed_versions.models import PERSONAL, TEAM_LIVE, TEAM_NAMES, FeedVersion
 from .models import KIND_PERSONAL, FeedToken
@@ -78,7 +79,9 @@ def find(secret: str, kind: str) -> FeedOwner | None:
     if not secret or len(secret) > 100:
         return None
     wanted = hash_secret(secret)
-    found = db.session.execute(_lookup(kind), {"secret_hash": wanted}).first()
+    # Outside the session: a 304 then never opens the session's transaction (BEGIN and ROLLBACK were a
+    # quarter of its cost on PostgreSQL).
+    found = read_alone(_lookup(kind), {"secret_hash": wanted})
     if found is None:
         return None
     owner = FeedOwner(*found)

@@ -22,7 +22,7 @@ from functools import cache
 from sqlalchemy import Integer, bindparam, func, select
 
 from ..communities.models import Community
-from ..extensions import db
+from ..database import read_alone
 from ..feed_versions.models import TEAM, FeedVersion, passed_turns
 from ..teams.models import Team
 from ..timeutil import local_midnight, local_today
@@ -65,12 +65,12 @@ def _community_statement():
 
 
 def team_feed(team_id: int) -> PublicFeed | None:
-    row = db.session.execute(_team_statement(), {"team_id": team_id}).first()
+    row = read_alone(_team_statement(), {"team_id": team_id})  # a 304 opens no session (tokens.find)
     return PublicFeed(*row) if row else None
 
 
 def community_feed(community_id: int) -> PublicFeed | None:
-    row = db.session.execute(_community_statement(), {"community_id": community_id}).first()
+    row = read_alone(_community_statement(), {"community_id": community_id})
     return PublicFeed(*row) if row else None
 
 
