@@ -123,6 +123,8 @@ def corrected_date_refusal(visited_on: date, logged_on: date) -> str | None:
 # The visitor may correct or delete their own visit log for this many Beijing days after logging it; staff of
 # the community at any time.
 OWN_FIX_DAYS = 7
+# Not the visitor and not staff: they may never fix it, so its pages answer 404 (visit_fix_views).
+NOT_YOUR_VISIT = "只有记录人或社区工作人员可以更正这条探访记录"
 
 
 def visit_fix_refusal(is_staff: bool, is_visitor: bool, logged_on: date, today: date) -> str | None:
@@ -131,7 +133,7 @@ def visit_fix_refusal(is_staff: bool, is_visitor: bool, logged_on: date, today: 
     if is_staff:
         return None
     if not is_visitor:
-        return "只有记录人或社区工作人员可以更正这条探访记录"
+        return NOT_YOUR_VISIT
     if today > logged_on + timedelta(days=OWN_FIX_DAYS):
         return f"记录已超过{OWN_FIX_DAYS}天，请找社区工作人员更正"
     return None

@@ -895,6 +895,30 @@ def test_visit_correction_refuses_and_keeps_what_was_typed(app, world, staff_cli
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
+def test_the_visitors_week_running_out_is_said_and_keeps_what_was_typed(app, world, logged_visit, headers):
+    """The visitor opened 更正 on the seventh day and sends it on the eighth: told why, above the form, with what
+    they typed still there; the same for 删除, before any 'are you sure'. Nothing changes. (Before, both were 404.)"""
+    visit_id = logged_visit.id
+    logged_visit.created_at = utcnow() - timedelta(days=8)  # logged 8 days ago: past rules.OWN_FIX_DAYS
+    db.session.commit()
+    before, visitor = db_state(), f.logged_in(app, world.resident)
+    typed = visit_correction(note="我填了很久的情况说明", duration_minutes="45",
+                             visited_on=to_local(logged_visit.created_at).date().isoformat())
+    response = visitor.post(f"/visits/{visit_id}/edit", data=typed, headers=headers)
+    body, form = text(response), read_form(text(response))
+    assert response.status_code == 409 and "超过7天" in body and "社区工作人员" in body, body[:600]
+    assert form.values["note"] == typed["note"] and form.values["duration_minutes"] == "45", form.values
+    for deletion in [{"reason": "duplicate"}, {"reason": "duplicate", "confirmed": "1"}]:
+        response = visitor.post(f"/visits/{visit_id}/delete", data=deletion, headers=headers)
+        assert response.status_code == 409 and "超过7天" in text(response), text(response)[:600]
+        assert "确定删除" not in text(response)
+    opened = visitor.get(f"/visits/{visit_id}/edit", headers=headers)  # a stale link: the reason, no form
+    assert opened.status_code == 409 and "超过7天" in text(opened) and 'name="note"' not in text(opened)
+    assert but_the_access_log(db_state()) == but_the_access_log(before)
+    assert f.logged_in(app, world.staff).post(f"/visits/{visit_id}/edit", data=typed).status_code == 303  # staff may
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])
 def test_visit_deletion_refuses_an_unlisted_reason(app, world, staff_client, logged_visit, headers):
     before = db_state()
     for value in ["", "nobody", SCRIPT, SQL, LONG, EMOJI, *CONTROL.values()]:
