@@ -43,9 +43,9 @@ def configure_engine(engine: Engine) -> None:
         # A deferred transaction that later writes can fail with SQLITE_BUSY
         # instead of waiting; write transactions therefore lock at BEGIN.
         options = connection.get_execution_options()
-        write = options.get(WRITE_OPTION)
         if options.get("isolation_level") == "AUTOCOMMIT":
             return  # read_alone: each statement is its own transaction
+        write = options.get(WRITE_OPTION)
         if write == SKIPPABLE:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={SKIPPABLE_WAIT_MS}")
             try:

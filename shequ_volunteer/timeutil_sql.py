@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Date, DateTime, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import TypeEngine
 
 from .timeutil import UTC_OFFSET
 
@@ -17,79 +18,33 @@ OFFSET_HOURS = int(UTC_OFFSET.total_seconds()) // 3600
 NOON_AFTER_UTC_MIDNIGHT = 12 - OFFSET_HOURS  # noon in Beijing is 04:00 UTC of the same date
 
 
-class minutes_between(FunctionElement):
-    """Whole minutes from one timestamp column to another, in each database's own words."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(minutes_between, "sqlite")
-def _minutes_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return (f"CAST(ROUND((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-            f" * 1440) AS INTEGER)")
+def _in_each_database(name: str, doc: str, type_: TypeEngine, sqlite: str, postgresql: str) -> type:
+    """A SQL function element written once per database: `sqlite` and `postgresql` are templates whose {0}, {1}, …
+    are the compiled arguments, in order."""
+    element = type(name, (FunctionElement,), {"__doc__": doc, "type": type_, "inherit_cache": True})
+    for dialect, template in (("sqlite", sqlite), ("postgresql", postgresql)):
+        def compile_in(call, compiler, _template=template, **kw):
+            return _template.format(*(compiler.process(argument, **kw) for argument in call.clauses))
+        compiles(element, dialect)(compile_in)
+    return element
 
 
-@compiles(minutes_between, "postgresql")
-def _minutes_postgresql(element, compiler, **kw):
-    start, end = list(element.clauses)
-    seconds = f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
-    return f"CAST(ROUND({seconds} / 60) AS INTEGER)"
+minutes_between = _in_each_database(
+    "minutes_between", "Whole minutes from one timestamp column (start) to another (end).", Integer(),
+    sqlite="CAST(ROUND((julianday({1}) - julianday({0})) * 1440) AS INTEGER)",
+    postgresql="CAST(ROUND(EXTRACT(EPOCH FROM ({1} - {0})) / 60) AS INTEGER)")
 
+noon_in_shanghai = _in_each_database(
+    "noon_in_shanghai", "A date column as the naive-UTC moment of noon that day in Shanghai (04:00 UTC).", DateTime(),
+    sqlite=f"datetime({{0}}, '{NOON_AFTER_UTC_MIDNIGHT:+d} hours')",
+    postgresql=f"(CAST({{0}} AS TIMESTAMP) + INTERVAL '{NOON_AFTER_UTC_MIDNIGHT} hours')")
 
-class noon_in_shanghai(FunctionElement):
-    """A date column as the naive-UTC moment of noon that day in Shanghai (04:00 UTC)."""
+shanghai_day = _in_each_database(
+    "shanghai_day", "The Beijing day of a naive-UTC timestamp column (timeutil.local_date in SQL).", Date(),
+    sqlite=f"date({{0}}, '{OFFSET_HOURS:+d} hours')",
+    postgresql=f"CAST(({{0}} + INTERVAL '{OFFSET_HOURS} hours') AS DATE)")
 
-    type = DateTime()
-    inherit_cache = True
-
-
-@compiles(noon_in_shanghai, "sqlite")
-def _noon_sqlite(element, compiler, **kw):
-    (day,) = list(element.clauses)
-    return f"datetime({compiler.process(day, **kw)}, '{NOON_AFTER_UTC_MIDNIGHT:+d} hours')"
-
-
-@compiles(noon_in_shanghai, "postgresql")
-def _noon_postgresql(element, compiler, **kw):
-    (day,) = list(element.clauses)
-    return f"(CAST({compiler.process(day, **kw)} AS TIMESTAMP) + INTERVAL '{NOON_AFTER_UTC_MIDNIGHT} hours')"
-
-
-class shanghai_day(FunctionElement):
-    """The Beijing day of a naive-UTC timestamp column (timeutil.local_date in SQL: China keeps UTC+8 all year)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(shanghai_day, "sqlite")
-def _day_sqlite(element, compiler, **kw):
-    (moment,) = list(element.clauses)
-    return f"date({compiler.process(moment, **kw)}, '{OFFSET_HOURS:+d} hours')"
-
-
-@compiles(shanghai_day, "postgresql")
-def _day_postgresql(element, compiler, **kw):
-    (moment,) = list(element.clauses)
-    return f"CAST(({compiler.process(moment, **kw)} + INTERVAL '{OFFSET_HOURS} hours') AS DATE)"
-
-
-class days_before(FunctionElement):
-    """A Beijing date less a whole number of days taken from a column: `day - days` in each database's words."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(days_before, "sqlite")
-def _days_before_sqlite(element, compiler, **kw):
-    day, days = list(element.clauses)
-    return f"date({compiler.process(day, **kw)}, '-' || ({compiler.process(days, **kw)}) || ' days')"
-
-
-@compiles(days_before, "postgresql")
-def _days_before_postgresql(element, compiler, **kw):
-    day, days = list(element.clauses)
-    return f"(CAST({compiler.process(day, **kw)} AS DATE) - ({compiler.process(days, **kw)}))"
+days_before = _in_each_database(
+    "days_before", "A Beijing date less a whole number of days taken from a column: `day - days`.", Date(),
+    sqlite="date({0}, '-' || ({1}) || ' days')",
+    postgresql="(CAST({0} AS DATE) - ({1}))")

@@ -175,9 +175,9 @@ def _keep_at_commit(session: Session) -> None:
             people[(community_of_team[team_id], year)].add(user_id)
     communities = {*days, *(community_id for community_id, _year in people)}
     take_locks(session, [*(day_key(community_id, day) for community_id in days for day in days[community_id]),
-                    *(person_key(community_id, user_id) for (community_id, _year), user_ids in people.items()
-                      for user_id in user_ids)],
-          shared=[community_key(community_id) for community_id in communities])
+                         *(person_key(community_id, user_id) for (community_id, _year), user_ids in people.items()
+                           for user_id in user_ids)],
+               shared=[community_key(community_id) for community_id in communities])
     for community_id in sorted(days):
         write_days(session, community_id, days[community_id])
     # The people's first days before and after, read under their person locks; then the days those first days
