@@ -25,6 +25,7 @@ TAP_TARGETS = """
 
 
 def check_layout(page, what: str) -> None:
+    page.wait_for_load_state()  # a page still arriving has no document to measure
     width, screen = page.evaluate("document.documentElement.scrollWidth"), page.viewport_size["width"]
     assert width <= screen, f"{what}: the page scrolls sideways ({width} px wide on a {screen} px screen)"
     font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
