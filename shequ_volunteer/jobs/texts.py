@@ -14,6 +14,10 @@ ELLIPSIS = "…"
 LISTED_AT_MOST = 8  # households named per kind in a digest: enough to plan a round, short enough to read
 HELPER_CLOSING = "。括号里是应访日期，请在“我的结对”记录探访。"
 LEADER_CLOSING = "。括号里是应访日期。有的家庭由本队结对、没有固定志愿者，请安排队员探访，在“结对帮扶”里记录。"
+STAFF_CLOSING = "。括号里是应访日期。这些家庭没有能收到提醒的志愿者或队长，请安排探访或调整结对，在“结对帮扶”里处理。"
+# Why the person hears of the households: as their helper, as the leader of the team they are paired with, or as
+# staff when neither would hear (visit_digest.plan decides which).
+CLOSINGS = {"helper": HELPER_CLOSING, "leader": LEADER_CLOSING, "staff": STAFF_CLOSING}
 
 
 def shorten(text: str, room: int) -> str:
@@ -78,10 +82,11 @@ class DueVisit:
     overdue: bool
 
 
-def visits_digest(visits: Sequence[DueVisit], *, for_leader: bool = False) -> tuple[str, str]:
+def visits_digest(visits: Sequence[DueVisit], *, asked_as: str = "helper") -> tuple[str, str]:
     """visits_due_digest: (title, body) — how many households are overdue or due this week, each as 楼栋 and due date,
     most urgent first (the caller's order); past LISTED_AT_MOST of a kind, '等' and the count say the rest. A leader
-    hearing of households paired with their team (no helper of their own) is asked to arrange the visits."""
+    hearing of households paired with their team (no helper of their own) is asked to arrange the visits; staff
+    hearing of households no helper or leader would hear of, to arrange them or change the pairing (CLOSINGS)."""
     overdue = [visit for visit in visits if visit.overdue]
     due = [visit for visit in visits if not visit.overdue]
     title = f"探访提醒：{len(visits)}户需要探访" + (f"（{len(overdue)}户已逾期）" if overdue else "")
@@ -91,5 +96,5 @@ def visits_digest(visits: Sequence[DueVisit], *, for_leader: bool = False) -> tu
             listed = "、".join(f"{visit.place}（{format_day(visit.due_on, with_weekday=False)}）"
                               for visit in group[:LISTED_AT_MOST])
             parts.append(f"{label}{len(group)}户：{listed}{'等' if len(group) > LISTED_AT_MOST else ''}")
-    closing = LEADER_CLOSING if for_leader else HELPER_CLOSING
+    closing = CLOSINGS[asked_as]
     return title, shorten("；".join(parts), BODY_ROOM - len(closing)) + closing

@@ -136,9 +136,10 @@ class HouseholdSummary(HouseholdLabels):
     tier: str
     visit_interval_days: int | None
     updated_at: datetime
+    community_id: int
 
     COLUMNS = ("id", "head_name", "grid", "estate", "building", "room", "outside_area", "address_note", "tier",
-               "visit_interval_days", "updated_at")
+               "visit_interval_days", "updated_at", "community_id")
 
 
 @dataclass(frozen=True)

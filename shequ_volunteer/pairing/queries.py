@@ -106,15 +106,10 @@ def helper_named_scope(text: str, today: date) -> ColumnElement[bool]:
                           .where(User.name.contains(text, autoescape=True), active_on(PairingHelper, today)))
 
 
-def helped_scope(today: date) -> ColumnElement[bool]:
-    """Every pairing with at least one current helper."""
-    return Pairing.id.in_(select(PairingHelper.pairing_id).where(active_on(PairingHelper, today)))
-
-
-def digest_scope(today: date) -> ColumnElement[bool]:
-    """Every pairing someone hears of in the daily digest of visits due: its current helpers, or, paired with a team
-    and no helper, that team's leaders."""
-    return helped_scope(today) | Pairing.team_id.is_not(None)
+def digest_scope() -> ColumnElement[bool]:
+    """Every pairing: someone hears of each in the daily digest of visits due — its current helpers, or, with none,
+    its team's leaders, or, when none of those can be reached, its community's staff (jobs.visit_digest)."""
+    return true()
 
 
 def household_scope(household_id: int) -> ColumnElement[bool]:

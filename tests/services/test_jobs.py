@@ -121,6 +121,41 @@ def test_households_paired_only_with_a_team_reach_its_leaders_in_their_one_diges
     assert len(messages_of("visits_due_digest")) == 2  # one digest a day
 
 
+@pytest.mark.parametrize("instant", INSTANTS[:3])
+def test_a_due_household_no_helper_or_leader_would_hear_of_goes_to_its_staff(app, instant):
+    now = beijing(instant)
+    home, elsewhere = f.community(), f.community("别的社区")
+    staff, stopped_staff, other_staff = f.staff(home, "周主任"), f.staff(home, "离职的"), f.staff(elsewhere, "外社区")
+    stopped_staff.deactivated_at = now
+    leaderless, led = f.team(home, "无队长的队"), f.team(home, "有队长的队")
+    f.member(leaderless, f.user(home, "普通队员"), leader=False)
+    f.member(led, leader := f.user(home, "刘队长"), leader=True)
+    stopped_helper, helper = f.user(home, "已停用的志愿者"), f.user(home, "赵志愿")
+    stopped_helper.deactivated_at = now
+    since = local_today(now) - timedelta(days=200)
+    f.paired_household(home, staff, team_obj=leaderless, since=since, head_name="冯奶奶", building="21",
+                       tier="high", categories="disabled")  # a team with no leader: nobody would hear
+    f.paired_household(home, staff, helpers=[stopped_helper], since=since, head_name="钱爷爷",
+                       building="23")  # its only helper was stopped: nobody would hear
+    f.paired_household(home, staff, helpers=[stopped_helper, helper], since=since, building="25")  # one is left
+    f.paired_household(home, staff, team_obj=led, since=since, building="27")  # the leader hears
+    f.paired_household(home, staff, team_obj=leaderless, since=since, last_visit=now - timedelta(days=1),
+                       building="29", tier="general")  # visited yesterday, quarterly: fine
+    run_jobs(now)
+    by_person = {message.user_id: message for message in messages_of("visits_due_digest")}
+    assert set(by_person) == {staff.id, leader.id, helper.id}
+    assert stopped_staff.id not in by_person and other_staff.id not in by_person
+    to_staff = by_person[staff.id]
+    assert to_staff.title == "探访提醒：2户需要探访（2户已逾期）"
+    assert "21号楼（" in to_staff.body and "23号楼（" in to_staff.body and "调整结对" in to_staff.body
+    for heard_elsewhere in ("25号楼", "27号楼", "29号楼"):
+        assert heard_elsewhere not in to_staff.body
+    assert to_staff.link == "/board"
+    assert "27号楼（" in by_person[leader.id].body and "25号楼（" in by_person[helper.id].body
+    for private in ("冯奶奶", "钱爷爷", "残疾", "高风险"):
+        assert private not in to_staff.title + to_staff.body
+
+
 def test_the_digest_gives_the_due_dates_the_board_gives(app):
     now = beijing("2026-12-31 10:00")  # Thursday: the week ends on Sunday 3 January
     pairing_world(now)

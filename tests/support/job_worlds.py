@@ -101,7 +101,10 @@ def pairing_world(now: datetime, households: int = 1) -> PairingWorld:
                        head_name="吴建国", building="7", tier="general")
     f.paired_household(home, staff, helpers=[relaxed], since=since, last_visit=now - timedelta(days=1),
                        head_name="郑大爷", building="9", tier="general")
-    f.paired_household(home, staff, team_obj=team, since=since, head_name="冯奶奶", building="11")
+    # The team's, visited yesterday: not due, so its member (not a leader) hears nothing, nor do staff. Who hears of a
+    # team's due household: test_jobs' tests of leaders and of staff.
+    f.paired_household(home, staff, team_obj=team, since=since, last_visit=now - timedelta(days=1), head_name="冯奶奶",
+                       building="11", tier="general")
     return PairingWorld(helper, relaxed, former, team_member, staff)
 
 

@@ -47,4 +47,6 @@ def test_the_digest_lists_buildings_and_dates_and_cuts_long_lists():
     assert "8号楼（1月8日）等；本周应访10户：11号楼（1月11日）" in body and "9号楼" not in body
     assert len(body) <= texts.BODY_ROOM
     long_places = [texts.DueVisit("幸" * 40, date(2027, 1, 1), overdue=True)] * 20
-    assert len(texts.visits_digest(long_places)[1]) <= texts.BODY_ROOM
+    for asked_as in texts.CLOSINGS:  # the closing always fits whole, whoever is asked
+        body = texts.visits_digest(long_places, asked_as=asked_as)[1]
+        assert len(body) <= texts.BODY_ROOM and body.endswith(texts.CLOSINGS[asked_as])
