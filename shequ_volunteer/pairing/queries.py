@@ -120,9 +120,15 @@ def feed_turns(user_ids, now: datetime) -> dict[int, list[datetime]]:
     """For each person, the moments from now on at which their 我的日程 changes without a write: a household
     they help whose 24 hours after a major change run out (rules.next_due turns it overdue then)."""
     today = local_today(now)
-    return {user_id: [row.due.urgent_by for row in board_rows(helper_scope(user_id, today), now)
-                      if row.due.urgent_by is not None and row.due.urgent_by >= now]
-            for user_id in sorted(set(user_ids))}
+    turns: dict[int, list[datetime]] = {user_id: [] for user_id in sorted(set(user_ids))}
+    if turns:  # one statement for all of them (the household's helpers, and those who just started or stopped)
+        for user_id, urgent_by in db.session.execute(
+                select(PairingHelper.user_id, Pairing.visit_urgent_by)
+                .join(Pairing, Pairing.id == PairingHelper.pairing_id)
+                .where(PairingHelper.user_id.in_(list(turns)), active_on(PairingHelper, today),
+                       active_on(Pairing, today), Pairing.visit_urgent_by >= now)):
+            turns[user_id].append(urgent_by)
+    return turns
 
 
 def visit_state_sql(now: datetime) -> ColumnElement[str]:
