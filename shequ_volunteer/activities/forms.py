@@ -81,7 +81,7 @@ class ActivityForm(BaseForm):
             raise ValidationError("取消截止不能晚于开始时间")
 
     # Repetition (new activities only) and the scope of an edit (occurrences of a series).
-    repeat = SelectField("重复", choices=choices(recurrence.KINDS), default="none")
+    repeat = SelectField("重复", choices=choices(recurrence.KINDS), default=recurrence.ONCE)
     repeat_weekdays = MultiChoiceField(
         "星期几", coerce=int, choices=choices((i, f"周{n}") for i, n in enumerate(recurrence.WEEKDAY_NAMES)),
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
@@ -99,7 +99,7 @@ class ActivityForm(BaseForm):
                         default="this")
 
     def validate_repeat(self, field):
-        if field.data == "none":
+        if field.data == recurrence.ONCE:
             return
         if field.data == "weekly" and not self.repeat_weekdays.data:
             raise ValidationError("请选择每周哪几天")

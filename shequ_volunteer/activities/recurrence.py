@@ -24,8 +24,9 @@ FESTIVALS = {  # lunar month and day
     "mid_autumn": ("中秋", 8, 15),
     "double_ninth": ("重阳", 9, 9),
 }
+ONCE = "none"  # the kind of an activity that does not repeat: no series at all
 KINDS = {
-    "none": "不重复",
+    ONCE: "不重复",
     "weekly": "每周",
     "monthly_day": "每月几号",
     "monthly_nth": "每月第几个星期几",
@@ -92,7 +93,7 @@ def _candidates(rule: Rule, first: date):
 
 def occurrence_dates(rule: Rule, first: date) -> list[date]:
     """Every date of the series on or after `first`, bounded by until, count and the caps."""
-    if rule.kind == "none":
+    if rule.kind == ONCE:
         return [first]
     last = min(rule.until or first + MAX_SPAN, first + MAX_SPAN)
     limit = min(rule.count or MAX_OCCURRENCES, MAX_OCCURRENCES)

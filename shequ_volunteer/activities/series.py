@@ -33,7 +33,12 @@ def planned_starts(data: ActivityInput, rule: recurrence.Rule) -> list[datetime]
 
 def create_series(actor: Actor, team_id: int, data: ActivityInput, rule: recurrence.Rule,
                   now: datetime) -> list[Activity]:
-    """One activity per date of the rule, each with its own places, sign-ups and UID."""
+    """One activity per date of the rule, each with its own places, sign-ups and UID; an activity that does not
+    repeat is one activity of no series (its page and edit form then say nothing of repeating)."""
+    if rule.kind == recurrence.ONCE:
+        activity = create_activity(actor, team_id, data, now)
+        tell_work_group(activity, "新活动", now)
+        return [activity]
     starts = planned_starts(data, rule)
     series = ActivitySeries(team_id=team_id, rule_text=recurrence.describe(rule, len(starts)),
                             created_by_id=actor.user_id, created_at=now)

@@ -152,3 +152,38 @@ def test_the_kept_report_figures_are_filled_from_the_records(empty_database):
         assert kept_rows() == kept
         db.session.remove()
         db.engine.dispose()
+
+
+ONE_OFF_SERIES = "a3c5e8d1f207"  # one-off activities leave their one-item series
+
+
+def test_one_off_activities_leave_the_series_the_form_used_to_give_them(empty_database):
+    """Before, 不重复 made a series 一次，共1次: the migration takes such activities out of it and deletes it; a real
+    series (even of one date) is kept as it was."""
+    from datetime import timedelta
+
+    from flask_migrate import upgrade
+
+    from shequ_volunteer.activities.models import Activity, ActivitySeries
+    from tests import factories as f
+    from tests.conftest import make_app
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision=f"{ONE_OFF_SERIES}-1")
+        team = f.team(f.community())
+        one_off, weekly = (ActivitySeries(team_id=team.id, rule_text=text) for text in ("一次，共1次", "每周六，共1次"))
+        db.session.add_all([one_off, weekly])
+        db.session.flush()
+        alone = f.activity(team, title="义诊", starts_in=timedelta(days=3))
+        repeating = f.activity(team, title="太极拳", starts_in=timedelta(days=4))
+        alone.series_id, repeating.series_id = one_off.id, weekly.id
+        ids = (alone.id, repeating.id, weekly.id)
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert db.session.get(Activity, ids[0]).series_id is None
+        assert db.session.get(Activity, ids[1]).series_id == ids[2]
+        assert db.session.scalars(db.select(ActivitySeries.rule_text)).all() == ["每周六，共1次"]
+        db.session.remove()
+        db.engine.dispose()

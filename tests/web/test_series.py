@@ -35,6 +35,20 @@ def base_form(start: datetime, **extra) -> dict:
     return data
 
 
+def test_an_activity_that_does_not_repeat_is_no_series(app, leader_client):
+    """不重复 (the default): one activity, no series row; its page and edit form say nothing of repeating."""
+    client, team = leader_client
+    answer = client.post(f"/teams/{team.id}/activities/new", data=base_form(datetime(2099, 3, 2, 7)))
+    assert answer.status_code == 303
+    db.session.rollback()
+    [activity] = db.session.scalars(select(Activity)).all()
+    assert activity.series_id is None and db.session.scalar(select(ActivitySeries)) is None
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "<dt>重复</dt>" not in page and "共1次" not in page
+    form = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert "这是系列活动" not in form and "这一次及以后各次" not in form
+
+
 def test_weekly_series_then_edit_this_and_later(app, leader_client):
     client, team = leader_client
     monday = date(2099, 3, 2)  # a Monday
