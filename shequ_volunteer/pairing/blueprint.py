@@ -41,12 +41,13 @@ def access_kept(household: Household | None, action: str):
 
 
 def board_scope():
-    """Staff see their community's pairings, leaders their teams'; everyone else 404."""
+    """Staff see their community's pairings; leaders their teams' and the households they help themselves (a leader
+    who also helps must not read 逾期 0 on the board while a household of their own is overdue); everyone else 404."""
     actor = current_actor()
     require(actor.is_staff_or_leader, 404)
     if actor.is_staff:
         return queries.community_scope(actor.community_id)
-    return queries.teams_scope(actor.leader_team_ids)
+    return queries.teams_scope(actor.leader_team_ids) | queries.helper_scope(actor.user_id, local_today(utcnow()))
 
 
 def read_filters(args: MultiDict) -> tuple[BoardFilters, str]:

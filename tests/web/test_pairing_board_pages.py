@@ -44,3 +44,27 @@ def test_the_helper_filter_is_a_typed_name_that_works_without_javascript(app):
     assert "赵家" not in fragment and "helper_name=%E7%8E%8B" in fragment  # the pager and counts keep the name
     assert "全部结对（0户）" in text(client.get("/board?helper_name=%25", headers=HX))  # taken literally
     assert "全部结对（61户）" in text(client.get("/board?helper_name=+", headers=HX))  # blank: every row
+
+
+def test_a_leader_who_helps_sees_their_own_households_on_the_board_too(app):
+    """A leader's board: the team's pairings and the households they help themselves (also shown on 我的结对), so
+    逾期 on the board counts their own overdue household; nobody else's."""
+    from datetime import timedelta
+
+    from shequ_volunteer.timeutil import utcnow
+
+    home = f.community()
+    staff = f.staff(home)
+    team, other_team = f.team(home), f.team(home, "巡逻队")
+    leader, neighbour = f.user(home, "李队长"), f.user(home, "王志愿")
+    f.member(team, leader, leader=True)
+    since = f.beijing_today() - timedelta(days=200)
+    f.paired_household(home, staff, team_obj=team, since=since, head_name="队里的冯奶奶",
+                       last_visit=utcnow() - timedelta(days=1), tier="general")
+    f.paired_household(home, staff, helpers=[leader], since=since, head_name="自己帮扶的郑大爷", tier="high")
+    f.paired_household(home, staff, helpers=[neighbour], team_obj=other_team, since=since, head_name="别人的吴奶奶")
+    db.session.commit()
+    page = text(f.logged_in(app, leader).get("/board"))
+    names = re.findall(r'class="board-name"[^>]*>([^<]+)<', page)
+    assert sorted(names) == sorted(["队里的冯奶奶", "自己帮扶的郑大爷"])
+    assert re.search(r'id="count-overdue"[^>]*>\s*<span class="count-number">1<', page)
