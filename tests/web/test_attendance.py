@@ -119,3 +119,16 @@ def test_leader_only_views_are_refused_to_others(app, world, who):
     assert signup_of(resident).attendance is None
     anonymous = app.test_client()
     assert anonymous.get(f"/activities/{activity.id}/attendance").status_code == 302
+
+
+def test_the_activity_page_offers_check_in_only_while_it_is_open(app, world):
+    """An hour before the start until the end (checkin.window_refusal): before that the page says when it opens."""
+    resident = world["resident"]
+    for activity in (world["now_ish"], world["later"]):
+        sign_up(app, resident, activity)
+    client = f.logged_in(app, resident)
+    soon = client.get(f"/activities/{world['now_ish'].id}").get_data(as_text=True)
+    assert "我到了，签到" in soon and checkin.NOT_OPEN not in soon
+    next_week = client.get(f"/activities/{world['later'].id}").get_data(as_text=True)
+    assert f"{checkin.NOT_OPEN}，到时这里会出现“我到了，签到”" in next_week
+    assert f'href="/activities/{world["later"].id}/check-in"' not in next_week
