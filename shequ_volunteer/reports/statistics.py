@@ -69,9 +69,9 @@ def build(community_id: int, period: Period, now: datetime) -> Report:
     if any(None in values for values in per_team.values()):
         teams.append((None, "个人结对", {key: shown(figures.BY_KEY[key], per_team[key].get(None, 0))
                                       for key in TEAM_COLUMNS}))
-    pictures = [charts.bar_chart("各队参与人次（深色本期，浅色上年同期）",
+    pictures = [charts.bar_chart("各队参与人次",
                                  [(name, per_team["person_times"].get(team_id, 0), per_team_before.get(team_id, 0))
-                                  for team_id, name in names.items()], "人次")]
+                                  for team_id, name in names.items()])]
     months = months_of(period)
     if len(months) > 1:
         by_day = kept_reads.activities_by_day(community_id, period, now)

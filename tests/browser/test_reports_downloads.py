@@ -298,6 +298,25 @@ def problems_of(page: Page, what: str, print_page: bool = False) -> list[str]:
     return found
 
 
+# Each chart's words as the phone draws them: the size on screen (the SVG is scaled to the column) and whether
+# they stay inside the chart (a team's name once ran off its edge at 14 units).
+CHART_TEXT = """
+() => [...document.querySelectorAll('svg.chart text')].map(t => {
+  const box = t.getBoundingClientRect(), chart = t.ownerSVGElement.getBoundingClientRect();
+  return {text: t.textContent, size: parseFloat(t.getAttribute('font-size')) * t.ownerSVGElement.getScreenCTM().a,
+          inside: box.left >= chart.left - 1 && box.right <= chart.right + 1};
+})
+"""
+
+
+def chart_problems(page: Page, what: str) -> list[str]:
+    words = page.evaluate(CHART_TEXT)
+    if not words:
+        return [f"{what}: no chart"]
+    return ([f"{what}: chart text under 18 px: {w}" for w in words if w["size"] < 18]
+            + [f"{what}: chart text runs off the chart: {w}" for w in words if not w["inside"]])
+
+
 def test_report_and_certificate_screens_at_360_px(app, new_context, people):
     staff, bing = people
     problems = []
@@ -306,6 +325,10 @@ def test_report_and_certificate_screens_at_360_px(app, new_context, people):
     log_in(page, staff)
     open_report(page)
     problems += problems_of(page, "统计 with the November report")
+    problems += chart_problems(page, "统计 with the November report")
+    page.goto("/reports?kind=year&value=2026")  # a year: the monthly line chart too
+    expect(page.locator("svg.chart")).to_have_count(2)
+    problems += chart_problems(page, "统计 for 2026")
     page.goto("/reports/records/person_times?kind=month&value=2026-11")
     expect(page.get_by_role("heading", level=1)).to_have_text("参与人次：2026年11月")
     problems += problems_of(page, "records behind 参与人次")

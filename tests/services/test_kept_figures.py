@@ -349,9 +349,9 @@ def expected_report(community_id: int, period, now):
     if any(None in values for values in per_team.values()):
         rows.append((None, "个人结对", {key: statistics.shown(figures.BY_KEY[key], per_team[key].get(None, 0))
                                      for key in statistics.TEAM_COLUMNS}))
-    pictures = [charts.bar_chart("各队参与人次（深色本期，浅色上年同期）",
+    pictures = [charts.bar_chart("各队参与人次",
                                  [(name, per_team["person_times"].get(team_id, 0), per_team_before.get(team_id, 0))
-                                  for team_id, name in names.items()], "人次")]
+                                  for team_id, name in names.items()])]
     months = periods.months_of(period)
     if len(months) > 1:
         pictures.append(charts.line_chart("每月活动场次", [
