@@ -25,3 +25,12 @@ def test_activity_longer_than_31_days_is_refused(app, client):
     assert response.status_code == 422
     assert "活动最长31天" in response.get_data(as_text=True)
     assert "长期活动" in response.get_data(as_text=True)  # what was typed is kept
+
+
+def test_an_activity_nobody_signed_up_for_says_so_outside_the_numbered_list(app):
+    home = f.community()
+    team, leader = f.team(home), f.user(home, "李队长")
+    f.member(team, leader, leader=True)
+    activity = f.activity(team, title="义诊")
+    body = f.logged_in(app, leader).get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert '<p class="empty">还没有人报名</p>' in body and "<li>还没有人报名" not in body

@@ -236,3 +236,17 @@ def test_uploads_are_gone_after_an_hour(w):
     assert w.client.get(f"/imports/{old.token}").status_code == 404  # found expired: deleted there and then
     assert uploads.sweep(w.folder, now + timedelta(minutes=2)) == 1
     assert kept_files(w) == []
+
+
+def test_a_csv_preview_names_no_worksheet_and_a_one_sheet_book_none_either(w):
+    """工作表“…” only where there is a choice of sheets: a CSV has none, and a one-sheet workbook nothing to change."""
+    rows = [["姓名", "手机号", "楼栋"], ["孙秀英", "13912345678", "3"]]
+    for path in (messy.write_csv(w.files / "bad.csv", rows), simple_list(w, *rows[1:])):
+        token = token_of(upload(w, path))
+        page = w.client.get(f"/imports/{token}")
+        if page.status_code == 303:  # straight on to the mapping or the preview: one table to read
+            page = w.client.get(page.headers["Location"])
+        body = text(page)
+        assert page.status_code == 200 and "孙秀英" in body or "新建" in body, body[:1500]
+        assert "工作表" not in body, path.name
+
