@@ -16,9 +16,11 @@ from ..downloads import attachment
 from ..extensions import db
 from ..messages import services as messages
 from ..messages.forms import MessageSettingsForm
-from ..messages.kinds import KINDS, SWITCHABLE
+from ..messages.kinds import KINDS, switchable_for
+from ..pairing.access import helps_now
 from ..refusals import Refused
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_today, to_local, utcnow
+from ..web.auth import current_actor
 from ..web.confirm import confirmed
 from ..web.htmx import after_post, answer_refusal, client_redirect, render_page, wants_fragment
 from ..web.signin import sign_in
@@ -45,9 +47,15 @@ def _forms(**given) -> dict:
     return {**forms, **given}
 
 
+def _switches() -> tuple[str, ...]:
+    """The switchable kinds that can reach the signed-in person as they are today (kinds.switchable_for)."""
+    actor = current_actor()
+    return switchable_for(actor.is_staff, bool(actor.leader_team_ids), helps_now(actor.user_id, local_today(utcnow())))
+
+
 def _messages_form() -> MessageSettingsForm:
-    off = messages.switched_off(current_user.id)
-    return MessageSettingsForm(formdata=None, kept_on=[kind for kind in SWITCHABLE if kind not in off])
+    off, shown = messages.switched_off(current_user.id), _switches()
+    return MessageSettingsForm(formdata=None, shown=shown, kept_on=[kind for kind in shown if kind not in off])
 
 
 def _show(block: str, status: int = 200, **given):
@@ -184,9 +192,10 @@ def end_device(device_id: int):
 @login_required
 def message_settings():
     """Which kinds of message reach the person (those about their own places always do)."""
-    form = MessageSettingsForm()
+    shown = _switches()
+    form = MessageSettingsForm(shown=shown)
     if not form.validate_on_submit():
         return _show("messages_panel", 422, messages_form=form)
-    messages.keep_only(current_user.id, form.kept_on.data or [])
+    messages.keep_only(current_user.id, form.kept_on.data or [], shown)
     db.session.commit()
     return after_post(url_for(".page"), PAGE, "messages_panel", "消息设置已保存", **_forms())

@@ -80,10 +80,13 @@ def switched_off(user_id: int) -> set[str]:
     return set(db.session.scalars(select(MessageSetting.kind).where(MessageSetting.user_id == user_id)))
 
 
-def keep_only(user_id: int, kept_on: Iterable[str]) -> None:
-    """The person's switches: every switchable kind not in `kept_on` is switched off."""
-    off = [kind for kind in kinds.SWITCHABLE if kind not in set(kept_on)]
-    db.session.execute(delete(MessageSetting).where(MessageSetting.user_id == user_id))
+def keep_only(user_id: int, kept_on: Iterable[str], shown: Iterable[str] = kinds.SWITCHABLE) -> None:
+    """The person's switches among `shown` (those 我的资料 offered them): each not in `kept_on` is switched off.
+    Kinds not shown keep their switch, so a leader who stops leading and saves finds their choice again later."""
+    shown, kept = set(shown), set(kept_on)
+    off = [kind for kind in kinds.SWITCHABLE if kind in shown and kind not in kept]
+    db.session.execute(delete(MessageSetting).where(MessageSetting.user_id == user_id,
+                                                    MessageSetting.kind.in_(shown)))
     if off:
         db.session.execute(insert(MessageSetting), [{"user_id": user_id, "kind": kind} for kind in off])
     db.session.flush()

@@ -19,6 +19,14 @@ def current_helper_ids(household_id: int, today: date) -> set[int]:
     ))
 
 
+def helps_now(user_id: int, today: date) -> bool:
+    """Whether the person is a current helper of any household (their 结对 messages can reach them)."""
+    return db.session.scalar(
+        select(PairingHelper.id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
+        .where(PairingHelper.user_id == user_id, active_on(Pairing, today), active_on(PairingHelper, today))
+        .limit(1)) is not None
+
+
 def helper_since(household_id: int, user_id: int, today: date) -> date | None:
     """When this person's current turn as the household's helper began (None: not a helper now)."""
     return db.session.scalar(

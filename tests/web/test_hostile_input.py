@@ -724,7 +724,7 @@ def test_message_switches_refuse_unknown_and_unswitchable_kinds(app, world, head
     client = f.logged_in(app, world.resident)
     before = db_state()
     for value in MESSAGE_KINDS_REFUSED:
-        response = client.post("/me/profile/messages", data={"kept_on": ["cant_come", value]}, headers=headers)
+        response = client.post("/me/profile/messages", data={"kept_on": ["notice", value]}, headers=headers)
         body = text(response)
         assert response.status_code == 422, value[:40]
         assert "请从列出的选项中选择" in body and SCRIPT not in body and "<img src=x" not in body

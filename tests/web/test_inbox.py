@@ -11,6 +11,7 @@ from shequ_volunteer.accounts.services import register_on_behalf
 from shequ_volunteer.extensions import db
 from shequ_volunteer.messages import services as messages
 from shequ_volunteer.messages.models import Message, PhoneCall
+from shequ_volunteer.teams.models import ROLE_LEADER, ROLE_MEMBER, Membership
 from shequ_volunteer.timeutil import utcnow
 from tests import factories as f
 from tests.support.statements import counting_statements
@@ -133,10 +134,59 @@ def test_switches_in_my_profile(app, world, headers):
     response = client.post("/me/profile/messages", data={"kept_on": ["reminder_tomorrow"]}, headers=headers)
     assert response.status_code == (200 if headers else 303)
     db.session.rollback()
-    assert messages.switched_off(world.resident.id) == set(messages.kinds.SWITCHABLE) - {"reminder_tomorrow"}
-    boxes = {tag.split('value="', 1)[1].split('"', 1)[0]: "checked" in tag
-             for tag in text(client.get("/me/profile")).split("<input")[1:] if 'name="kept_on"' in tag}
-    assert boxes["reminder_tomorrow"] and not boxes["cant_come"]
+    boxes = switch_boxes(client)
+    assert messages.switched_off(world.resident.id) == set(boxes) - {"reminder_tomorrow"}
+    assert boxes["reminder_tomorrow"] and not boxes["notice"]
+
+
+def switch_boxes(client) -> dict[str, bool]:
+    """The switches 我的资料 offers the client's person, each with whether it is ticked."""
+    return {tag.split('value="', 1)[1].split('"', 1)[0]: "checked" in tag
+            for tag in text(client.get("/me/profile")).split("<input")[1:] if 'name="kept_on"' in tag}
+
+
+ANYONE = {"reminder_tomorrow", "notice", "team_application_decided", "team_removed"}
+LEADERS = {"cant_come", "signup_awaits_approval", "leader_under_half"}
+STAFF = {"follow_up_raised", "follow_up_assigned", "hours_claim_awaits"}
+PAIRING = {"visits_due_digest"}  # helpers, leaders and staff all hear of visits due
+
+
+def test_each_person_is_offered_only_the_switches_that_can_reach_them(app, world):
+    staff, helper = f.staff(world.home, "社工周敏"), f.user(world.home, "志愿者刘洋")
+    f.paired_household(world.home, staff, helpers=[helper])
+    offered = {world.resident: ANYONE, helper: ANYONE | PAIRING, world.leader: ANYONE | LEADERS | PAIRING,
+               staff: ANYONE | STAFF | PAIRING}
+    for person, expected in offered.items():
+        client = f.logged_in(app, person)
+        assert set(switch_boxes(client)) == expected, person.name
+        page = text(client.get("/me/profile"))
+        assert ("（队长）有人说去不了" in page) == (person is world.leader), person.name
+        assert ("（工作人员）有补录等待审批" in page) == (person is staff), person.name
+    # A switch never offered cannot be set by posting it either.
+    before = db_state()
+    refused = f.logged_in(app, world.resident).post("/me/profile/messages", data={"kept_on": ["cant_come"]})
+    assert refused.status_code == 422 and "请从列出的选项中选择" in text(refused) and db_state() == before
+
+
+def test_saving_keeps_the_switches_not_shown(app, world):
+    """A leader who stops leading and saves keeps the leader's switches as they were, for when they lead again."""
+    client = f.logged_in(app, world.leader)
+    kept = sorted((ANYONE | PAIRING | LEADERS) - {"cant_come"})
+    assert client.post("/me/profile/messages", data={"kept_on": kept}).status_code == 303
+    db.session.rollback()
+    assert messages.switched_off(world.leader.id) == {"cant_come"}
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == world.leader.id))
+    membership.role = ROLE_MEMBER
+    db.session.commit()
+    assert set(switch_boxes(client)) == ANYONE
+    assert client.post("/me/profile/messages", data={"kept_on": ["notice"]}).status_code == 303
+    db.session.rollback()
+    assert messages.switched_off(world.leader.id) == (ANYONE - {"notice"}) | {"cant_come"}
+    membership.role = ROLE_LEADER
+    db.session.commit()
+    boxes = switch_boxes(client)
+    assert not boxes["cant_come"] and boxes["signup_awaits_approval"] and boxes["leader_under_half"]
+    assert boxes["notice"] and not boxes["reminder_tomorrow"]
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["form", "htmx"])

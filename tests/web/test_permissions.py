@@ -242,8 +242,8 @@ CASES = [
          acted=lambda w, actor, r: db.session.get(Message, w.message_of["resident"]).read_at is not None
          and r.headers["Location"].endswith(f"/activities/{w.activity_id}")),
     Case("my-message-settings", "POST", lambda w: "/me/profile/messages", SIGNED_IN,
-         data=lambda w: {"kept_on": ["cant_come"]},
-         acted=lambda w, actor, r: "cant_come" not in messages.switched_off(actor.id)
+         data=lambda w: {"kept_on": ["notice"]},
+         acted=lambda w, actor, r: "notice" not in messages.switched_off(actor.id)
          and "team_removed" in messages.switched_off(actor.id)),
     # The call list: leaders of the team and its community's staff only, recorded with who ticked it.
     Case("call-done", "POST", lambda w: f"/activities/{w.cancelled_id}/calls/{w.call_id}/done", MANAGE_TEAM_A,
