@@ -81,19 +81,24 @@ def is_all_day(starts_at: datetime, ends_at: datetime) -> bool:
     return ends_at - starts_at >= ALL_DAY_AT_LEAST
 
 
-def format_local(moment: datetime | None, with_weekday: bool = True) -> str:
-    """'11月22日 周日 14:30' in Shanghai time."""
+def format_local(moment: datetime | None, with_weekday: bool = True, now: datetime | None = None) -> str:
+    """'11月22日 周日 14:30' in Shanghai time; given `now`, with the year when it is another Beijing year
+    (see format_day)."""
     local = to_local(moment)
     if local is None:
         return ""
-    return f"{format_day(local.date(), with_weekday)} {local:%H:%M}"
+    today = local_today(now) if now is not None else None
+    return f"{format_day(local.date(), with_weekday, today=today)} {local:%H:%M}"
 
 
-def format_day(day: date | None, with_weekday: bool = True, with_year: bool = False) -> str:
+def format_day(day: date | None, with_weekday: bool = True, with_year: bool = False,
+               today: date | None = None) -> str:
     """'12月5日 周六': a Beijing day as the site writes it everywhere ('2025年12月5日 周五' with the
-    year, for history)."""
+    year, for history). Given `today`, the year is written when the day is in another year than today's:
+    a date in a list of what is still open ('12月28日' seen on 1月2日) must not read as one to come."""
     if day is None:
         return ""
+    with_year = with_year or (today is not None and day.year != today.year)
     text = f"{day.year}年" if with_year else ""
     text += f"{day.month}月{day.day}日"
     if with_weekday:

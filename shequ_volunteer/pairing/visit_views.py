@@ -1,6 +1,8 @@
 """Visit logs (a few taps on the phone), the staff follow-up queue, and the door card."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, request, url_for
 from flask_login import login_required
 
@@ -80,18 +82,19 @@ def door_card(household_id: int):
                        link=link)
 
 
-def _queue_context(**extra) -> dict:
+def _queue_context(now: datetime, **extra) -> dict:
+    """`now`: dates of another Beijing year carry their year (an open item from last December is old)."""
     community_id = current_actor().community_id
     return {"follow_ups": queries.open_follow_ups(community_id),
             "closed": queries.recently_closed_follow_ups(community_id),
-            "staff": queries.staff_of(community_id), **extra}
+            "staff": queries.staff_of(community_id), "now": now, **extra}
 
 
 @bp.get("/follow-ups")
 @login_required
 def follow_ups():
     require(current_actor().is_staff, 404)
-    return render_page("pairing/follow_ups.html", "queue", **_queue_context())
+    return render_page("pairing/follow_ups.html", "queue", **_queue_context(utcnow()))
 
 
 @bp.post("/follow-ups/<int:follow_up_id>")
@@ -104,20 +107,21 @@ def update_follow_up(follow_up_id: int):
     staff = queries.staff_of(follow_up.community_id)
     form.owner_id.choices = choices([(0, "我来负责"), *((person.id, person.name) for person in staff)])
     if form.validate_on_submit():
+        now = utcnow()
         try:
             services.update_follow_up(current_actor(), follow_up, form.status.data, form.owner_id.data or None,
-                                      form.resolution.data or "", utcnow())
+                                      form.resolution.data or "", now)
         except Refused as refusal:
             return answer_refusal(refusal, lambda status, message, **_shown: _queue_answer(
                 follow_up_id, form, message, status))
         db.session.commit()
         return after_post(url_for(".follow_ups"), "pairing/follow_ups.html", "queue",
-                          f"已更新：{follow_up.household.head_name}（{follow_up.status_label}）", **_queue_context())
+                          f"已更新：{follow_up.household.head_name}（{follow_up.status_label}）", **_queue_context(now))
     message = next(iter(next(iter(form.errors.values()))), "请检查填写的内容")
     return _queue_answer(follow_up_id, form, message)
 
 
 def _queue_answer(follow_up_id: int, form: FollowUpForm, message: str, status: int = 422):
     return render_page("pairing/follow_ups.html", "queue", status=status,
-                       **_queue_context(message=message, message_error=True, failed_id=follow_up_id,
+                       **_queue_context(utcnow(), message=message, message_error=True, failed_id=follow_up_id,
                                         failed_form=form))

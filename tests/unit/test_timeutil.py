@@ -9,6 +9,7 @@ from shequ_volunteer.timeutil import (
     at_local,
     day_range,
     format_day,
+    format_local,
     is_all_day,
     local_date,
     local_midnight,
@@ -60,6 +61,19 @@ def test_days_are_written_the_way_the_site_writes_them():
 def test_format_day_with_the_year_for_history():
     assert format_day(date(2025, 1, 1), with_year=True) == "2025年1月1日 周三"
     assert format_day(None) == ""
+
+
+def test_the_year_is_written_for_a_day_of_another_beijing_year():
+    """Given `now`, a moment of another Beijing year carries its year; the UTC year does not count."""
+    new_year = at_local(date(2027, 1, 1), time(0, 30))  # 2026-12-31 16:30 UTC
+    assert format_local(at_local(date(2026, 12, 28), time(14, 39)), now=new_year) == "2026年12月28日 周一 14:39"
+    assert format_local(at_local(date(2027, 1, 1), time(0, 10)), now=new_year) == "1月1日 周五 00:10"
+    eve = at_local(date(2026, 12, 31), time(23, 50))  # same UTC date as new_year: Beijing's year decides
+    assert format_local(at_local(date(2026, 12, 28), time(14, 39)), now=eve) == "12月28日 周一 14:39"
+    assert format_local(at_local(date(2027, 1, 1), time(8)), now=eve) == "2027年1月1日 周五 08:00"  # next year too
+    assert format_day(date(2026, 12, 28), today=date(2027, 1, 1)) == "2026年12月28日 周一"
+    assert format_day(date(2026, 12, 28), with_weekday=False, today=date(2026, 1, 1)) == "12月28日"
+    assert format_local(at_local(date(2025, 12, 28), time(14, 39))) == "12月28日 周日 14:39"  # no `now`: as before
 
 
 def test_beijing_keeps_one_offset_all_year():
