@@ -9,6 +9,8 @@ _DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])-(?=[0-9])")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
 # +86 138…, 0086 138…, 86-138… (a contact list exported from a phone): the country code before a mobile.
 _COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86)-?(?=1[3-9][0-9]{9}$)")
+# A search typed as (part of) a phone number: digits, dashes between them, maybe a + in front (spaces gone).
+_PHONE_LIKE = re.compile(r"\+?[0-9]+(?:-[0-9]+)*")
 # Between several phones in one box or cell: commas, 、, semicolons, slashes, line breaks.
 _PHONE_SEPARATORS = re.compile(r"[,，、;；/／\n]+")
 
@@ -33,6 +35,18 @@ def normalise_phone(value):
         return value
     digits = _COUNTRY_CODE.sub("", _DASH_BETWEEN_DIGITS.sub("", "".join(ascii_digits(value).split())))
     return digits if is_mobile(digits) else value.strip()
+
+
+def phone_search(text: str) -> str | None:
+    """What a search box's text is as (part of) a stored phone number, or None when it is not one (a name).
+
+    '138 0000 0003', '+86 138-0000-0003' and '０００３' are found as people type them at the login: a whole number
+    goes through normalise_phone, a part loses its spaces and dashes ('0000 0003' → '00000003')."""
+    compact = "".join(ascii_digits(text or "").split())
+    if not _PHONE_LIKE.fullmatch(compact):
+        return None
+    whole = normalise_phone(compact)
+    return whole if is_mobile(whole) else compact.lstrip("+").replace("-", "")
 
 
 def split_phones(text: str) -> list[str]:

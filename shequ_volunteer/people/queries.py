@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..phones import phone_search
 from ..teams.models import MEMBER_APPROVED, ROLE_LEADER, Membership, Team
 
 PAGE_SIZE = 50
@@ -35,8 +36,9 @@ def people_of(community_id: int, search: str, page: int) -> PeoplePage:
     `search`. Stopped accounts are listed (staff restore them from here); closed ones are gone."""
     query = select(User).where(User.community_id == community_id, User.closed_at.is_(None))
     if search:
+        # A number is found however it was typed ('138 0000 0003', +86 …), as the login takes it.
         query = query.where(or_(User.name.contains(search, autoescape=True),
-                                User.phone.contains(search, autoescape=True)))
+                                User.phone.contains(phone_search(search) or search, autoescape=True)))
     query = query.order_by(User.name, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     rows = list(db.session.scalars(query))
     return PeoplePage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

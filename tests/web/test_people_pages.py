@@ -84,6 +84,31 @@ def test_search_by_part_of_a_phone(w):
     assert "孙阿姨" in body and "王大爷" not in body
 
 
+def spaced_forms(phone: str) -> list[str]:
+    """A number as staff type it from a paper list or a phone's contacts, as the login takes it too."""
+    groups = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return [groups, groups.replace(" ", "-"), f"+86 {groups}", f"0086-{phone}", f" {phone} ",
+            groups.translate(str.maketrans("0123456789", "０１２３４５６７８９")), groups.replace(" ", "\u3000"),
+            f"{phone[3:7]} {phone[7:]}", f"{phone[7:9]}-{phone[9:]}"]  # the last two: part of the number
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_search_by_a_phone_typed_with_spaces_or_a_country_code(w, headers):
+    for typed in spaced_forms(w.unopened.phone):
+        response = w.client.get("/people", query_string={"q": typed}, headers=headers)
+        body = text(response)
+        assert response.status_code == 200 and "孙阿姨" in body and "王大爷" not in body, typed
+        if not headers:
+            assert read_form(body).values["q"] == typed.strip(), typed  # the box keeps what was typed
+    # Names are still searched as they are, and a number nobody has finds nobody.
+    assert "孙阿姨" in text(w.client.get("/people", query_string={"q": "孙阿"}))
+    assert "孙阿姨" not in text(w.client.get("/people", query_string={"q": "139 9999 9999"}))
+    # The login takes the same spaced number (one rule, phones.normalise_phone).
+    login = w.client.application.test_client().post(
+        "/login", data={"phone": spaced_forms(w.resident.phone)[0], "password": f.PASSWORD})
+    assert login.status_code == 303
+
+
 def test_htmx_search_swaps_only_the_list(w):
     response = w.client.get("/people", query_string={"q": "孙"}, headers=HX)
     assert response.status_code == 200
