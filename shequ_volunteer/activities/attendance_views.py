@@ -1,7 +1,7 @@
 """签到: the leader's code/QR and roster, the resident's check-in page."""
 from __future__ import annotations
 
-from flask import request
+from flask import redirect, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
@@ -10,7 +10,7 @@ from ..timeutil import utcnow
 from ..web.auth import current_actor, require
 from ..web.htmx import answer_refusal, render_page
 from . import attendance, checkin
-from .blueprint import bp, check_in_secret, roster_context, roster_response
+from .blueprint import bp, check_in_secret, roster_context, roster_response, row_anchor
 from .models import Activity
 
 
@@ -30,10 +30,19 @@ def mark_attendance(activity_id: int, signup_id: int):
     require(current_actor().can_manage_team(activity.team))
     try:
         attendance.mark(current_actor(), activity, signup_id, request.form.get("attendance", ""), utcnow())
-    except Refused as refusal:
-        return answer_refusal(refusal, lambda **shown: roster_response(db.get_or_404(Activity, activity_id), **shown))
+    except Refused as refusal:  # said in that person's row, by the buttons
+        return answer_refusal(refusal, lambda **shown: roster_response(db.get_or_404(Activity, activity_id),
+                                                                       row=signup_id, **shown), field="attendance")
     db.session.commit()
-    return roster_response(activity, message="已登记", after=True)
+    return roster_response(activity, message="已登记", after=True, row=signup_id)
+
+
+# The addresses the roster's buttons post to (here and hours.correct). Opened by GET, as when the page a plain
+# form's POST answered is reloaded from the address bar or bookmarked, they lead back to that row, not to a 405.
+@bp.get("/activities/<int:activity_id>/attendance/<int:signup_id>")
+@bp.get("/activities/<int:activity_id>/attendance/<int:signup_id>/hours")
+def back_to_roster(activity_id: int, signup_id: int):
+    return redirect(url_for(".attendance_page", activity_id=activity_id, _anchor=row_anchor(signup_id)), code=303)
 
 
 @bp.route("/activities/<int:activity_id>/check-in", methods=["GET", "POST"])

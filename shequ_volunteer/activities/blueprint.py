@@ -27,12 +27,21 @@ def check_in_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def roster_context(activity: Activity, **extra) -> dict:
-    """The attendance page: the code and QR to show, the roster with the hours each row counts."""
+def roster_context(activity: Activity, row: int | None = None, field: str = "attendance", typed: str | None = None,
+                   **extra) -> dict:
+    """The attendance page: the code and QR to show, the roster with the hours each row counts.
+
+    A message about one sign-up (`row`) shows in that person's row, by the 出席… buttons or, with
+    `field="hours"`, by the hours box with the hours as `typed`: the leader tapped far down a long
+    list, where a message at its top would go unseen. With the row gone (withdrawn meanwhile) it
+    shows at the top."""
     code = checkin.code_for(check_in_secret(), activity.id)
     link = url_for("activities.check_in", activity_id=activity.id, code=code, _external=True)
+    people = queries.participants(activity.id)
     return {"activity": activity, "code": code, "qr_svg": qr_svg(link), "labels": ATTENDANCE_LABELS,
-            "people": queries.participants(activity.id), "minutes_of": _minutes_of(activity), **extra}
+            "people": people, "minutes_of": _minutes_of(activity), "row_anchor": row_anchor,
+            "message_row": row if any(signup.id == row for signup, _person in people) else None,
+            "message_field": field, "typed_hours": typed, **extra}
 
 
 def _minutes_of(activity: Activity):
@@ -45,13 +54,19 @@ def _minutes_of(activity: Activity):
 
 
 def roster_response(activity: Activity, status: int = 200, message: str | None = None, message_error: bool = False,
-                    after: bool = False):
-    """The attendance roster after a change (here or in hours): the block for htmx, or the page / a 303 without it."""
-    context = roster_context(activity, message_error=message_error)
+                    after: bool = False, row: int | None = None, field: str = "attendance", typed: str | None = None):
+    """The attendance roster after a change (here or in hours) to sign-up `row` (the message's place: see
+    roster_context): the block for htmx, or the page / a 303 back to that row without it."""
+    context = roster_context(activity, row, field, typed, message_error=message_error)
     if after:
-        return after_post(url_for("activities.attendance_page", activity_id=activity.id), "activities/attendance.html",
-                          "roster", message, **context)
+        back = url_for("activities.attendance_page", activity_id=activity.id, _anchor=row_anchor(row))
+        return after_post(back, "activities/attendance.html", "roster", message, **context)
     return render_page("activities/attendance.html", "roster", status=status, message=message, **context)
+
+
+def row_anchor(signup_id: int | None) -> str | None:
+    """The id of a sign-up's row on the attendance page: a plain form's answer and the 303 after it scroll there."""
+    return f"signup-{signup_id}" if signup_id else None
 
 
 def detail_context(activity: Activity) -> dict:

@@ -17,7 +17,7 @@ class ClaimForm(BaseForm):
 
     def validate_hours(self, field):
         if rules.parse_hours(field.data) is None:
-            raise ValidationError("请填写0到24之间的小时数，例如 1.5")
+            raise ValidationError(rules.HOURS_WANTED)
 
     @property
     def minutes(self) -> int:

@@ -16,6 +16,9 @@ def attended_minutes(starts_at: datetime, ends_at: datetime, attendance: str | N
     return 0
 
 
+HOURS_WANTED = "请填写0到24之间的小时数，例如 1.5"  # what parse_hours takes, said wherever hours are typed
+
+
 def parse_hours(text: str) -> int | None:
     """'1.5' or '2' hours → minutes, to the quarter hour; None if it is not a sensible number."""
     text = (text or "").strip().replace("，", ".").replace(",", ".")

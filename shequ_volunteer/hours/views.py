@@ -84,16 +84,21 @@ def decide(entry_id: int, decision: str):
 @bp.post("/activities/<int:activity_id>/attendance/<int:signup_id>/hours")
 @login_required
 def correct(activity_id: int, signup_id: int):
-    """The leader corrects the hours one attendance counts; the change is recorded."""
+    """The leader corrects the hours one attendance counts; the change is recorded. A refusal shows by that
+    person's hours box, with what was typed (a GET of this address: activities.back_to_roster)."""
     activity = db.get_or_404(Activity, activity_id)
     require(current_actor().can_manage_team(activity.team))
     signup = db.get_or_404(Signup, signup_id)
-    minutes = rules.parse_hours(request.form.get("hours", ""))
+    typed = request.form.get("hours", "")[:20]
+
+    def roster(**shown):
+        return roster_response(activity, row=signup_id, field="hours", typed=typed, **shown)
+    minutes = rules.parse_hours(typed)
     if minutes is None:
-        return roster_response(activity, status=422, message="请填写0到24之间的小时数，例如 1.5", message_error=True)
+        return roster(status=422, message=rules.HOURS_WANTED, message_error=True)
     try:
         services.correct(current_actor(), activity, signup, minutes, utcnow())
     except Refused as refusal:
-        return answer_refusal(refusal, lambda **shown: roster_response(activity, **shown))
+        return answer_refusal(refusal, roster, field="hours")
     db.session.commit()
-    return roster_response(activity, message=f"时长已改为{rules.format_minutes(minutes)}", after=True)
+    return roster(message=f"时长已改为{rules.format_minutes(minutes)}", after=True)

@@ -148,3 +148,10 @@ def read_form(body: str) -> _FormReader:
     reader.feed(body)
     reader.close()
     return reader
+
+
+def roster_row(body: str, signup_id: int) -> str:
+    """One person's row of the attendance roster (activities/attendance.html), up to the next row."""
+    start = body.index(f'id="signup-{signup_id}"')
+    end = body.find('class="application"', start)
+    return body[start:end if end >= 0 else len(body)]

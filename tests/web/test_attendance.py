@@ -10,7 +10,7 @@ from shequ_volunteer.extensions import db
 from tests import factories as f
 from tests.conftest import TEST_SECRET
 
-from .helpers import HX
+from .helpers import HX, roster_row, text
 
 
 @pytest.fixture
@@ -99,12 +99,58 @@ def test_leader_ticks_names_and_each_change_is_logged(app, world):
                              headers=HX)
         assert answer.status_code == 200 and label in answer.get_data(as_text=True)
     bad = leader.post(f"/activities/{activity.id}/attendance/{signup_id}", data={"attendance": "x"}, headers=HX)
-    assert bad.status_code == 409 and "请选择出席" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "请选择出席" in roster_row(text(bad), signup_id)
     db.session.rollback()
     log = db.session.scalars(select(AttendanceChange).order_by(AttendanceChange.id)).all()
     assert [(c.attendance, c.changed_by_id, c.via) for c in log] == [
         ("late", world["leader"].id, "roster"), ("leave", world["leader"].id, "roster"),
         ("present", world["leader"].id, "roster")]
+
+
+@pytest.mark.parametrize("headers", [HX, {}], ids=["htmx", "plain form"])
+def test_a_refused_mark_is_said_in_that_persons_row(app, world, headers):
+    """Tapped far down a long roster, the refusal shows by that person's buttons; a plain form gets the whole
+    page (422), whose address ends in the row's anchor so it opens there."""
+    activity = world["later"]
+    sign_up(app, world["resident"], activity)
+    sign_up(app, world["stranger"], activity)
+    mine, theirs = signup_of(world["resident"]).id, signup_of(world["stranger"]).id
+    leader = f.logged_in(app, world["leader"])
+    page = text(leader.get(f"/activities/{activity.id}/attendance"))
+    assert f'action="/activities/{activity.id}/attendance/{mine}#signup-{mine}"' in page
+    answer = leader.post(f"/activities/{activity.id}/attendance/{mine}", data={"attendance": "present"},
+                         headers=headers)
+    body = text(answer)
+    assert answer.status_code == 422 and ("<html" in body) == (not headers)
+    assert "活动前一天起才能登记出勤" in roster_row(body, mine) and body.count("活动前一天起才能登记出勤") == 1
+    assert "活动前一天起" not in roster_row(body, theirs)
+    assert signup_of(world["resident"]).attendance is None
+
+
+def test_a_plain_forms_mark_goes_back_to_the_row(app, world):
+    activity = world["now_ish"]
+    sign_up(app, world["resident"], activity)
+    signup_id = signup_of(world["resident"]).id
+    answer = f.logged_in(app, world["leader"]).post(f"/activities/{activity.id}/attendance/{signup_id}",
+                                                    data={"attendance": "late"})
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == f"/activities/{activity.id}/attendance#signup-{signup_id}"
+    assert signup_of(world["resident"]).attendance == "late"
+
+
+def test_the_rosters_post_addresses_opened_by_get_lead_back_to_the_roster(app, world):
+    """Reloading the page a plain form's POST answered (its address is the POST's) is a GET: the roster, not a 405."""
+    activity = world["now_ish"]
+    sign_up(app, world["resident"], activity)
+    signup_id = signup_of(world["resident"]).id
+    leader = f.logged_in(app, world["leader"])
+    for address in (f"/activities/{activity.id}/attendance/{signup_id}",
+                    f"/activities/{activity.id}/attendance/{signup_id}/hours"):
+        answer = leader.get(address)
+        assert answer.status_code == 303, address
+        assert answer.headers["Location"] == f"/activities/{activity.id}/attendance#signup-{signup_id}"
+        assert leader.get(answer.headers["Location"]).status_code == 200
+    assert signup_of(world["resident"]).attendance is None  # a GET changes nothing
 
 
 @pytest.mark.parametrize("who", ["resident", "leader_b", "stranger"])

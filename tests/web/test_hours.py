@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from shequ_volunteer.activities.models import Signup
 from shequ_volunteer.extensions import db
 from shequ_volunteer.hours.models import HoursEntry
+from shequ_volunteer.hours.rules import HOURS_WANTED
 from shequ_volunteer.timeutil import to_local, utcnow
 from tests import factories as f
 
-from .helpers import HX
+from .helpers import HX, roster_row, text
 
 
 @pytest.fixture
@@ -49,6 +50,34 @@ def test_leader_corrects_hours_and_it_is_recorded(app, world):
     db.session.rollback()
     entry = db.session.scalar(select(HoursEntry))
     assert (entry.kind, entry.minutes, entry.entered_by_id) == ("correction", 150, world["leader"].id)
+
+
+@pytest.mark.parametrize("headers", [HX, {}], ids=["htmx", "plain form"])
+def test_refused_hours_are_said_by_that_persons_box_keeping_what_was_typed(app, world, headers):
+    """500 in one person's 服务时长: the message by that box, 500 still in it; a plain form gets the whole page."""
+    ids = dict(db.session.execute(select(Signup.user_id, Signup.id)).all())
+    mine, theirs = ids[world["volunteer"].id], ids[world["resident"].id]
+    answer = f.logged_in(app, world["leader"]).post(f"/activities/{world['held'].id}/attendance/{mine}/hours",
+                                                    data={"hours": "500"}, headers=headers)
+    body = text(answer)
+    assert answer.status_code == 422 and ("<html" in body) == (not headers)
+    row = roster_row(body, mine)
+    assert 'value="500"' in row and 'aria-invalid="true"' in row and f'aria-describedby="hours-{mine}-msg"' in row
+    assert f'id="hours-{mine}-msg"' in row and HOURS_WANTED in row and body.count(HOURS_WANTED) == 1
+    assert 'value="3"' in roster_row(body, theirs)  # the others keep their hours
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(HoursEntry)) == 0
+
+
+def test_corrected_hours_are_said_in_the_row_and_a_plain_form_goes_back_to_it(app, world):
+    signup_id = db.session.scalar(select(Signup.id).where(Signup.user_id == world["volunteer"].id))
+    url = f"/activities/{world['held'].id}/attendance/{signup_id}/hours"
+    leader = f.logged_in(app, world["leader"])
+    answer = leader.post(url, data={"hours": "1.5"}, headers=HX)
+    assert answer.status_code == 200 and "时长已改为1小时30分钟" in roster_row(text(answer), signup_id)
+    plain = leader.post(url, data={"hours": "2"})
+    assert plain.status_code == 303
+    assert plain.headers["Location"] == f"/activities/{world['held'].id}/attendance#signup-{signup_id}"
 
 
 def test_claim_waits_for_staff_of_the_community(app, world):
