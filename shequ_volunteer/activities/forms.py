@@ -1,7 +1,7 @@
 """The activity form (create and edit) and the list filter."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,11 +9,12 @@ from ..accounts.forms import PhoneField
 from ..teams.models import TEAM_KINDS
 from ..timeutil import from_local, utcnow
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
+from ..web.number_fields import WholeNumberField
 from ..web.routing import MAX_ID
 from . import recurrence
 from .models import AUDIENCES, MAX_SEATS_LIMIT
 from .queries import WHEN_CHOICES
-from .rules import MAX_DURATION, TOO_LONG
+from .rules import MAX_DURATION, TOO_LONG, max_seats_refusal
 from .services import ActivityInput
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -34,7 +35,7 @@ class ActivityForm(BaseForm):
     )
     room_id = SelectField("社区场地", coerce=int, default=0, validate_choice=True)
     place = CleanStringField("地点", validators=[Length(max=80, message="不能超过80个字")])
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         "名额（不填为不限）",
         validators=[Optional(), NumberRange(min=1, max=100000, message="名额需要在1到100000之间")],
     )
@@ -45,7 +46,7 @@ class ActivityForm(BaseForm):
         "取消报名截止（可不填，不填则开始前都可取消）", format=LOCAL_FORMAT, validators=[Optional(), sensible_date]
     )
     audience = SelectField("面向", choices=choices(AUDIENCES), default="all")
-    max_seats_per_signup = IntegerField(
+    max_seats_per_signup = WholeNumberField(
         "每份报名最多几人（含本人，可带家人）", default=1,
         validators=[Optional(),
                     NumberRange(min=1, max=MAX_SEATS_LIMIT, message=f"需要在1到{MAX_SEATS_LIMIT}之间")],
@@ -62,9 +63,21 @@ class ActivityForm(BaseForm):
         if self.require_future_start and field.data and from_local(field.data) <= utcnow():
             raise ValidationError("开始时间已经过去了")
 
+    @property
+    def has_rooms(self) -> bool:
+        """Does the community have rooms to choose from? Only then does the form speak of them."""
+        return len(self.room_id.choices or ()) > 1
+
     def validate_place(self, field):
         if not field.data and not self.room_id.data:
-            raise ValidationError("请填写地点，或选择社区场地")
+            raise ValidationError("请填写地点，或选择社区场地" if self.has_rooms else "请填写地点")
+
+    def validate_max_seats_per_signup(self, field):
+        if field.errors or self.capacity.errors:  # a number not understood has its own message already
+            return
+        refusal = max_seats_refusal(field.data or 1, self.capacity.data)
+        if refusal:
+            raise ValidationError(refusal)
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
@@ -86,14 +99,15 @@ class ActivityForm(BaseForm):
         "星期几", coerce=int, choices=choices((i, f"周{n}") for i, n in enumerate(recurrence.WEEKDAY_NAMES)),
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
-    repeat_month_day = IntegerField("每月几号", validators=[Optional(), NumberRange(min=1, max=31, message="1到31号")])
+    repeat_month_day = WholeNumberField("每月几号", validators=[
+        Optional(), NumberRange(min=1, max=31, message="1到31号")])
     repeat_nth = SelectField("第几个", coerce=int, choices=choices(recurrence.NTH_LABELS), default=1)
     repeat_weekday = SelectField("星期几", coerce=int, default=5,
                                  choices=choices((i, f"星期{n}") for i, n in enumerate(recurrence.WEEKDAY_NAMES)))
     repeat_festival = SelectField("农历节日", default="double_ninth",
                                   choices=choices((key, value[0]) for key, value in recurrence.FESTIVALS.items()))
     repeat_until = DateField("重复到哪天为止", validators=[Optional(), sensible_date])
-    repeat_count = IntegerField("或者：一共几次", validators=[
+    repeat_count = WholeNumberField("或者：一共几次", validators=[
         Optional(), NumberRange(min=1, max=recurrence.MAX_OCCURRENCES, message=f"1到{recurrence.MAX_OCCURRENCES}次")])
     scope = SelectField("修改范围", choices=choices({"this": "只改这一次", "later": "这一次及以后各次"}),
                         default="this")
@@ -146,8 +160,8 @@ class FilterForm(BaseForm):
     on_date = DateField("日期", validators=[Optional(), sensible_date])
 
 
-def _seats_field() -> IntegerField:
-    return IntegerField("人数", default=1, validators=[
+def _seats_field() -> WholeNumberField:
+    return WholeNumberField("人数", default=1, validators=[
         Optional(), NumberRange(min=1, max=MAX_SEATS_LIMIT, message="人数不对")])
 
 
@@ -162,6 +176,6 @@ class OnBehalfNewPersonForm(BaseForm):
 
 
 class OnBehalfExistingForm(BaseForm):
-    user_id = IntegerField(validators=[
+    user_id = WholeNumberField(validators=[
         DataRequired("请选择居民"), NumberRange(min=1, max=MAX_ID, message="请选择居民")])
     seats = _seats_field()

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..rooms.models import Room
 from ..teams.models import Team
 from ..timeutil import utcnow
+from .rules import most_seats_per_signup
 
 STATUS_SCHEDULED = "scheduled"
 STATUS_CANCELLED = "cancelled"
@@ -104,6 +105,11 @@ class Activity(db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def seats_menu_size(self) -> int:
+        """How many seats the sign-up menus offer (1 to this): never more than the activity has places."""
+        return most_seats_per_signup(self.max_seats_per_signup, self.capacity)
 
     @property
     def audience_label(self) -> str:

@@ -168,6 +168,19 @@ def schedule_changed(old: dict, new: dict) -> bool:
     return any(old.get(k) != new.get(k) for k in keys)
 
 
+def most_seats_per_signup(max_seats: int, capacity: int | None) -> int:
+    """The most seats one sign-up can take: the per-sign-up maximum, never more than all the places
+    (an activity saved before that was refused may still say more)."""
+    return max_seats if capacity is None else min(max_seats, capacity)
+
+
+def max_seats_refusal(max_seats: int, capacity: int | None) -> str | None:
+    """Why an activity cannot offer this many seats per sign-up, or None: not more than all its places."""
+    if capacity is not None and max_seats > capacity:
+        return f"不能多于名额：这个活动一共只有{capacity}个名额"
+    return None
+
+
 def seats_refusal(seats: int, max_seats: int, capacity: int | None) -> str | None:
     """Is this a sensible number of seats for one sign-up (the person plus companions)?"""
     if seats < 1:

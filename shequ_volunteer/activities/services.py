@@ -330,8 +330,17 @@ FIELDS = (
 )
 
 
+def check_activity_input(data: ActivityInput) -> None:
+    """Refused unless the activity can be saved as typed: what the form checks, for every caller (the demo
+    seed, a series' occurrences), so no saved activity offers a sign-up larger than all its places."""
+    refusal = rules.max_seats_refusal(data.max_seats_per_signup, data.capacity)
+    if refusal is not None:
+        raise Refused(refusal, "max_seats_per_signup")
+
+
 def create_activity(actor: Actor, team_id: int, data: ActivityInput, now: datetime) -> Activity:
     """A new scheduled activity of a team the actor manages (checked by the caller)."""
+    check_activity_input(data)
     activity = Activity(team_id=team_id, created_by_id=actor.user_id, created_at=now, updated_at=now)
     for name in FIELDS:
         setattr(activity, name, getattr(data, name))
@@ -350,6 +359,7 @@ def capacity_problem(activity: Activity, capacity: int | None) -> str | None:
 
 def update_activity(actor: Actor, activity: Activity, data: ActivityInput, now: datetime) -> Activity:
     """Apply an edit; SEQUENCE goes up when time or place change."""
+    check_activity_input(data)
     before = {k: getattr(activity, k) for k in ("starts_at", "ends_at", "place", "status")}
     for name in FIELDS:
         setattr(activity, name, getattr(data, name))

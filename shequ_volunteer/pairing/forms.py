@@ -1,13 +1,18 @@
 """Household register and pairing forms (staff)."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField
+from collections.abc import Callable
+from datetime import date
+
+from wtforms import BooleanField, DateField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..phones import is_mobile, normalise_phone, split_phones
 from ..web.forms import BaseForm, CleanStringField, CleanTextAreaField, MultiChoiceField, choices, sensible_date
+from ..web.number_fields import WholeNumberField
 from .models import (
+    AID_ITEM_MAX,
     CATEGORIES,
     FOLLOW_UP_STATUSES,
     MAJOR_CHANGES,
@@ -38,8 +43,8 @@ class HouseholdForm(BaseForm):
     categories = MultiChoiceField("类别（可多选）", choices=choices(CATEGORIES), widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput())
     tier = SelectField("关注等级", choices=choices(TIER_LABELS), default="general")
-    visit_interval_days = IntegerField("探访间隔（天，可不填，按等级默认）",
-                                       validators=[Optional(), NumberRange(min=1, max=365, message="1到365天")])
+    visit_interval_days = WholeNumberField("探访间隔（天，可不填，按等级默认）",
+                                           validators=[Optional(), NumberRange(min=1, max=365, message="1到365天")])
     contact_name = _text("联系人", 40)
     contact_phone = CleanStringField("联系人电话（手机）", filters=[normalise_phone])
     consent = BooleanField("已取得本人或监护人同意登记", default=False)
@@ -84,14 +89,30 @@ class HelpersForm(BaseForm):
 class VisitForm(BaseForm):
     way = RadioField("方式", choices=choices(VISIT_WAYS), default="home",
                      validators=[InputRequired("请选择探访方式")])
-    visited_on = DateField("探访日期", validators=[InputRequired("请填写探访日期"), sensible_date])
-    duration_minutes = IntegerField("时长（分钟）", default=30, validators=[
+    # Which dates are sensible is the visit rule's to say (validate_visited_on), with the range in its words.
+    visited_on = DateField("探访日期", validators=[InputRequired("请填写探访日期")])
+    duration_minutes = WholeNumberField("时长（分钟）", default=30, validators=[
         InputRequired("请填写时长"), NumberRange(min=1, max=600, message="时长在1到600分钟之间")])
     concerns = MultiChoiceField("发现问题的方面（没有问题就不勾）", choices=choices(VISIT_CHECKS),
                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     note = CleanTextAreaField("情况简述（可不填）", validators=[Length(max=500, message="不能超过500个字")])
     needs_follow_up = BooleanField("需要社区跟进")
     follow_up_reason = CleanStringField("需要跟进什么", validators=[Length(max=200, message="不能超过200个字")])
+
+    aid_item_max = AID_ITEM_MAX  # the template's maxlength for the 物资 boxes
+
+    # The rule the visit date must meet, set by the view: rules.visit_date_refusal for a visit logged today,
+    # corrected_date_refusal for a correction. The service asks the same rule again; asking it here too puts
+    # its message beside the date together with every other field's, not only once the others are right.
+    date_refusal: Callable[[date], str | None] | None = None
+
+    def validate_visited_on(self, field):
+        if field.errors or field.data is None:
+            return
+        if self.date_refusal is None:
+            sensible_date(self, field)
+        elif refusal := self.date_refusal(field.data):
+            raise ValidationError(refusal)
 
     def validate_follow_up_reason(self, field):
         if self.needs_follow_up.data and not field.data:
@@ -105,8 +126,8 @@ class VisitForm(BaseForm):
             amount = (formdata.get(f"aid_amount_{number}") or "").strip()
             if not item and not amount:
                 continue
-            if not item or len(item) > 40 or any(ord(ch) < 32 for ch in item):
-                errors[number] = "请写物资名称（40字以内）"
+            if not item or len(item) > AID_ITEM_MAX or any(ord(ch) < 32 for ch in item):
+                errors[number] = f"请写物资名称（{AID_ITEM_MAX}字以内）"
                 continue
             fen = parse_yuan(amount or "0")
             if fen is None:

@@ -224,6 +224,9 @@ class Visit(db.Model):
         return [VISIT_CHECKS[key] for key in self.concerns.split(",") if key in VISIT_CHECKS]
 
 
+AID_ITEM_MAX = 40  # characters of a material help item's name: the column, the form's check and its input box
+
+
 class VisitAid(db.Model):
     """Material help handed over on a visit (物资), itemised; the amount in fen."""
 
@@ -231,7 +234,7 @@ class VisitAid(db.Model):
     __table_args__ = (CheckConstraint("amount_fen >= 0", name="amount_not_negative"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
-    item: Mapped[str] = mapped_column(String(40))
+    item: Mapped[str] = mapped_column(String(AID_ITEM_MAX))
     amount_fen: Mapped[int] = mapped_column(default=0)
 
     @property

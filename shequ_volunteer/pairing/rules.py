@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from ..phones import ascii_digits
-from ..timeutil import local_date, local_today, to_local, week_start
+from ..timeutil import format_day, local_date, local_today, to_local, week_start
 
 TIER_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 91}  # 高风险 weekly, 重点 monthly, 一般 quarterly
 TIER_LABELS = {"high": "高风险", "key": "重点", "general": "一般"}
@@ -107,8 +107,11 @@ def visit_date_refusal(visited_on: date, today: date) -> str | None:
     """Why a visit date cannot be logged, or None. `today` is the Shanghai date."""
     if visited_on > today:
         return "探访日期不能晚于今天"
-    if visited_on < today - timedelta(days=VISIT_LOG_MAX_AGE_DAYS):
-        return f"只能记录{VISIT_LOG_MAX_AGE_DAYS}天内的探访，更早的请找社区工作人员补记"
+    earliest = today - timedelta(days=VISIT_LOG_MAX_AGE_DAYS)
+    if visited_on < earliest:
+        # The first day allowed, written out: a date years off (a typo) must see what it should have been.
+        return (f"只能记录{VISIT_LOG_MAX_AGE_DAYS}天内的探访（{format_day(earliest, with_weekday=False)}起），"
+                "更早的请找社区工作人员补记")
     return None
 
 

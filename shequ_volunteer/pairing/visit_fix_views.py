@@ -55,6 +55,8 @@ def correct_visit(visit_id: int):
         if too_late:  # a stale link: say why, with no form to fill in
             return _fix_page(visit, household, form, 409, message=too_late, message_error=True, closed=True)
         return _fix_page(visit, household, form)
+    logged_on = local_date(visit.created_at)
+    form.date_refusal = lambda visited_on: rules.corrected_date_refusal(visited_on, logged_on)
     if form.validate():
         data = services.VisitInput(**form.visit_fields())
         try:

@@ -14,7 +14,7 @@ from ..web.auth import current_actor, require
 from ..web.forms import choices
 from ..web.htmx import after_post, answer_refusal, render_page, retarget, wants_fragment
 from ..web.qr import qr_svg
-from . import queries, services
+from . import queries, rules, services
 from .blueprint import access_kept, board_context, bp, household_for, today
 from .forms import AID_ROWS, FollowUpForm, VisitForm
 from .models import FollowUp, Household
@@ -41,6 +41,7 @@ def log_visit(household_id: int):
         db.session.commit()  # the access-log row
         return _visit_page(item, form)
     aid, aid_errors = form.aid_lines(request.form)
+    form.date_refusal = lambda visited_on: rules.visit_date_refusal(visited_on, today())
     if form.validate() and not aid_errors:
         data = services.VisitInput(
             **form.visit_fields(), aid=aid,

@@ -1,4 +1,5 @@
-"""Form base: Chinese messages for WTForms' own errors, and helpers shared by forms."""
+"""Form base: Chinese messages for WTForms' own errors, and helpers shared by forms (number fields:
+web/number_fields.py)."""
 from __future__ import annotations
 
 import unicodedata

@@ -5,7 +5,7 @@ from shequ_volunteer.pairing.models import Household
 from shequ_volunteer.rooms.models import Room
 from tests import factories as f
 
-from .helpers import text
+from .helpers import read_form, text
 from .test_series import leader_client  # noqa: F401 (a signed-in leader and the team)
 
 
@@ -18,6 +18,19 @@ def test_the_activity_form_speaks_of_rooms_only_where_there_are_rooms(app, leade
     db.session.commit()
     with_room = text(client.get(f"/teams/{team.id}/activities/new"))
     assert "多功能厅" in with_room and "选了场地可不填" in with_room
+
+
+def test_a_missing_place_is_asked_for_without_rooms_where_there_are_none(app, leader_client):  # noqa: F811
+    client, team = leader_client
+    typed = {"title": "健康讲座", "audience": "all", "starts_at": "2099-03-02T09:00", "ends_at": "2099-03-02T10:00"}
+    without = client.post(f"/teams/{team.id}/activities/new", data=typed)
+    assert without.status_code == 422
+    assert read_form(text(without)).messages["place"] == "请填写地点" and "场地" not in text(without)
+
+    db.session.add(Room(community_id=team.community_id, name="多功能厅", capacity=60))
+    db.session.commit()
+    with_room = client.post(f"/teams/{team.id}/activities/new", data=typed)
+    assert read_form(text(with_room)).messages["place"] == "请填写地点，或选择社区场地"
 
 
 def test_pairing_a_whole_team_is_offered_only_where_there_are_teams(app):
