@@ -86,8 +86,8 @@ def detail_context(activity: Activity) -> dict:
         "may_say_cant_come": rules.may_say_cant_come(context, now=now),
         "may_restore": can_manage and rules.restore_refusal(context, now=now) is None,
         # 我到了，签到 only while check-in is open: an elder who taps it days early only learns it is too soon.
+        # None: open; checkin.NOT_OPEN (said on the page) or CLOSED: not offered.
         "check_in_refusal": checkin.window_refusal(activity.starts_at, activity.ends_at, now),
-        "check_in_not_open": checkin.NOT_OPEN,
         "position": queries.waiting_position(signup) if signup else None,
         "can_manage": can_manage,
         "participants": roster.get(SIGNUP_CONFIRMED, []),

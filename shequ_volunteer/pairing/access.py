@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 from ..accounts.actor import Actor
 from ..extensions import db
 from .models import Household, HouseholdAccess, Pairing, PairingHelper, active_on
+from .queries import helper_scope
 
 
 def current_helper_ids(household_id: int, today: date) -> set[int]:
@@ -21,10 +22,8 @@ def current_helper_ids(household_id: int, today: date) -> set[int]:
 
 def helps_now(user_id: int, today: date) -> bool:
     """Whether the person is a current helper of any household (their 结对 messages can reach them)."""
-    return db.session.scalar(
-        select(PairingHelper.id).join(Pairing, Pairing.id == PairingHelper.pairing_id)
-        .where(PairingHelper.user_id == user_id, active_on(Pairing, today), active_on(PairingHelper, today))
-        .limit(1)) is not None
+    return db.session.scalar(select(Pairing.id).where(helper_scope(user_id, today), active_on(Pairing, today))
+                             .limit(1)) is not None
 
 
 def helper_since(household_id: int, user_id: int, today: date) -> date | None:
